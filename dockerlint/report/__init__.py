@@ -1,0 +1,36 @@
+"""Reporters: one module per output format, each with ``render(report, stream)``.
+
+Formats are imported by name only when asked for, so the lint path pays for
+the one it uses (rich is loaded by ``tty`` alone).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping, TextIO
+
+if TYPE_CHECKING:
+    from dockerlint.findings import Finding
+    from dockerlint.rule import Rule
+
+FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "gnu")
+
+
+@dataclass
+class Report:
+    """Everything a reporter may show: the findings and where they come from."""
+
+    findings: list["Finding"]  # sorted by file, line, column, rule id
+    files: list[str]  # every file that was checked, findings or not
+    rules: Mapping[str, "Rule"]  # id -> rule, for metadata (help, docs)
+    sources: Mapping[str, str] = field(default_factory=dict)  # path -> text, for code frames
+    tool_version: str = ""
+    color: bool = False
+    statistics: bool = False
+    extra: dict = field(default_factory=dict)  # e.g. verify-build verdict and layer table
+
+
+def render(fmt: str, report: Report, stream: TextIO) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (allowed: {', '.join(FORMATS)})")
+    importlib.import_module(f"dockerlint.report.{fmt}").render(report, stream)

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up a virtual environment in .venv and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+exec .venv/bin/python -m pytest -q "$@"
