@@ -1,0 +1,113 @@
+"""What several reporters need: counts, the summary sentence, source lookups, doc links.
+
+Kept free of heavy imports: every format module imports it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Iterable
+
+from dockerlint.findings import Severity
+from dockerlint.syntax.nodes import Source, Span
+
+if TYPE_CHECKING:
+    from dockerlint.findings import Edit, Finding
+    from dockerlint.report import Report
+
+TOOL_NAME = "dockerlint"
+TOOL_URI = "https://github.com/dockerlint/dockerlint"
+# Rule docs are generated into rules/README.md with one heading per rule id,
+# so a rule's page is that file's anchor for its (lower-cased) id.
+RULES_DOC_URL = f"{TOOL_URI}/blob/main/rules/README.md"
+
+SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STYLE)
+
+
+def rule_help_uri(rule_id: str) -> str:
+    return f"{RULES_DOC_URL}#{rule_id.lower()}"
+
+
+def severity_counts(findings: Iterable["Finding"]) -> Counter:
+    return Counter(f.severity for f in findings)
+
+
+def _plural(n: int, word: str) -> str:
+    # "info" and "style" are mass nouns: "2 info", "2 style".
+    if n == 1 or word in ("info", "style"):
+        return f"{n} {word}"
+    return f"{n} {word}s"
+
+
+def summary_line(report: "Report") -> str:
+    """One sentence for humans: ``3 problems (1 error, 2 warnings) in 2 of 5 files``."""
+    n_files = len(report.files)
+    files = _plural(n_files, "file")
+    if not report.findings:
+        return f"No problems found in {files}."
+    counts = severity_counts(report.findings)
+    parts = ", ".join(_plural(counts[s], str(s)) for s in SEVERITIES_DESC if counts[s])
+    with_findings = len({f.path for f in report.findings})
+    where = files if with_findings == n_files else f"{with_findings} of {files}"
+    return f"{_plural(len(report.findings), 'problem')} ({parts}) in {where}."
+
+
+def files_in_order(report: "Report") -> list[str]:
+    """Every checked file once, in the order given, plus any path only a finding names."""
+    seen = dict.fromkeys(report.files)
+    for f in report.findings:
+        seen.setdefault(f.path)
+    return list(seen)
+
+
+def group_by_file(report: "Report") -> dict[str, list["Finding"]]:
+    groups: dict[str, list["Finding"]] = {path: [] for path in files_in_order(report)}
+    for f in report.findings:
+        groups[f.path].append(f)
+    return groups
+
+
+class Sources:
+    """``Source`` objects (text + line index) for the report's files, built once on demand."""
+
+    def __init__(self, report: "Report"):
+        self._texts = report.sources
+        self._cache: dict[str, Source | None] = {}
+
+    def get(self, path: str) -> Source | None:
+        if path not in self._cache:
+            text = self._texts.get(path)
+            self._cache[path] = None if text is None else Source(text, path)
+        return self._cache[path]
+
+    def edit_span(self, path: str, edit: "Edit") -> Span | None:
+        """Line/column positions of an edit's ``[start, end)``, if the text is known."""
+        source = self.get(path)
+        if source is None or not 0 <= edit.start <= edit.end <= len(source.text):
+            return None
+        return source.span(edit.start, edit.end)
+
+    def line(self, path: str, line: int) -> str | None:
+        """Text of a 1-based line without its line break, or None when unknown."""
+        source = self.get(path)
+        if source is None or not 1 <= line <= source.line_count:
+            return None
+        return source.slice(source.line_span(line))
+
+    def snippet(self, finding: "Finding") -> str:
+        """The offending text: the span's characters, or its first line when the span is empty."""
+        source = self.get(finding.path)
+        if source is None:
+            return ""
+        span = finding.span
+        if 0 <= span.start < span.end <= len(source.text):
+            return source.text[span.start:span.end]
+        return self.line(finding.path, span.line) or ""
+
+
+def rule_title(report: "Report", finding: "Finding") -> str:
+    """``DL3007 no-latest-tag``, or just the id when the rule is unknown."""
+    name = finding.rule_name
+    if not name:
+        rule = report.rules.get(finding.rule_id)
+        name = rule.name if rule else ""
+    return f"{finding.rule_id} {name}".strip()
