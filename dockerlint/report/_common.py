@@ -4,6 +4,7 @@ Kept free of heavy imports: every format module imports it.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable
 
@@ -111,3 +112,24 @@ def rule_title(report: "Report", finding: "Finding") -> str:
         rule = report.rules.get(finding.rule_id)
         name = rule.name if rule else ""
     return f"{finding.rule_id} {name}".strip()
+
+
+def fingerprints(report: "Report") -> list[str]:
+    """A stable id per finding, for CI systems that track findings across commits.
+
+    It hashes the rule, the path and the offending text (not the line number),
+    so adding a line above a finding does not make it "new". Identical text
+    flagged by the same rule twice in one file gets an occurrence counter, or
+    the two would merge into one.
+    """
+    sources = Sources(report)
+    seen: Counter = Counter()
+    result = []
+    for f in report.findings:
+        # Indentation and wrapping do not matter; without the source, the message stands in.
+        text = " ".join((sources.snippet(f) or f.message).split())
+        key = (f.rule_id, f.path, text)
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8"))
+        result.append(digest.hexdigest())
+    return result

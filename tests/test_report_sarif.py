@@ -1,0 +1,132 @@
+"""SARIF reporter: valid SARIF 2.1.0 with rule docs, exact regions and fixes."""
+from __future__ import annotations
+
+import copy
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from report_sample import GPU, MAIN, RULES, empty_report, sample_report
+
+from dockerlint.report import render
+from dockerlint.report.sarif import artifact_uri
+
+SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)  # draft-04
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _sarif(report) -> dict:
+    out = io.StringIO()
+    render("sarif", report, out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("make", [sample_report, empty_report])
+def test_validates_against_the_oasis_schema(make, validator):
+    validator.validate(_sarif(make()))
+
+
+def test_schema_catches_a_broken_log(validator):
+    log = _sarif(sample_report())
+    broken = copy.deepcopy(log)
+    broken["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(broken)
+    broken = copy.deepcopy(log)
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(broken)
+
+
+def test_rules_metadata():
+    driver = _sarif(sample_report())["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "dockerlint" and driver["version"] == "0.1.0"
+    ids = [r["id"] for r in driver["rules"]]
+    assert ids == sorted(RULES)
+    dl3007 = driver["rules"][ids.index("DL3007")]
+    assert dl3007["shortDescription"]["text"] == "Pin the base image to a release tag, not `latest`."
+    assert "next month's rebuild" in dl3007["fullDescription"]["text"]
+    assert "```dockerfile\nFROM python:latest\n```" in dl3007["help"]["markdown"]
+    assert "Good:\nFROM python:3.12.7-slim-bookworm" in dl3007["help"]["text"]
+    assert dl3007["helpUri"].endswith("rules/README.md#dl3007")
+    assert dl3007["defaultConfiguration"]["level"] == "warning"
+
+
+def test_results_point_at_rules_and_exact_regions():
+    run = _sarif(sample_report())["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    assert levels == {"DL3007": "warning", "STY001": "note", "DL3008": "warning", "CACHE001": "error",
+                      "DL3025": "note", "ML001": "error"}
+    ml = next(r for r in run["results"] if r["ruleId"] == "ML001")
+    loc = ml["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "gpu%20image/Dockerfile.gpu"
+    assert run["artifacts"][loc["artifactLocation"]["index"]]["location"]["uri"] == loc["artifactLocation"]["uri"]
+    region = loc["region"]
+    assert (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]) == (2, 5, 4, 33)
+    assert region["snippet"]["text"].startswith("apt-get update \\\n")
+
+
+def test_fix_replacements_apply_to_the_source():
+    report = sample_report()
+    run = _sarif(report)["runs"][0]
+    replacements = []
+    for result in run["results"]:
+        for fix in result.get("fixes", []):
+            (change,) = fix["artifactChanges"]
+            assert change["artifactLocation"]["uri"] == "Dockerfile"
+            replacements += change["replacements"]
+    text = report.sources[MAIN]
+    for rep in sorted(replacements, key=lambda r: -r["deletedRegion"]["charOffset"]):
+        start = rep["deletedRegion"]["charOffset"]
+        end = start + rep["deletedRegion"]["charLength"]
+        text = text[:start] + rep["insertedContent"]["text"] + text[end:]
+    assert text.splitlines()[0] == "FROM python:3.12.7-slim-bookworm"
+    assert text.splitlines()[5] == 'CMD ["python", "serve.py"]'
+    assert "fixes" not in next(r for r in run["results"] if r["ruleId"] == "ML001")
+
+
+def test_fingerprints_are_unique():
+    report = sample_report()
+    fps = [r["partialFingerprints"]["dockerlint/v1"] for r in _sarif(report)["runs"][0]["results"]]
+    assert len(set(fps)) == len(fps)
+
+
+def test_unknown_rule_still_gets_a_descriptor():
+    report = sample_report()
+    broken = report.findings[0].__class__(
+        message="rule DLX crashed: KeyError", span=report.findings[0].span, rule_id="DLX999", path=MAIN)
+    report.findings.append(broken)
+    run = _sarif(report)["runs"][0]
+    result = run["results"][-1]
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "DLX999"
+
+
+@pytest.mark.parametrize("path, uri", [
+    ("Dockerfile", "Dockerfile"),
+    ("gpu image/Dockerfile.gpu", "gpu%20image/Dockerfile.gpu"),
+    ("données/Dockerfile", "donn%C3%A9es/Dockerfile"),
+    ("/abs/a b/Dockerfile", "file:///abs/a%20b/Dockerfile"),
+])
+def test_artifact_uri(path, uri):
+    assert artifact_uri(path) == uri
+
+
+def test_empty_report_lists_checked_files():
+    run = _sarif(empty_report())["runs"][0]
+    assert run["results"] == []
+    assert [a["location"]["uri"] for a in run["artifacts"]] == [
+        "Dockerfile", "gpu%20image/Dockerfile.gpu", "clean.Dockerfile"]
+    assert GPU in empty_report().files
