@@ -1,0 +1,69 @@
+"""GitLab Code Quality (a subset of the Code Climate issue format).
+
+A JSON array of issues for ``artifacts:reports:codequality``. GitLab matches
+issues between the source and target branch by ``fingerprint``; ours hashes
+rule, path and offending text (see ``_common.fingerprints``) so that a
+finding keeps its identity when code above it moves.
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from dockerlint.findings import Severity
+from dockerlint.report._common import fingerprints, rule_help_uri
+
+if TYPE_CHECKING:
+    from dockerlint.findings import Finding
+    from dockerlint.report import Report
+
+# GitLab's five severities; ours are mapped monotonically (style is the mildest).
+SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor",
+              Severity.STYLE: "info"}
+# Code Climate requires at least one of its fixed categories.
+CATEGORIES = {
+    "syntax": "Bug Risk", "correctness": "Bug Risk", "ml": "Bug Risk", "reproducibility": "Bug Risk",
+    "performance": "Performance", "security": "Security", "maintainability": "Clarity",
+    "style": "Style",
+}
+
+
+def _path(path: str) -> str:
+    path = path.replace("\\", "/")
+    while path.startswith("./"):  # GitLab's docs: relative to the repository root, no leading ./
+        path = path[2:]
+    return path
+
+
+def _issue(report: "Report", f: "Finding", fingerprint: str) -> dict[str, Any]:
+    rule = report.rules.get(f.rule_id)
+    category = f.category or (rule.category if rule else "")
+    s = f.span
+    line = max(s.line, 1)  # GitLab needs a line; a whole-file finding sits on line 1
+    issue: dict[str, Any] = {
+        "type": "issue",
+        "check_name": f.rule_id,
+        "description": " ".join(f.message.split()),  # Code Climate: one line
+        "categories": [CATEGORIES.get(category, "Bug Risk")],
+        "severity": SEVERITIES[f.severity],
+        "fingerprint": fingerprint,
+        "location": {
+            "path": _path(f.path),
+            "lines": {"begin": line, "end": max(s.end_line, line)},
+        },
+    }
+    body = [rule.doc.why] if rule and rule.doc.why else []
+    if f.fix is not None:
+        body.append(f"Fix: {f.fix.description}")
+    body.append(f"[{f.rule_id} documentation]({rule_help_uri(f.rule_id)})")
+    issue["content"] = {"body": "\n\n".join(body)}
+    return issue
+
+
+def to_list(report: "Report") -> list[dict[str, Any]]:
+    return [_issue(report, f, fp) for f, fp in zip(report.findings, fingerprints(report))]
+
+
+def render(report: "Report", stream: TextIO) -> None:
+    json.dump(to_list(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
