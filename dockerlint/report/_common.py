@@ -25,6 +25,18 @@ RULES_DOC_URL = f"{TOOL_URI}/blob/main/rules/README.md"
 SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STYLE)
 
 
+def posix_path(path: str) -> str:
+    """The path with ``/`` separators and no leading ``./``, as CI systems match them.
+    A backslash is a separator only on Windows; elsewhere it is part of a name."""
+    import os
+
+    if os.sep == "\\":
+        path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
 def rule_help_uri(rule_id: str) -> str:
     return f"{RULES_DOC_URL}#{rule_id.lower()}"
 

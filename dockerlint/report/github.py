@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import rule_help_uri, rule_title, summary_line
+from dockerlint.report._common import posix_path, rule_help_uri, rule_title, summary_line
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -42,8 +42,7 @@ def repo_path(path: str, env: Mapping[str, str]) -> str:
             path = os.path.relpath(path, workspace) if Path(path).is_relative_to(workspace) else path
         except ValueError:  # another drive on Windows
             pass
-    path = path.replace("\\", "/")
-    return path[2:] if path.startswith("./") else path
+    return posix_path(path)
 
 
 def annotation(finding: "Finding", title: str, env: Mapping[str, str]) -> str:

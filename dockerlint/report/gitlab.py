@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import fingerprints, rule_help_uri
+from dockerlint.report._common import fingerprints, posix_path, rule_help_uri
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -28,13 +28,6 @@ CATEGORIES = {
 }
 
 
-def _path(path: str) -> str:
-    path = path.replace("\\", "/")
-    while path.startswith("./"):  # GitLab's docs: relative to the repository root, no leading ./
-        path = path[2:]
-    return path
-
-
 def _issue(report: "Report", f: "Finding", fingerprint: str) -> dict[str, Any]:
     rule = report.rules.get(f.rule_id)
     category = f.category or (rule.category if rule else "")
@@ -48,7 +41,7 @@ def _issue(report: "Report", f: "Finding", fingerprint: str) -> dict[str, Any]:
         "severity": SEVERITIES[f.severity],
         "fingerprint": fingerprint,
         "location": {
-            "path": _path(f.path),
+            "path": posix_path(f.path),  # GitLab: relative to the repo root, no ./
             "lines": {"begin": line, "end": max(s.end_line, line)},
         },
     }

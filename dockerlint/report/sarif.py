@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import (
-    TOOL_NAME, TOOL_URI, Sources, files_in_order, fingerprints, rule_help_uri,
+    TOOL_NAME, TOOL_URI, Sources, files_in_order, fingerprints, posix_path, rule_help_uri,
 )
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 def artifact_uri(path: str) -> str:
     """A relative path stays relative (resolved against the repository root); spaces and
     non-ASCII characters are percent-encoded as URIs require."""
-    posix = path.replace("\\", "/")
+    posix = posix_path(path)
     if PurePath(path).is_absolute():
         return "file://" + quote(posix if posix.startswith("/") else "/" + posix)
     return quote(posix, safe="/")
