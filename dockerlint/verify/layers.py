@@ -1,0 +1,629 @@
+"""Walk tar streams (image layers, and the ``docker save`` archive around them).
+
+Why our own 512-byte header reader instead of :mod:`tarfile`: we must read a
+multi-gigabyte image exactly once, front to back, never touching the disk,
+keeping only headers and content digests.  ``tarfile`` in stream mode copies
+every block through small buffers and may try to follow links when asked to
+extract; this reader hashes content straight out of its buffer and has no
+code path that could write a file.  Paths are data here: they are
+canonicalised for comparison and checked for traversal, never resolved.
+
+Everything raises :class:`ImageFormatError` (a ``ValueError``) on input that
+is not a readable tar, and nothing else.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import struct
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+BLOCK = 512
+CHUNK = 1 << 20
+HEAD_BYTES = 16                 # enough for a pyc header and a gzip header
+MAX_META_BYTES = 1 << 20        # PAX / GNU long-name payloads
+MAX_PACKAGE_DB_BYTES = 64 << 20  # dpkg status / apk installed parsed for versions
+
+PACKAGE_DBS = ("var/lib/dpkg/status", "lib/apk/db/installed")
+
+
+class ImageFormatError(ValueError):
+    """The input is not a readable tar / image archive (one line, user-facing)."""
+
+
+# --------------------------------------------------------------------------- streams
+
+class Reader:
+    """Buffered, forward-only reader over ``read(n)``; hashes without copying."""
+
+    __slots__ = ("_raw", "_buf", "_pos", "consumed")
+
+    def __init__(self, raw: Callable[[int], bytes]):
+        self._raw = raw
+        self._buf = b""
+        self._pos = 0
+        self.consumed = 0
+
+    def _fill(self, want: int) -> bool:
+        """Make at least ``want`` bytes available; False at end of input."""
+        avail = len(self._buf) - self._pos
+        if avail >= want:
+            return True
+        parts = [self._buf[self._pos:]] if avail else []
+        while avail < want:
+            chunk = self._raw(max(CHUNK, want - avail))
+            if not chunk:
+                break
+            parts.append(chunk)
+            avail += len(chunk)
+        self._buf = b"".join(parts) if len(parts) != 1 else parts[0]
+        self._pos = 0
+        return avail >= want
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes (fewer only at end of input)."""
+        self._fill(n)
+        data = self._buf[self._pos:self._pos + n]
+        self._pos += len(data)
+        self.consumed += len(data)
+        return data
+
+    def read_exact(self, n: int, what: str) -> bytes:
+        data = self.read(n)
+        if len(data) != n:
+            raise ImageFormatError(f"truncated tar: unexpected end of input in {what}")
+        return data
+
+    def feed(self, n: int, sinks: tuple, what: str) -> None:
+        """Pass exactly ``n`` bytes to each ``sink.update`` (hashers), copy-free."""
+        while n > 0:
+            if self._pos >= len(self._buf) and not self._fill(1):
+                raise ImageFormatError(f"truncated tar: unexpected end of input in {what}")
+            take = min(n, len(self._buf) - self._pos)
+            view = memoryview(self._buf)[self._pos:self._pos + take]
+            for sink in sinks:
+                sink.update(view)
+            self._pos += take
+            self.consumed += take
+            n -= take
+
+    def skip(self, n: int, what: str) -> None:
+        self.feed(n, (), what)
+
+    def drain(self) -> None:
+        """Consume the rest of the input (tar trailers, padding)."""
+        while True:
+            self.consumed += len(self._buf) - self._pos
+            self._buf, self._pos = b"", 0
+            chunk = self._raw(CHUNK)
+            if not chunk:
+                return
+            self._buf = chunk
+
+    def peek(self, n: int) -> bytes:
+        self._fill(n)
+        return self._buf[self._pos:self._pos + n]
+
+
+class Limited:
+    """``read(n)`` over the next ``size`` bytes of a :class:`Reader` (a tar member)."""
+
+    __slots__ = ("_reader", "remaining")
+
+    def __init__(self, reader: Reader, size: int):
+        self._reader = reader
+        self.remaining = size
+
+    def read(self, n: int) -> bytes:
+        n = min(n, self.remaining)
+        if n <= 0:
+            return b""
+        data = self._reader.read(n)
+        if not data:
+            raise ImageFormatError("truncated archive: unexpected end of input")
+        self.remaining -= len(data)
+        return data
+
+
+class ChunkStream:
+    """File-like over an iterable of byte chunks (the docker SDK's ``image.save()``)."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self._it = iter(chunks)
+        self._buf = b""
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buf) < n:
+            chunk = next(self._it, None)
+            if chunk is None:
+                break
+            self._buf += chunk
+        if n < 0:
+            n = len(self._buf)
+        data, self._buf = self._buf[:n], self._buf[n:]
+        return data
+
+
+def _gunzip(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
+    """Streaming gzip decoder (multi-member aware) as a ``read(n)`` function."""
+    state = {"d": zlib.decompressobj(31), "tail": b"", "eof": False}
+
+    def read_gz(n: int) -> bytes:
+        d = state["d"]
+        while True:
+            if state["tail"]:
+                data, state["tail"] = state["tail"], b""
+            else:
+                if state["eof"]:
+                    return b""
+                data = read(CHUNK)
+                if not data:
+                    state["eof"] = True
+                    if not d.eof:
+                        raise ImageFormatError("truncated gzip layer")
+                    return b""
+            try:
+                out = d.decompress(data, n)
+            except zlib.error as exc:
+                raise ImageFormatError(f"corrupt gzip layer: {exc}") from None
+            state["tail"] = d.unconsumed_tail
+            if d.eof:
+                rest = d.unused_data
+                state["d"] = d = zlib.decompressobj(31)
+                state["tail"] = rest.lstrip(b"\0") if rest else state["tail"]
+            if out:
+                return out
+
+    return read_gz
+
+
+def _unzstd(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
+    try:
+        import zstandard  # optional: only zstd-compressed OCI layers need it
+    except ImportError:
+        raise ImageFormatError(
+            "zstd-compressed layer: install the 'zstandard' package to read it") from None
+
+    class _Raw:
+        def read(self, n: int) -> bytes:
+            return read(n)
+
+    stream = zstandard.ZstdDecompressor().stream_reader(_Raw(), read_across_frames=True)
+
+    def read_zst(n: int) -> bytes:
+        try:
+            return stream.read(n)
+        except zstandard.ZstdError as exc:
+            raise ImageFormatError(f"corrupt zstd layer: {exc}") from None
+
+    return read_zst
+
+
+def sniff_compression(head: bytes) -> str:
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:4] == b"\x28\xb5\x2f\xfd":
+        return "zstd"
+    if head[:3] == b"BZh":
+        return "bzip2"
+    if head[:6] == b"\xfd7zXZ\x00":
+        return "xz"
+    return ""
+
+
+def decompressed(reader: Reader) -> tuple[Reader, str]:
+    """A reader over the uncompressed bytes (gzip, zstd, or none) and the codec name."""
+    codec = sniff_compression(reader.peek(6))
+    if codec == "gzip":
+        return Reader(_gunzip(reader.read)), codec
+    if codec == "zstd":
+        return Reader(_unzstd(reader.read)), codec
+    if codec:
+        raise ImageFormatError(f"unsupported layer compression: {codec}")
+    return reader, ""
+
+
+def looks_like_tar(block: bytes) -> bool:
+    """A valid tar header, or the all-zero end block of an empty tar."""
+    if len(block) < BLOCK:
+        return False
+    if block[:BLOCK] == bytes(BLOCK):
+        return True
+    try:
+        return _checksum_ok(block[:BLOCK])
+    except ImageFormatError:
+        return False
+
+
+# --------------------------------------------------------------------------- headers
+
+TYPES = {
+    b"0": "file", b"\0": "file", b"7": "file", b"S": "file",
+    b"1": "hardlink", b"2": "symlink", b"3": "char", b"4": "block",
+    b"5": "dir", b"6": "fifo",
+}
+_META_TYPES = {b"x", b"g", b"X", b"L", b"K"}
+_DATA_TYPES = {b"0", b"\0", b"7", b"S"}
+# PAX keys we turn into fields; every other record is kept and compared as "pax"
+_PAX_FIELDS = {"path", "linkpath", "size", "uid", "gid", "uname", "gname",
+               "mtime", "atime", "ctime"}
+_XATTR_PREFIXES = ("SCHILY.xattr.", "LIBARCHIVE.xattr.")
+
+
+def _number(field_: bytes, what: str) -> int:
+    if field_[:1] and field_[0] & 0x80:          # GNU base-256
+        value = int.from_bytes(field_, "big", signed=False)
+        value &= (1 << (8 * len(field_) - 1)) - 1
+        if field_[0] & 0x40:                        # negative
+            value -= 1 << (8 * len(field_) - 1)
+        return value
+    text = field_.split(b"\0", 1)[0].strip(b" \0")
+    if not text:
+        return 0
+    try:
+        return int(text, 8)
+    except ValueError:
+        raise ImageFormatError(f"invalid tar header: bad {what} field {text[:20]!r}") from None
+
+
+def _checksum_ok(block: bytes) -> bool:
+    stored = _number(block[148:156], "checksum")
+    unsigned = sum(block) - sum(block[148:156]) + 8 * 32
+    if stored == unsigned:
+        return True
+    signed = sum(struct.unpack("512b", block)) - sum(struct.unpack("8b", block[148:156])) + 256
+    return stored == signed
+
+
+def _text(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _parse_pax(data: bytes) -> dict[str, str]:
+    records: dict[str, str] = {}
+    pos = 0
+    while pos < len(data):
+        space = data.find(b" ", pos)
+        if space < 0:
+            break
+        try:
+            length = int(data[pos:space])
+        except ValueError:
+            raise ImageFormatError("invalid PAX header record") from None
+        if length <= 0 or pos + length > len(data):
+            raise ImageFormatError("invalid PAX header record length")
+        record = data[space + 1:pos + length - 1]
+        key, sep, value = record.partition(b"=")
+        if sep:
+            records[key.decode("utf-8", "surrogateescape")] = value.decode(
+                "utf-8", "surrogateescape")
+        pos += length
+    return records
+
+
+# --------------------------------------------------------------------------- entries
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One tar member: its header fields and a digest of its content, nothing more."""
+
+    path: str               # canonical: no leading "/" or "./", no trailing "/"
+    name: str               # the name exactly as stored
+    type: str               # file, dir, symlink, hardlink, char, block, fifo, other
+    mode: int
+    uid: int
+    gid: int
+    uname: str
+    gname: str
+    size: int
+    mtime: float
+    linkname: str = ""
+    device: tuple[int, int] = (0, 0)
+    xattrs: tuple[tuple[str, str], ...] = ()
+    pax: tuple[tuple[str, str], ...] = ()
+    atime: float | None = None
+    ctime: float | None = None
+    digest: str = ""        # sha256 hex of the content (regular files only)
+    head: bytes = b""       # first bytes of the content: pyc / gzip headers
+    norm_digest: str = ""   # digest with the format's timestamp field zeroed (pyc, gzip)
+    kind: str = ""          # sniffed content format: pyc, gzip, zip, tar, zstd, bzip2, xz
+    index: int = 0          # position within its layer
+
+    @property
+    def is_whiteout(self) -> bool:
+        return posixpath.basename(self.path).startswith(".wh.")
+
+    @property
+    def is_opaque(self) -> bool:
+        return posixpath.basename(self.path) == ".wh..wh..opq"
+
+
+@dataclass(frozen=True, slots=True)
+class PathIssue:
+    """A path that would escape or confuse an extractor: reported, never followed."""
+
+    layer: int | None
+    path: str
+    problem: str            # parent-traversal, absolute-path, link-escape, empty-name
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class LayerSummary:
+    """What we keep of one layer: headers + digests, and package-db versions."""
+
+    entries: list[Entry] = field(default_factory=list)
+    issues: list[PathIssue] = field(default_factory=list)
+    packages: dict[str, dict[str, str]] = field(default_factory=dict)  # db path -> {pkg: ver}
+    fingerprint: str = ""   # sha256 over headers + content digests (equality token)
+    compression: str = ""
+    uncompressed_size: int = 0
+
+
+def canonical_path(name: str) -> str:
+    """``./usr//bin/`` -> ``usr/bin``; ``..`` is kept (and reported elsewhere)."""
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    return "/".join(parts) if parts else "."
+
+
+def path_problems(name: str, entry_type: str = "", linkname: str = "") -> list[tuple[str, str]]:
+    """Why a member name / link target is unsafe to extract, as (problem, detail)."""
+    found: list[tuple[str, str]] = []
+    if not name.strip("/") and name not in ("./", ".", "/"):
+        found.append(("empty-name", "member has an empty name"))
+    if name.startswith("/"):
+        found.append(("absolute-path", "member name is absolute"))
+    if ".." in name.split("/"):
+        found.append(("parent-traversal", "member name contains '..'"))
+    if "\0" in name:
+        found.append(("empty-name", "member name contains NUL"))
+    if entry_type == "hardlink" and linkname:
+        if linkname.startswith("/") or ".." in linkname.split("/"):
+            found.append(("link-escape", f"hard link target {linkname!r} leaves the layer root"))
+    elif entry_type == "symlink" and linkname and not linkname.startswith("/"):
+        depth = len(canonical_path(name).split("/")) - 1
+        for part in linkname.split("/"):
+            if part == "..":
+                depth -= 1
+                if depth < 0:
+                    found.append(("link-escape",
+                                  f"symlink target {linkname!r} climbs above the root"))
+                    break
+            elif part not in ("", "."):
+                depth += 1
+    return found
+
+
+def _sniff_kind(path: str, head: bytes, block: bytes) -> str:
+    if path.endswith(".pyc") and len(head) >= 16:
+        return "pyc"
+    codec = sniff_compression(head)
+    if codec:
+        return codec
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    if len(block) >= 262 and block[257:262] == b"ustar":
+        return "tar"
+    return ""
+
+
+def _normalized_head(kind: str, head: bytes) -> bytes | None:
+    """The header with its timestamp zeroed, for formats that embed one in a fixed place."""
+    if kind == "pyc" and struct.unpack_from("<I", head, 4)[0] == 0:   # timestamp-based pyc
+        return head[:8] + b"\0\0\0\0" + head[12:]
+    if kind == "gzip" and len(head) >= 8:
+        return head[:4] + b"\0\0\0\0" + head[8:]
+    return None
+
+
+def _package_versions(db: str, data: bytes) -> dict[str, str]:
+    """``{package: version}`` from a dpkg status or apk installed database."""
+    text = data.decode("utf-8", "replace")
+    versions: dict[str, str] = {}
+    if db.endswith("dpkg/status"):
+        for stanza in re.split(r"\n\s*\n", text):
+            name = re.search(r"^Package:\s*(\S+)", stanza, re.M)
+            version = re.search(r"^Version:\s*(\S+)", stanza, re.M)
+            arch = re.search(r"^Architecture:\s*(\S+)", stanza, re.M)
+            if name and version:
+                key = name.group(1) + (f":{arch.group(1)}" if arch else "")
+                versions[key] = version.group(1)
+    else:
+        for stanza in re.split(r"\n\s*\n", text):
+            name = re.search(r"^P:(\S+)", stanza, re.M)
+            version = re.search(r"^V:(\S+)", stanza, re.M)
+            if name and version:
+                versions[name.group(1)] = version.group(1)
+    return versions
+
+
+class _Collect:
+    """A sink that keeps bytes (bounded) for the package databases."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def update(self, data) -> None:
+        self.parts.append(bytes(data))
+
+
+@dataclass(slots=True)
+class Member:
+    """A raw header as read from the stream (before content handling)."""
+
+    name: str
+    type: str
+    typeflag: bytes
+    mode: int
+    uid: int
+    gid: int
+    uname: str
+    gname: str
+    size: int
+    mtime: float
+    linkname: str
+    device: tuple[int, int]
+    pax: dict[str, str]
+    block: bytes
+
+
+def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
+    """Yield each member header; the caller must consume exactly ``data_size(member)``
+    bytes of content (via ``reader``) before asking for the next one."""
+    global_pax: dict[str, str] = {}
+    long_name = long_link = None
+    pax: dict[str, str] = {}
+    while True:
+        block = reader.read(BLOCK)
+        if not block:
+            return                                   # tolerate a missing trailer
+        if len(block) < BLOCK:
+            raise ImageFormatError(f"truncated {what} tar: partial header block")
+        if block == bytes(BLOCK):
+            return                                   # end-of-archive marker
+        if not _checksum_ok(block):
+            raise ImageFormatError(f"invalid {what} tar: header checksum mismatch")
+        flag = block[156:157]
+        size = _number(block[124:136], "size")
+        if size < 0:
+            raise ImageFormatError(f"invalid {what} tar: negative size")
+        if flag in _META_TYPES:
+            if size > MAX_META_BYTES:
+                raise ImageFormatError(f"invalid {what} tar: oversized extended header")
+            data = reader.read_exact(size, what)
+            reader.skip(-size % BLOCK, what)
+            if flag == b"L":
+                long_name = _text(data)
+            elif flag == b"K":
+                long_link = _text(data)
+            elif flag == b"g":
+                global_pax.update(_parse_pax(data))
+            else:
+                pax.update(_parse_pax(data))
+            continue
+        if flag == b"S" and block[482:483] not in (b"\0", b""):   # GNU sparse extension blocks
+            ext = reader.read_exact(BLOCK, what)
+            while ext[504:505] not in (b"\0", b""):
+                ext = reader.read_exact(BLOCK, what)
+        records = {**global_pax, **pax}
+        name = _text(block[0:100])
+        if block[257:263] == b"ustar\x00" and flag != b"S":     # POSIX ustar name prefix
+            prefix = _text(block[345:500])
+            if prefix:
+                name = prefix + "/" + name
+        if long_name is not None:
+            name = long_name
+        name = records.get("path", name)
+        linkname = records.get("linkpath", long_link if long_link is not None
+                               else _text(block[157:257]))
+        if flag == b"0" or flag == b"\0":
+            etype = "dir" if name.endswith("/") else "file"
+        else:
+            etype = TYPES.get(flag, "other")
+
+        def num(key: str, raw: bytes, label: str) -> float:
+            if key in records:
+                try:
+                    value = float(records[key])
+                except ValueError:
+                    raise ImageFormatError(f"invalid {what} tar: bad PAX {key}") from None
+                return int(value) if value.is_integer() else value
+            return _number(raw, label)
+
+        size = int(num("size", block[124:136], "size"))
+        member = Member(
+            name=name, type=etype, typeflag=flag,
+            mode=_number(block[100:108], "mode"),
+            uid=int(num("uid", block[108:116], "uid")),
+            gid=int(num("gid", block[116:124], "gid")),
+            uname=records.get("uname", _text(block[265:297])),
+            gname=records.get("gname", _text(block[297:329])),
+            size=size, mtime=num("mtime", block[136:148], "mtime"),
+            linkname=linkname,
+            device=(_number(block[329:337], "devmajor"), _number(block[337:345], "devminor"))
+            if flag in (b"3", b"4") else (0, 0),
+            pax=records, block=block,
+        )
+        pax = {}
+        long_name = long_link = None
+        yield member
+
+
+def data_size(member: Member) -> int:
+    """Bytes of content that follow the header (regular files and unknown types)."""
+    if member.typeflag in _DATA_TYPES or member.type == "other":
+        return member.size
+    return 0
+
+
+def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
+    """Walk one (uncompressed) layer tar, hashing content, keeping headers only."""
+    summary = LayerSummary()
+    fingerprint = hashlib.sha256()
+    for index, m in enumerate(iter_members(reader)):
+        path = canonical_path(m.name)
+        for problem, detail in path_problems(m.name, m.type, m.linkname):
+            summary.issues.append(PathIssue(layer, m.name, problem, detail))
+        length = data_size(m)
+        digest = norm_digest = kind = ""
+        head = b""
+        if m.type == "file":
+            peek = reader.peek(min(length, BLOCK))
+            head = peek[:HEAD_BYTES]
+            kind = _sniff_kind(path, head, peek)
+            hasher = hashlib.sha256()
+            sinks: tuple = (hasher,)
+            norm = _normalized_head(kind, head)
+            collect = None
+            if path in PACKAGE_DBS and length <= MAX_PACKAGE_DB_BYTES:
+                collect = _Collect()
+                sinks += (collect,)
+            if norm is not None:
+                rest = hashlib.sha256()
+                hasher.update(reader.read_exact(len(head), "layer"))
+                rest.update(norm)
+                if collect:
+                    collect.update(head)
+                reader.feed(length - len(head), sinks + (rest,), "layer")
+                norm_digest = rest.hexdigest()
+            else:
+                reader.feed(length, sinks, "layer")
+            digest = hasher.hexdigest()
+            if collect:
+                summary.packages[path] = _package_versions(path, b"".join(collect.parts))
+        else:
+            reader.skip(length, "layer")
+        reader.skip(-length % BLOCK, "layer")
+        pax = m.pax
+        xattrs = tuple(sorted((k, v) for k, v in pax.items() if k.startswith(_XATTR_PREFIXES)))
+        extra = tuple(sorted((k, v) for k, v in pax.items()
+                             if k not in _PAX_FIELDS and not k.startswith(_XATTR_PREFIXES)))
+        atime = float(pax["atime"]) if "atime" in pax else None
+        ctime = float(pax["ctime"]) if "ctime" in pax else None
+        linkname = canonical_path(m.linkname) if m.type == "hardlink" else m.linkname
+        entry = Entry(
+            path=path, name=m.name, type=m.type, mode=m.mode, uid=m.uid, gid=m.gid,
+            uname=m.uname, gname=m.gname, size=m.size if m.type == "file" else 0,
+            mtime=m.mtime, linkname=linkname, device=m.device, xattrs=xattrs, pax=extra,
+            atime=atime, ctime=ctime, digest=digest, head=head, norm_digest=norm_digest,
+            kind=kind, index=index,
+        )
+        summary.entries.append(entry)
+        fingerprint.update(m.block)
+        fingerprint.update(repr(sorted(pax.items())).encode("utf-8", "surrogateescape"))
+        fingerprint.update(digest.encode())
+    summary.fingerprint = fingerprint.hexdigest()
+    return summary
+
+
+def read_layer_stream(stream, layer: int | None = None) -> LayerSummary:
+    """Convenience: summarise a layer from a binary file-like (compressed or not)."""
+    reader, codec = decompressed(Reader(stream.read))
+    summary = read_layer(reader, layer)
+    reader.drain()
+    summary.compression = codec
+    summary.uncompressed_size = reader.consumed
+    return summary
