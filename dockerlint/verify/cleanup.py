@@ -1,0 +1,132 @@
+"""Remove exactly what one verify-build run created, and nothing else.
+
+The run records every container and image id a build reports while it
+happens; ``ResourceTracker.cleanup`` removes them, newest first. Images that
+existed before the run (the base image, a user's tags) are never removed,
+even when a build names them. Because a build interrupted between committing
+a step and reporting it could leave an unreported image behind, a sweep also
+removes images whose parent is one of ours: nobody else builds on top of an
+untagged intermediate image of this run.
+"""
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import docker
+
+
+class ResourceTracker:
+    def __init__(self, client: "docker.DockerClient"):
+        self.api = client.api
+        self.preexisting: frozenset[str] = frozenset(
+            _full_id(i) for i in self.api.images(all=True, quiet=True)
+        )
+        self.images: list[str] = []  # in creation order, as reported (short or full ids)
+        self.containers: list[str] = []
+        self.kept: set[str] = set()
+
+    def is_preexisting(self, image_id: str) -> bool:
+        return any(_same(image_id, full) for full in self.preexisting)
+
+    def add_image(self, image_id: str) -> None:
+        if image_id and not self.is_preexisting(image_id) and not any(_same(image_id, i) for i in self.images):
+            self.images.append(image_id)
+
+    def add_container(self, container_id: str) -> None:
+        if container_id and container_id not in self.containers:
+            self.containers.append(container_id)
+
+    def keep(self, image_id: str) -> None:
+        """Leave this image (and, implicitly, its parents) in place."""
+        self.kept.add(_full_id(image_id))
+
+    def cleanup(self, warn: TextIO = sys.stderr) -> list[str]:
+        """Remove tracked resources; return what could not be removed (also warned)."""
+        from docker.errors import APIError, NotFound
+
+        leftovers: list[str] = []
+        for cid in reversed(self.containers):
+            try:
+                self.api.remove_container(cid, force=True, v=True)
+            except NotFound:
+                pass
+            except APIError as exc:
+                if "already in progress" not in str(exc):
+                    leftovers.append(f"container {cid[:12]}: {exc.explanation or exc}")
+        pending: list[str] = []
+        if self.images:
+            listing = self._listing()
+            self._sweep_children(listing)
+            protected = self._kept_with_ancestors(listing)
+            pending = [i for i in reversed(self.images) if not any(_same(i, p) for p in protected)]
+        # Children must go before parents; an order mistake only costs another pass.
+        failures: dict[str, str] = {}
+        while pending:
+            retry: list[str] = []
+            for image_id in pending:
+                try:
+                    self.api.remove_image(image_id, force=False, noprune=False)
+                except NotFound:
+                    pass
+                except APIError as exc:
+                    retry.append(image_id)
+                    failures[image_id] = str(exc.explanation or exc)
+            if len(retry) == len(pending):
+                leftovers += [f"image {_short(i)}: {failures[i]}" for i in retry]
+                break
+            pending = retry
+        for item in leftovers:
+            print(f"dockerlint: warning: could not remove {item}", file=warn)
+        return leftovers
+
+    def _listing(self) -> list[dict]:
+        from docker.errors import APIError
+
+        try:
+            return self.api.images(all=True)
+        except APIError:
+            return []
+
+    def _kept_with_ancestors(self, listing: list[dict]) -> set[str]:
+        """Kept images and their parent chains (classic builds keep parents alive)."""
+        parents = {i.get("Id", ""): i.get("ParentId", "") for i in listing}
+        protected: set[str] = set()
+        for kept in self.kept:
+            current = next((full for full in parents if _same(full, kept)), kept)
+            while current and current not in protected:
+                protected.add(current)
+                current = parents.get(current, "")
+        return protected
+
+    def _sweep_children(self, listing: list[dict]) -> None:
+        """Add unreported images built on top of ours (see module docstring)."""
+        changed = True
+        while changed:
+            changed = False
+            for image in listing:
+                full, parent = image.get("Id", ""), image.get("ParentId", "")
+                if (parent and any(_same(parent, o) for o in self.images)
+                        and not any(_same(full, o) for o in self.images)
+                        and not self.is_preexisting(full)):
+                    self.images.append(full)
+                    changed = True
+
+
+def _bare(image_id: str) -> str:
+    return image_id.removeprefix("sha256:")
+
+
+def _same(a: str, b: str) -> bool:
+    """Short and full ids of one image compare equal."""
+    a, b = _bare(a), _bare(b)
+    return bool(a) and bool(b) and (a.startswith(b) or b.startswith(a))
+
+
+def _full_id(image_id: str) -> str:
+    return image_id if image_id.startswith("sha256:") else f"sha256:{image_id}"
+
+
+def _short(image_id: str) -> str:
+    return _bare(image_id)[:12]
