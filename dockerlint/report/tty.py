@@ -1,0 +1,150 @@
+"""Terminal output for humans: findings grouped by file, each with a code frame.
+
+::
+
+    Dockerfile
+      1:13  warning  DL3007  Base image python uses the moving tag `latest`
+         1 | FROM python:latest
+           |             ^^^^^^
+           = fix: Pin python to 3.12.7-slim-bookworm
+
+The layout is built once as lines of (text, style) segments. With colour,
+rich writes them (it knows terminals: colour systems, Windows consoles);
+without, they are written as they are, so the plain path — pre-commit, pipes,
+CI logs — never imports rich.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from typing import TYPE_CHECKING, Iterator, TextIO
+
+from dockerlint.findings import Severity
+from dockerlint.report._common import Sources, group_by_file, severity_counts, summary_line
+
+if TYPE_CHECKING:
+    from dockerlint.findings import Finding
+    from dockerlint.report import Report
+
+Segment = tuple[str, str]  # (text, rich style; "" for none)
+Line = list[Segment]
+
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan",
+          Severity.STYLE: "magenta"}
+FRAME_MAX_LINES = 4  # longer spans show their first lines and how many more there are
+TAB_SIZE = 4
+
+
+def cell_width(text: str) -> int:
+    """Columns a terminal gives ``text``: wide East Asian characters take two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _frame(finding: "Finding", sources: Sources) -> list[Line]:
+    """The span's source lines with carets under the span."""
+    s = finding.span
+    if s.line < 1 or sources.get(finding.path) is None:
+        return []
+    last = max(s.end_line, s.line)
+    if s.end_line > s.line and s.end_column == 1:
+        last -= 1  # the span ends with a line break: its last line is the one before
+    shown = range(s.line, min(last, s.line + FRAME_MAX_LINES - 1) + 1)
+    gutter = len(str(shown[-1]))
+    lines: list[Line] = []
+    for number in shown:
+        text = sources.line(finding.path, number)
+        if text is None:
+            break
+        start = s.column - 1 if number == s.line else len(text) - len(text.lstrip())
+        end = s.end_column - 1 if number == s.end_line else len(text)
+        start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
+        shown_text = text.expandtabs(TAB_SIZE)
+        pad = cell_width(text[:start].expandtabs(TAB_SIZE))
+        width = max(cell_width(text[:end].expandtabs(TAB_SIZE)) - pad, 1)
+        lines.append([(f"    {number:>{gutter}} | ", "blue"), (shown_text, "")])
+        lines.append([(f"    {'':>{gutter}} | ", "blue"), (" " * pad + "^" * width, STYLES[finding.severity])])
+    hidden = last - shown[-1]
+    if hidden > 0:
+        lines.append([(f"    {'':>{gutter}} | ", "blue"),
+                      (f"... {hidden} more line{'s' if hidden > 1 else ''}", "dim")])
+    return lines
+
+
+def _finding_lines(finding: "Finding", sources: Sources) -> list[Line]:
+    s = finding.span
+    message, *more = finding.message.splitlines() or [""]
+    head: Line = [
+        (f"  {s.line}:{s.column}", "dim"), ("  ", ""),
+        (str(finding.severity), STYLES[finding.severity]), ("  ", ""),
+        (finding.rule_id, "bold"), ("  ", ""), (message, ""),
+    ]
+    lines = [head] + [[("    " + extra, "")] for extra in more]
+    lines += _frame(finding, sources)
+    if finding.fix is not None:
+        how = "" if finding.fix.safe else " (unsafe: not applied by --fix)"
+        lines.append([("    = fix: ", "green"), (finding.fix.description + how, "")])
+    return lines
+
+
+def _statistics(report: "Report") -> list[Line]:
+    """Counts per rule, most frequent first."""
+    counts = Counter(f.rule_id for f in report.findings)
+    first = {}
+    for f in report.findings:
+        first.setdefault(f.rule_id, f)
+    rows = []
+    for rule_id, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        f = first[rule_id]
+        rule = report.rules.get(rule_id)
+        name = f.rule_name or (rule.name if rule else "")
+        rows.append((str(n), rule_id, str(f.severity), name, f.severity))
+    headers = ("count", "rule", "severity", "name")
+    widths = [max([cell_width(h)] + [cell_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines: list[Line] = [[("  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "bold")]]
+    for count, rule_id, severity, name, sev in rows:
+        lines.append([
+            ("  " + count.rjust(widths[0]) + "  ", ""), (rule_id.ljust(widths[1]), "bold"), ("  ", ""),
+            (severity.ljust(widths[2]), STYLES[sev]), ("  " + name, ""),
+        ])
+    return lines
+
+
+def layout(report: "Report") -> Iterator[Line]:
+    sources = Sources(report)
+    for path, findings in group_by_file(report).items():
+        if not findings:
+            continue
+        yield [(path, "bold underline")]
+        for finding in findings:
+            yield from _finding_lines(finding, sources)
+        yield []
+    if report.statistics and report.findings:
+        yield from _statistics(report)
+        yield []
+    counts = severity_counts(report.findings)
+    style = next((STYLES[s] for s in (Severity.ERROR, Severity.WARNING) if counts[s]),
+                 "bold" if report.findings else "green")
+    yield [(summary_line(report), style)]
+
+
+def render(report: "Report", stream: TextIO) -> None:
+    lines = list(layout(report))
+    if not report.color:
+        stream.write("".join("".join(text for text, _ in line).rstrip() + "\n" for line in lines))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    text = Text()
+    for line in lines:
+        for part, style in line:
+            text.append(part, style or None)
+        text.append("\n")
+    console = Console(file=stream, force_terminal=True, color_system="standard", highlight=False,
+                      markup=False, emoji=False, soft_wrap=True)
+    console.print(text, end="")

@@ -1,0 +1,127 @@
+"""Terminal reporter: grouped by file, code frames with carets, fix hints, a summary line."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+from report_sample import empty_report, sample_report
+
+from dockerlint.report import render
+from dockerlint.report.tty import cell_width
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _text(report) -> str:
+    out = io.StringIO()
+    render("tty", report, out)
+    return out.getvalue()
+
+
+def test_plain_output_groups_by_file_with_code_frames():
+    text = _text(sample_report())
+    assert "\x1b[" not in text
+    assert text.startswith(
+        "Dockerfile\n"
+        "  1:13  warning  DL3007  Base image python uses the moving tag `latest`\n"
+        "    1 | FROM python:latest\n"
+        "      |             ^^^^^^\n"
+        "    = fix: Pin python to 3.12.7-slim-bookworm\n"
+    )
+    assert "\ngpu image/Dockerfile.gpu\n" in text
+    assert "clean.Dockerfile" not in text  # clean files are not listed
+    assert text.endswith("\n7 problems (2 errors, 3 warnings, 1 info, 1 style) in 2 of 3 files.\n")
+
+
+def test_carets_align_under_wide_characters():
+    report = sample_report()
+    f = report.findings[0]
+    text = 'LABEL x="数据" y="z"\n'
+    start = text.index('y="z"')
+    span = f.span.__class__(start, start + 5, 1, start + 1, 1, start + 6)
+    report.findings[:] = [f.__class__(message="m", span=span, rule_id="X1", path="wide")]
+    report.sources = {"wide": text}
+    lines = _text(report).splitlines()
+    code, carets = lines[2], lines[3]
+    assert code == '    1 | LABEL x="数据" y="z"'
+    # the carets start where `y` is displayed: the two CJK characters take two columns each
+    assert cell_width(code[: code.index("y")]) == len(carets) - len("^^^^^")
+    assert carets.endswith("^^^^^")
+
+
+def test_tabs_are_expanded_consistently():
+    report = sample_report()
+    f = report.findings[0]
+    text = "RUN\tapt-get install curl\n"
+    start = text.index("curl")
+    span = f.span.__class__(start, start + 4, 1, start + 1, 1, start + 5)
+    report.findings[:] = [f.__class__(message="m", span=span, rule_id="X1", path="tabs")]
+    report.sources = {"tabs": text}
+    lines = _text(report).splitlines()
+    assert lines[2] == "    1 | RUN apt-get install curl"
+    assert lines[3] == "      |                     ^^^^"
+
+
+def test_multi_line_span_marks_each_line_and_unsafe_fix_is_labelled():
+    text = _text(sample_report())
+    assert (
+        "  2:5  error  ML001  torch==2.1.0 (cu121) needs libcudnn8, which no step installs\n"
+        "    2 | RUN apt-get update \\\n"
+        "      |     ^^^^^^^^^^^^^^^^\n"
+        "    3 |     && apt-get install -y python3-pip \\\n"
+        "      |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "    4 |     && pip3 install torch==2.1.0\n"
+        "      |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    ) in text
+    assert "    = fix: Rewrite CMD in JSON form (unsafe: not applied by --fix)\n" in text
+
+
+def test_long_spans_are_cut_with_a_count():
+    report = sample_report()
+    f = report.findings[0]
+    text = "".join(f"RUN echo {i}\n" for i in range(1, 11))
+    span = f.span.__class__(0, len(text) - 1, 1, 1, 10, 12)
+    report.findings[:] = [f.__class__(message="m", span=span, rule_id="X1", path="long")]
+    report.sources = {"long": text}
+    out = _text(report)
+    assert "    4 | RUN echo 4\n" in out and "RUN echo 5" not in out
+    assert "      | ... 6 more lines\n" in out
+
+
+def test_without_source_text_there_is_no_frame():
+    text = _text(sample_report(sources={}))
+    assert "  1:13  warning  DL3007  Base image python uses the moving tag `latest`\n    = fix:" in text
+
+
+def test_colour_output_uses_ansi_severity_colours():
+    text = _text(sample_report(color=True))
+    assert "\x1b[1;31merror" in text and "\x1b[33mwarning" in text
+    # the same characters as the plain output once the escapes are removed
+    assert ANSI.sub("", text) == _text(sample_report())
+
+
+def test_statistics_table():
+    text = _text(sample_report(statistics=True))
+    table = text[text.index("  count"):text.index("\n\n7 problems")].splitlines()
+    assert table[0].split() == ["count", "rule", "severity", "name"]
+    assert table[1].split() == ["2", "DL3008", "warning", "apt-pin"]
+    assert len(table) == 1 + 6  # header + one row per rule
+
+
+def test_zero_findings():
+    assert _text(empty_report()) == "No problems found in 3 files.\n"
+    assert _text(empty_report(statistics=True, color=False)) == "No problems found in 3 files.\n"
+
+
+def test_plain_output_does_not_import_rich():
+    code = (
+        "import sys, io; sys.path.insert(0, 'tests');"
+        "from report_sample import sample_report;"
+        "from dockerlint.report import render;"
+        "render('tty', sample_report(statistics=True), io.StringIO());"
+        "print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
