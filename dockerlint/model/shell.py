@@ -1,0 +1,278 @@
+"""The simple commands of a shell script (RUN bodies, heredoc scripts).
+
+Rules ask "does this RUN call ``apt-get install`` without
+``--no-install-recommends``?"; this module answers by walking the script the way
+a POSIX shell (or bash) would split it into simple commands, and keeps the
+offset of every word so a finding can point at it.
+
+Everything here is pure and works on a plain string; offsets index that string.
+The model maps them to Dockerfile spans (``Instruction.span_of``) with
+``Command.with_spans``. Parsing never raises: what is not understood becomes a
+``ShellIssue`` and parsing goes on with a best guess.
+
+The parser is our own (``shell_parser``): on the shared corpus it understood
+more RUN bodies than bashlex or tree-sitter-bash, at higher speed, and exact
+offsets through ``sh -c '...'`` need control of the scanner (``bench/shell_parsers.py``).
+"""
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from dockerlint.syntax.nodes import Span
+
+Resolver = Callable[[str], "str | None"]
+SpanOf = Callable[[int, int], Span]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One shell word.
+
+    ``value`` is the word after expansion and quote removal, or None when it
+    holds a command substitution or a variable ``resolve`` did not know.
+    ``raw`` is ``script[start:end]``: the word as written (for a word inside an
+    ``sh -c '...'`` string, the source text including the outer quoting).
+    An unquoted variable whose value holds blanks splits into several Words
+    that share ``raw``/``start``/``end``, as the shell's field splitting does.
+    """
+
+    raw: str
+    value: str | None
+    start: int
+    end: int
+    unresolved: tuple[str, ...] = ()  # variable names resolve() could not give
+    substituted: bool = False  # holds $(...), `...`, <(...) or $((...))
+    span: Span | None = None  # set by Command.with_spans
+
+    def with_spans(self, span_of: SpanOf) -> Word:
+        return replace(self, span=span_of(self.start, self.end))
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """``2>&1``, ``> /dev/null``, ``<<EOF``: not part of argv."""
+
+    op: str  # ">", ">>", "<", "<<", "<<-", "<<<", ">&", "<&", "&>", "&>>", ">|", "<>"
+    fd: int | None
+    target: Word | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShellIssue:
+    """Something the parser did not understand; parsing went on after it."""
+
+    message: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command: ``FOO=1 apt-get install -y curl > log``.
+
+    A command run through a wrapper (``sudo``, ``env``, ``xargs``, ``nohup``,
+    ``time``, ``exec``, ``command``, ``sh -c '...'`` …) appears twice: once as
+    written (name ``sudo``), once unwrapped (name ``apt-get``, ``wrapper``
+    ``"sudo"``). Commands are sorted by ``start``.
+    """
+
+    argv: tuple[Word, ...]
+    assignments: tuple[Word, ...]
+    redirects: tuple[Redirect, ...]
+    start: int
+    end: int
+    wrapper: str | None = None
+    next_op: str | None = None  # operator after it: "&&", "||", ";", "&", "|", "|&", "\n" or None
+    span: Span | None = None  # set by with_spans
+
+    @property
+    def name(self) -> str | None:
+        """argv[0] after quote removal; None when not literal (``$CMD``, ``$(...)``)."""
+        return self.argv[0].value if self.argv else None
+
+    @property
+    def program(self) -> str | None:
+        """The name without its directory: ``/usr/bin/pip3`` -> ``pip3``."""
+        name = self.name
+        return posixpath.basename(name) if name else name
+
+    @property
+    def args(self) -> tuple[str | None, ...]:
+        """Values of argv[1:] (None where not resolvable)."""
+        return tuple(w.value for w in self.argv[1:])
+
+    def _options(self) -> Iterable[tuple[int, str]]:
+        """(index, text) of the option-looking args before ``--``."""
+        for i, word in enumerate(self.argv[1:], 1):
+            text = word.value
+            if text == "--":
+                return
+            if text and text.startswith("-") and len(text) > 1:
+                yield i, text
+
+    def has_option(self, *names: str) -> bool:
+        """True when any of ``names`` is given.
+
+        A bare one-letter name (``"y"``) matches ``-y`` and bundles like
+        ``-qy``; a bare longer name (``"yes"``) matches ``--yes`` and
+        ``--yes=v``; a name written with its dashes (``"-name"``) matches
+        exactly that spelling (and ``-name=v``).
+        """
+        return any(self._option_hits(name) for name in names)
+
+    def _option_hits(self, name: str) -> Iterable[tuple[int, str | None, bool]]:
+        """(index, attached value or None, value may follow) per occurrence."""
+        for i, text in self._options():
+            if name.startswith("-"):
+                if text == name:
+                    yield i, None, True
+                elif text.startswith(name + "="):
+                    yield i, text[len(name) + 1:], False
+            elif len(name) == 1:
+                letters = text[1:]
+                if text[1] != "-" and letters.isalnum() and name in letters:
+                    rest = letters[letters.index(name) + 1:]
+                    yield i, rest or None, not rest
+            elif text == "--" + name:
+                yield i, None, True
+            elif text.startswith("--" + name + "="):
+                yield i, text[len(name) + 3:], False
+
+    def option_values(self, name: str) -> tuple[str | None, ...]:
+        """Every value given to option ``name`` (``--n=v``, ``--n v``, ``-nv``, ``-n v``).
+
+        None stands for a value that is not resolvable or missing.
+        """
+        values = []
+        for i, attached, may_follow in self._option_hits(name):
+            if attached is not None:
+                values.append(attached)
+            elif may_follow and i + 1 < len(self.argv):
+                values.append(self.argv[i + 1].value)
+            else:
+                values.append(None)
+        return tuple(values)
+
+    def option_value(self, name: str) -> str | None:
+        """The last value given to option ``name`` (the usual "last one wins")."""
+        values = self.option_values(name)
+        return values[-1] if values else None
+
+    def positional(self, takes_value: Iterable[str] = ()) -> tuple[Word, ...]:
+        """argv[1:] words that are not options.
+
+        Options named in ``takes_value`` (bare names, as for ``has_option``)
+        consume the next word, so ``pip install -r req.txt torch`` with
+        ``takes_value=("r",)`` gives only ``torch``. Unresolvable words count
+        as positional; everything after ``--`` is positional.
+        """
+        needs = set(takes_value)
+        words: list[Word] = []
+        skip = False
+        options_done = False
+        for word in self.argv[1:]:
+            text = word.value
+            if skip:
+                skip = False
+                continue
+            if options_done or not text or not text.startswith("-") or text == "-":
+                words.append(word)
+            elif text == "--":
+                options_done = True
+            elif text.startswith("--"):
+                skip = "=" not in text and text[2:] in needs
+            else:
+                letters = text[1:]
+                for k, letter in enumerate(letters):
+                    if letter in needs:
+                        skip = k == len(letters) - 1
+                        break
+                else:
+                    skip = text in needs
+        return tuple(words)
+
+    def with_spans(self, span_of: SpanOf) -> Command:
+        """A copy whose ``span`` (and every word's) is ``span_of(start, end)``."""
+        def words(ws: tuple[Word, ...]) -> tuple[Word, ...]:
+            return tuple(w.with_spans(span_of) for w in ws)
+
+        redirects = tuple(
+            replace(r, target=r.target.with_spans(span_of) if r.target else None)
+            for r in self.redirects
+        )
+        return replace(
+            self, argv=words(self.argv), assignments=words(self.assignments),
+            redirects=redirects, span=span_of(self.start, self.end),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ShellScript:
+    """What ``parse_script`` understood of one script."""
+
+    text: str
+    commands: tuple[Command, ...]
+    issues: tuple[ShellIssue, ...]
+
+    @property
+    def understood(self) -> bool:
+        """True when nothing was guessed: every construct was recognised."""
+        return not self.issues
+
+
+def parse_script(script: str, *, dialect: str = "sh", resolve: Resolver | None = None) -> ShellScript:
+    """Split ``script`` into simple commands; never raises.
+
+    ``dialect`` is ``"sh"`` (POSIX; dash, ash) or ``"bash"`` (also zsh, ksh):
+    bash reads ``$'...'`` as ANSI-C strings and ``&>`` as one redirection.
+    ``resolve(name)`` gives the value of ``$name`` (ARG/ENV scope) or None when
+    unknown; without it every expansion leaves its word's value None.
+    """
+    from dockerlint.model.shell_parser import parse
+
+    return parse(script, dialect=dialect, resolve=resolve)
+
+
+def parse_commands(script: str, *, dialect: str = "sh", resolve: Resolver | None = None) -> tuple[Command, ...]:
+    """The simple commands of ``script`` (see ``parse_script``)."""
+    return parse_script(script, dialect=dialect, resolve=resolve).commands
+
+
+_BASH_LIKE = frozenset({"bash", "zsh", "ksh", "mksh", "ksh93"})
+_SH_LIKE = frozenset({"sh", "dash", "ash", "busybox", "posh", "yash"})
+
+
+def shell_dialect(shell: tuple[str, ...]) -> str | None:
+    """"bash", "sh", or None when ``shell`` (a SHELL instruction's argv) is not POSIX.
+
+    The empty tuple means Docker's default ``/bin/sh -c``.
+    """
+    if not shell:
+        return "sh"
+    words = list(shell)
+    program = _program(words[0])
+    if program == "env" and len(words) > 1:
+        words = words[1:]
+        program = _program(words[0])
+    if program == "busybox":
+        program = _program(words[1]) if len(words) > 1 and not words[1].startswith("-") else "sh"
+        return "sh" if program in _SH_LIKE or program in _BASH_LIKE else None
+    if program in _BASH_LIKE:
+        return "bash"
+    if program in _SH_LIKE:
+        return "sh"
+    return None
+
+
+def is_posix_shell(shell: tuple[str, ...]) -> bool:
+    """False for powershell, pwsh, cmd and other shells whose scripts we cannot read."""
+    return shell_dialect(shell) is not None
+
+
+def _program(word: str) -> str:
+    name = word.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name[:-4] if name.endswith(".exe") else name
