@@ -1,0 +1,182 @@
+"""The typed views of instructions: plain, immutable records that rules read.
+
+Every word BuildKit expands is a ``Value``: the text as written, its value after
+ARG/ENV expansion (None when unknown), where it is, and which variables it
+needed. The records carry no behaviour beyond small conveniences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dockerlint.model.expand import UNKNOWN
+from dockerlint.syntax.nodes import Heredoc, Span
+
+if TYPE_CHECKING:
+    from dockerlint.model.dockerfile import Stage
+    from dockerlint.model.imageref import ImageRef
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A word after ARG/ENV expansion.
+
+    ``value`` is None when any part depends on a variable whose value is not
+    known (``unresolved`` names them) or the word is malformed (``error``).
+    ``text`` is the expansion with ``UNKNOWN`` marking unknown stretches.
+    ``names`` lists every variable referenced; ``undefined`` those that are not
+    declared at that point.
+    """
+
+    raw: str
+    value: str | None
+    span: Span
+    unresolved: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    undefined: tuple[str, ...] = ()
+    error: str | None = None
+    text: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def partial(self) -> str:
+        """The expansion with ``…`` where parts are unknown, for messages."""
+        return (self.text or self.raw).replace(UNKNOWN, "…")
+
+    def __str__(self) -> str:
+        return self.value if self.value is not None else self.raw
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    """One ``key=value`` of ENV or LABEL (``key`` expanded when it can be)."""
+
+    key: str
+    value: Value
+    key_span: Span
+    span: Span
+    legacy: bool = False  # ``ENV key value`` without ``=``
+
+
+@dataclass(frozen=True, slots=True)
+class ArgDecl:
+    """One name of an ARG instruction.
+
+    ``default`` is the written default, expanded; ``value`` is what the build
+    uses (a ``--build-arg``, the default, or the inherited global value);
+    None when unknown.
+    """
+
+    name: str
+    default: Value | None
+    span: Span
+    name_span: Span
+    value: str | None = None
+    from_build_arg: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    port: str
+    protocol: str
+    span: Span
+    known: bool = True  # False when the port came from an unknown variable
+
+
+@dataclass(frozen=True, slots=True)
+class UserSpec:
+    user: Value
+    group: Value | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """One ``RUN --mount=...`` (values expanded as BuildKit does)."""
+
+    type: str
+    target: str | None
+    source: str | None
+    from_: str | None
+    id: str | None
+    sharing: str | None
+    readonly: bool
+    options: dict = field(hash=False, compare=False)
+    span: Span | None = None
+    from_stage: Stage | None = field(default=None, compare=False, repr=False)
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RunSpec:
+    mounts: tuple[Mount, ...]
+    network: str | None
+    security: str | None
+    exec_form: bool
+    argv: tuple[str, ...]
+    script: str
+    heredocs: tuple[Heredoc, ...]
+    _instr: object = field(repr=False, default=None)
+
+    @property
+    def commands(self):
+        return self._instr.commands if self._instr is not None else ()
+
+    def mount(self, type: str) -> tuple[Mount, ...]:
+        return tuple(m for m in self.mounts if m.type == type)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CopySpec:
+    """COPY or ADD. ``from_`` is the ``--from`` text; it names a stage
+    (``from_stage``), or else an image (``from_image``) or a named context."""
+
+    is_add: bool
+    sources: tuple[Value, ...]
+    dest: Value | None
+    from_: str | None
+    from_stage: Stage | None
+    chown: Value | None
+    chmod: Value | None
+    link: bool
+    exclude: tuple[str, ...]
+    checksum: Value | None
+    parents: bool
+    heredocs: tuple[Heredoc, ...]
+    from_image: ImageRef | None = None
+    keep_git_dir: bool = False
+    unpack: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CommandSpec:
+    """CMD, ENTRYPOINT or the command of HEALTHCHECK CMD."""
+
+    exec_form: bool
+    argv: tuple[str, ...]
+    script: str | None
+    span: Span
+    _commands: object = field(repr=False, default=None)
+
+    @property
+    def commands(self):
+        """Simple commands of a shell-form script (empty for the exec form)."""
+        return self._commands() if callable(self._commands) else ()
+
+    @property
+    def program(self) -> str | None:
+        """argv[0] of the exec form, the first command's name of the shell form."""
+        if self.exec_form:
+            return self.argv[0] if self.argv else None
+        commands = self.commands
+        return commands[0].name if commands else None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class HealthcheckSpec:
+    kind: str  # "CMD" | "NONE" ("" when malformed)
+    options: dict
+    command: CommandSpec | None
