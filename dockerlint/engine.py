@@ -1,0 +1,402 @@
+"""The lint engine: source -> syntax tree -> model -> selected rules -> filtered, sorted findings.
+
+It knows nothing about any particular rule. A rule's exception never stops
+the run: it becomes a DLINT001 (internal-error) finding naming the rule, and
+the CLI exits 2 because the result is incomplete. Bad input never raises: a
+file BuildKit would reject becomes one DL1000 finding with its position.
+
+Public API (re-exported by ``dockerlint``)::
+
+    lint_text(text, path="Dockerfile", **options) -> list[Finding]
+    lint_path(path, **options) -> list[Finding]
+
+``options`` are the config keys in Python spelling: select, extend_select,
+ignore, severity ({selector: level}), build_args, context, target,
+trusted_registries, required_labels, strict_labels, disable_ignore_pragma,
+per_file_ignores; plus ``config`` (a config file path; for lint_path None
+means "discover it as the CLI does", False means "none") and ``rules`` (lint
+with exactly these Rule objects instead of the installed ones).
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from dockerlint.config import ConfigFinder, Overrides, Settings, parse_threshold
+from dockerlint.findings import Finding, Severity
+from dockerlint.registry import (
+    ENGINE_RULES, INTERNAL_ERROR, SYNTAX_ERROR, UNUSED_SUPPRESSION, SelectorError, installed_rules,
+    load_rules, match, select,
+)
+from dockerlint.rule import Rule
+
+MAX_FIX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Settings a rule may ask for by declaring a keyword parameter ``options``."""
+
+    trusted_registries: tuple[str, ...] = ()
+    required_labels: Mapping[str, str] = field(default_factory=dict)
+    strict_labels: bool = False
+
+
+@dataclass
+class FileResult:
+    """What linting one file produced."""
+
+    path: str  # as shown in reports
+    findings: list[Finding]
+    source: str  # the decoded text (for code frames)
+    settings: Settings
+    internal_errors: int = 0
+    fixed: int = 0  # findings removed by --fix/--diff
+    original: str | None = None  # the text before fixes, when fixes changed it
+
+
+class Linter:
+    """Lints files with one rule set; settings may differ per file (nearest config)."""
+
+    def __init__(self, rules: Mapping[str, Rule] | None = None, finder: ConfigFinder | None = None):
+        self.rules = dict(rules) if rules is not None else installed_rules()
+        self.finder = finder or ConfigFinder()
+        self._plans: dict[Settings, _Plan] = {}
+
+    # -- entry points -------------------------------------------------------
+    def lint_file(self, path: str, *, fix: bool = False) -> FileResult:
+        """Lint a file on disk. Raises OSError when it cannot be read."""
+        with open(path, "rb") as fh:
+            data = fh.read()
+        settings = self.finder.for_file(path)
+        return self.lint_data(data, path, settings, context_dir=os.path.dirname(os.path.abspath(path)),
+                              fix=fix)
+
+    def lint_data(self, data: bytes | str, path: str, settings: Settings, *,
+                  context_dir: str | None = None, fix: bool = False) -> FileResult:
+        result = self._lint_once(data, path, settings, context_dir)
+        if fix:
+            result = self._fix(result, context_dir)
+        return result
+
+    # -- one pass -------------------------------------------------------------
+    def _lint_once(self, data: bytes | str, path: str, settings: Settings,
+                   context_dir: str | None) -> FileResult:
+        from dockerlint.syntax import parse
+        from dockerlint.syntax.nodes import DockerfileSyntaxError
+
+        plan = self._plan(settings)
+        try:
+            tree = parse(data, path)
+        except DockerfileSyntaxError as exc:
+            text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
+            finding = self._stamp(Finding(message=f"syntax error: {exc.message}", span=exc.span),
+                                  self.rules[SYNTAX_ERROR], plan, path)
+            findings = [finding] if SYNTAX_ERROR in plan.enabled_ids else []
+            return FileResult(path, plan.filter_path(findings, path), text, settings)
+
+        findings: list[Finding] = []
+        internal = 0
+        try:
+            df = _build_model(tree, settings, path, settings.context or context_dir)
+        except _ModelError as exc:
+            rule = self.rules[INTERNAL_ERROR]
+            findings.append(self._stamp(Finding(message=f"cannot analyse this file: {exc}",
+                                                span=tree.source.span(0, 0)), rule, plan, path))
+            return FileResult(path, findings, tree.source.text, settings, internal_errors=1)
+
+        for rule in plan.rules:
+            try:
+                produced = rule.check(df, options=plan.options) if plan.wants_options[rule.id] else rule.check(df)
+                for f in produced or ():
+                    if not isinstance(f, Finding):
+                        raise TypeError(f"yielded {type(f).__name__}, not Finding")
+                    findings.append(self._stamp(f, rule, plan, path))
+            except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the run
+                internal += 1
+                findings.append(self._stamp(
+                    Finding(message=f"rule {rule.id} ({rule.name}) crashed: {type(exc).__name__}: {exc}",
+                            span=tree.source.span(0, 0)),
+                    self.rules[INTERNAL_ERROR], plan, path))
+
+        if not settings.disable_ignore_pragma:
+            from dockerlint import suppressions
+
+            pragmas = suppressions.collect(tree)
+            if pragmas or UNUSED_SUPPRESSION in plan.enabled_ids:
+                findings = suppressions.apply(findings, pragmas, self.rules,
+                                              UNUSED_SUPPRESSION in plan.enabled_ids, path)
+                findings = [self._stamp_severity(f, plan) for f in findings]
+            if suppressions.buildkit_errors(tree):
+                findings = suppressions.escalate_buildkit(findings, self.rules)
+        findings = plan.filter_path(findings, path)
+        findings.sort(key=lambda f: f.sort_key)
+        return FileResult(path, findings, tree.source.text, settings, internal_errors=internal)
+
+    def _fix(self, result: FileResult, context_dir: str | None) -> FileResult:
+        """Apply safe fixes and re-lint until nothing changes (or a fix breaks the file)."""
+        from dockerlint.fixes import apply_fixes
+
+        original, current, fixed = result.source, result, 0
+        for _ in range(MAX_FIX_PASSES):
+            new_text, applied = apply_fixes(current.source, current.findings)
+            if not applied or new_text == current.source:
+                break
+            candidate = self._lint_once(new_text, result.path, result.settings, context_dir)
+            if any(f.rule_id == SYNTAX_ERROR for f in candidate.findings) and not any(
+                    f.rule_id == SYNTAX_ERROR for f in current.findings):
+                break  # never write a file BuildKit would reject; keep the last good text
+            fixed += len(applied)
+            current = candidate
+        current.fixed = fixed
+        current.original = original if current.source != original else None
+        return current
+
+    # -- helpers --------------------------------------------------------------
+    def _plan(self, settings: Settings) -> "_Plan":
+        plan = self._plans.get(settings)
+        if plan is None:
+            try:
+                plan = self._plans[settings] = _Plan(self.rules, settings)
+            except SelectorError as exc:
+                raise (SelectorError(f"{settings.origin}: {exc}") if settings.origin else exc) from None
+        return plan
+
+    @staticmethod
+    def _stamp(f: Finding, rule: Rule, plan: "_Plan", path: str) -> Finding:
+        return replace(f, rule_id=rule.id, rule_name=rule.name, category=rule.category,
+                       severity=plan.severity.get(rule.id, rule.severity), path=path)
+
+    @staticmethod
+    def _stamp_severity(f: Finding, plan: "_Plan") -> Finding:
+        level = plan.severity.get(f.rule_id)
+        return f if level is None or level == f.severity else replace(f, severity=level)
+
+
+class _Plan:
+    """What one Settings means for a rule set: enabled rules, severities, ignores."""
+
+    def __init__(self, rules: Mapping[str, Rule], settings: Settings):
+        engine_only = {r.id for r in ENGINE_RULES}
+        self.enabled_ids = select(rules, settings.selection)
+        self.rules = [r for rid, r in rules.items() if rid in self.enabled_ids and rid not in engine_only]
+        self.severity: dict[str, Severity] = {}
+        for selector, level in settings.severity:
+            for rid in _resolve(selector, rules, strict=_strict(settings)):
+                self.severity[rid] = level
+        self.options = RuleOptions(settings.trusted_registries, dict(settings.required_labels),
+                                   settings.strict_labels)
+        self.wants_options = {r.id: _accepts_options(r) for r in self.rules}
+        self.root = settings.root or os.getcwd()
+        self.ignores = [(_glob_regex(glob), frozenset(i for sel in sels
+                                                      for i in _resolve(sel, rules, _strict(settings))))
+                        for glob, sels in settings.per_file_ignores]
+        self._path_cache: dict[str, frozenset[str]] = {}
+
+    def filter_path(self, findings: list[Finding], path: str) -> list[Finding]:
+        if not self.ignores:
+            return findings
+        ignored = self._ignored_for(path)
+        return [f for f in findings if f.rule_id not in ignored] if ignored else findings
+
+    def _ignored_for(self, path: str) -> frozenset[str]:
+        if path not in self._path_cache:
+            rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+            name = rel.rsplit("/", 1)[-1]
+            out: set[str] = set()
+            for regex, ids in self.ignores:
+                if regex.fullmatch(rel) or regex.fullmatch(name):
+                    out |= ids
+            self._path_cache[path] = frozenset(out)
+        return self._path_cache[path]
+
+
+def _strict(settings: Settings) -> bool:
+    return all(layer.strict for layer in settings.selection)
+
+
+def _resolve(selector: str, rules: Mapping[str, Rule], strict: bool = True) -> list[str]:
+    from dockerlint.registry import check_selectors
+
+    if strict:
+        check_selectors([selector], rules)
+    return match(selector, rules)[0]
+
+
+def _accepts_options(r: Rule) -> bool:
+    try:
+        return "options" in inspect.signature(r.check).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    """A gitignore-like glob: ``**`` crosses directories, ``*`` and ``?`` do not."""
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif glob[i] == "[" and "]" in glob[i + 1:]:
+            end = glob.index("]", i + 1)
+            out.append("[" + glob[i + 1:end].replace("!", "^", 1) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return re.compile("".join(out).removeprefix("\\./"))
+
+
+class _ModelError(Exception):
+    pass
+
+
+def _build_model(tree, settings: Settings, path: str, context_dir: str | None):
+    from dockerlint import model
+
+    try:
+        return model.build(tree, build_args=dict(settings.build_args), target=settings.target,
+                           path=path, context_dir=context_dir)
+    except Exception as exc:  # noqa: BLE001 - reported as one finding, the run goes on
+        raise _ModelError(f"{type(exc).__name__}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- public API
+
+_OPTION_NAMES = ("select", "extend_select", "ignore", "severity", "build_args", "context", "target",
+                 "trusted_registries", "required_labels", "strict_labels", "disable_ignore_pragma",
+                 "per_file_ignores")
+
+
+def _overrides(options: Mapping[str, Any]) -> Overrides:
+    unknown = set(options) - set(_OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"unknown lint option(s): {', '.join(sorted(unknown))} "
+                        f"(allowed: {', '.join(_OPTION_NAMES)}, config, rules)")
+
+    def seq(name: str) -> tuple[str, ...]:
+        value = options.get(name) or ()
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    def pairs(name: str) -> tuple:
+        return tuple((options.get(name) or {}).items())
+
+    return Overrides(
+        select=None if options.get("select") is None else seq("select"),
+        extend_select=seq("extend_select"), ignore=seq("ignore"),
+        severity=tuple((sel, Severity.parse(level) if isinstance(level, str) else Severity(level))
+                       for sel, level in pairs("severity")),
+        build_args=pairs("build_args"), context=options.get("context"), target=options.get("target"),
+        trusted_registries=seq("trusted_registries"), required_labels=pairs("required_labels"),
+        strict_labels=options.get("strict_labels"), disable_ignore_pragma=options.get("disable_ignore_pragma"),
+        per_file_ignores=tuple((g, (ids,) if isinstance(ids, str) else tuple(ids))
+                               for g, ids in pairs("per_file_ignores")),
+    )
+
+
+def _linter(config: str | os.PathLike | bool | None, rules: Iterable[Rule] | None,
+            options: Mapping[str, Any], discover: bool) -> Linter:
+    overrides = _overrides(options)
+    explicit = None if config in (None, False, True) else os.fspath(config)
+    finder = ConfigFinder(explicit, overrides, discover=discover and config is not False)
+    if rules is not None:
+        table = {r.id: r for r in ENGINE_RULES}
+        table.update({r.id: r for r in rules})
+        return Linter(dict(sorted(table.items())), finder)
+    return Linter(None, finder)
+
+
+def lint_text(text: str | bytes, *, path: str = "Dockerfile", config: str | os.PathLike | None = None,
+              rules: Iterable[Rule] | None = None, **options: Any) -> list[Finding]:
+    """Findings for Dockerfile text, sorted. Uses no config file unless ``config`` names one.
+
+    Raises ConfigError for a bad config or option value, SelectorError for an
+    unknown rule selector, PluginError when an installed rule pack is broken.
+    """
+    linter = _linter(config, rules, options, discover=False)
+    settings = linter.finder.for_file(path)
+    return linter.lint_data(text, path, settings, context_dir=settings.context).findings
+
+
+def lint_path(path: str | os.PathLike, *, config: str | os.PathLike | bool | None = None,
+              rules: Iterable[Rule] | None = None, **options: Any) -> list[Finding]:
+    """Findings for a Dockerfile (or every Dockerfile under a directory), sorted.
+
+    The nearest config file applies, as on the command line, unless ``config``
+    names one or is False. Raises OSError when a file cannot be read and
+    DiscoveryError for a directory without Dockerfiles.
+    """
+    from dockerlint.discover import discover
+
+    linter = _linter(config, rules, options, discover=True)
+    findings: list[Finding] = []
+    for file in discover([os.fspath(path)]):
+        findings.extend(linter.lint_file(file).findings)
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+# --------------------------------------------------------------------------- many files
+
+_WORKER: Linter | None = None
+
+
+def _init_worker(explicit: str | None, overrides: Overrides) -> None:
+    global _WORKER
+    _WORKER = Linter(None, ConfigFinder(explicit, overrides))
+
+
+def _work(item: tuple[str, bool]) -> FileResult | OSError:
+    path, fix = item
+    try:
+        return _WORKER.lint_file(path, fix=fix)  # type: ignore[union-attr]
+    except OSError as exc:
+        return exc
+
+
+def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = False,
+               explicit_config: str | None = None, overrides: Overrides = Overrides()):
+    """Yield (path, FileResult | OSError) in the order of ``paths``, using ``jobs`` processes.
+
+    Worker processes load the installed rules themselves, so the output is
+    the same as in one process.
+    """
+    if jobs <= 1 or len(paths) < 2:
+        for p in paths:
+            try:
+                yield p, linter.lint_file(p, fix=fix)
+            except OSError as exc:
+                yield p, exc
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    chunk = max(1, min(32, len(paths) // (jobs * 4) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(explicit_config, overrides)) as pool:
+        yield from zip(paths, pool.map(_work, [(p, fix) for p in paths], chunksize=chunk))
+
+
+def failing(result: FileResult) -> bool:
+    """Whether a file's findings reach its failure threshold."""
+    threshold = result.settings.failure_threshold
+    return threshold is not None and any(f.severity >= threshold for f in result.findings)
+
+
+__all__ = ["lint_text", "lint_path", "Linter", "FileResult", "RuleOptions", "lint_files",
+           "failing", "parse_threshold", "load_rules"]

@@ -1,0 +1,71 @@
+"""Applying the text edits that rules attach to findings (``--fix``, ``--diff``).
+
+Only fixes a rule marks ``safe`` are applied. Two fixes never touch the same
+text in one pass: the one whose first edit comes first wins and the other
+waits for the next pass, when the file has been linted again and its edits
+are recomputed against the new text (the engine loops until nothing changes).
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from dockerlint.findings import Edit, Finding, Fix
+
+
+def fixable(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.fix is not None and f.fix.safe and f.fix.edits]
+
+
+def apply_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
+    """The text with every non-conflicting safe fix applied, and the findings fixed."""
+    candidates = sorted(fixable(findings), key=lambda f: (min(e.start for e in f.fix.edits), f.rule_id))
+    accepted: list[Edit] = []
+    applied_fixes: set[tuple[Edit, ...]] = set()
+    fixed: list[Finding] = []
+    for finding in candidates:
+        edits = tuple(sorted(finding.fix.edits, key=lambda e: (e.start, e.end)))
+        if edits in applied_fixes:  # two findings, one identical fix: apply it once
+            fixed.append(finding)
+            continue
+        if not _valid(edits, len(text)) or any(_overlap(a, b) for a in edits for b in accepted):
+            continue
+        accepted.extend(edits)
+        applied_fixes.add(edits)
+        fixed.append(finding)
+    out = text
+    for edit in sorted(accepted, key=lambda e: (e.start, e.end), reverse=True):
+        out = out[:edit.start] + edit.replacement + out[edit.end:]
+    return out, fixed
+
+
+def _valid(edits: tuple[Edit, ...], length: int) -> bool:
+    if any(not (0 <= e.start <= e.end <= length) for e in edits):
+        return False
+    return not any(_overlap(a, b) for i, a in enumerate(edits) for b in edits[i + 1:])
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    if a.start == a.end == b.start == b.end:  # two insertions at one point: order unknown
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """A ``diff -u`` of one file; empty when nothing changed."""
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(
+        _lines(before), _lines(after), fromfile=f"a/{path}", tofile=f"b/{path}",
+    )
+    return "".join(lines)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+__all__ = ["Fix", "Edit", "apply_fixes", "fixable", "unified_diff"]

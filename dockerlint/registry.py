@@ -1,0 +1,218 @@
+"""Rule loading and selection.
+
+Rules come only from the entry-point group ``dockerlint.rules`` (the built-in
+pack registers itself there exactly like a third-party plugin). An entry point
+names a module; every ``Rule`` at its top level, and in each submodule listed
+in its ``RULE_MODULES``, is loaded. Nothing is cached on disk: the set of
+installed plugins is read afresh in every process.
+
+Selection turns user selectors (``DL3008``, ``DL30``, ``apt-pin``,
+``security``, ``ALL``) into a set of rule ids, and rejects selectors that
+match nothing so a typo never silently disables a check.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from dockerlint.findings import Severity
+from dockerlint.rule import CATEGORIES, Rule, rule
+
+ENTRY_POINT_GROUP = "dockerlint.rules"
+
+
+class PluginError(Exception):
+    """A rule package cannot be loaded (import error, duplicate id, bad object)."""
+
+
+class SelectorError(ValueError):
+    """A rule selector matches no rule."""
+
+
+# Rules the engine itself reports. Their checks yield nothing: the engine
+# creates their findings (from a crashed rule, or from suppressions).
+@rule(id="DL1000", name="syntax-error", severity=Severity.ERROR, category="syntax")
+def _syntax_error(df) -> Iterator:
+    """The Dockerfile does not parse, so BuildKit would refuse to build it.
+
+    Why: nothing else can be checked until the file is valid; the message says
+    what BuildKit would reject and where.
+
+    Bad:
+        FROM python:3.12
+        ENV PATH
+    Good:
+        FROM python:3.12
+        ENV PATH=/opt/venv/bin:$PATH
+    """
+    return iter(())
+
+
+@rule(id="DLINT001", name="internal-error", severity=Severity.ERROR, category="correctness")
+def _internal_error(df) -> Iterator:
+    """A rule crashed on this file; the other rules still ran.
+
+    Why: a crashing rule is a bug in dockerlint or in a plugin. The finding
+    names the rule and the exception so it can be reported; the run exits
+    with status 2 because the result is incomplete.
+    """
+    return iter(())
+
+
+@rule(
+    id="DLINT002", name="unused-suppression", severity=Severity.INFO,
+    category="maintainability", default_enabled=False,
+)
+def _unused_suppression(df) -> Iterator:
+    """An inline suppression comment suppresses nothing.
+
+    Why: stale `# dockerlint ignore=` comments hide nothing today but will
+    hide a real problem tomorrow. Off by default; select DLINT002 to enable.
+
+    Bad:
+        # dockerlint ignore=DL3007
+        FROM python:3.12.7-slim
+    Good:
+        FROM python:3.12.7-slim
+    """
+    return iter(())
+
+
+ENGINE_RULES: tuple[Rule, ...] = (_syntax_error, _internal_error, _unused_suppression)
+SYNTAX_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION = (r.id for r in ENGINE_RULES)
+
+
+def rules_in_module(module: ModuleType) -> list[Rule]:
+    """The ``Rule`` objects of a module and of the submodules it lists in RULE_MODULES."""
+    found = [v for v in vars(module).values() if isinstance(v, Rule)]
+    for name in getattr(module, "RULE_MODULES", ()):
+        target = name if "." in name and not name.startswith(".") else f"{module.__name__}.{name.lstrip('.')}"
+        try:
+            sub = importlib.import_module(target)
+        except Exception as exc:
+            raise PluginError(f"rule module {target!r} (listed by {module.__name__}) "
+                              f"failed to import: {type(exc).__name__}: {exc}") from exc
+        found.extend(rules_in_module(sub))
+    return found
+
+
+def _entry_points() -> list:
+    from importlib.metadata import entry_points
+
+    return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name != "builtin", ep.name))
+
+
+def load_rules(extra: Iterable[Rule] = ()) -> dict[str, Rule]:
+    """All installed rules by id, sorted by id; ``extra`` rules are added last.
+
+    Raises PluginError naming the entry point when a plugin cannot be loaded
+    or defines an id twice.
+    """
+    rules: dict[str, Rule] = {}
+    origin: dict[str, str] = {}
+
+    def add(r: Rule, where: str) -> None:
+        if r.id in rules and rules[r.id] is not r:
+            if where == "dockerlint" or origin[r.id] == "dockerlint":
+                # A pack may document an engine rule (DL1000) itself: keep the pack's docs.
+                if where != "dockerlint":
+                    rules[r.id], origin[r.id] = r, where
+                return
+            raise PluginError(f"rule id {r.id} is defined twice: by {origin[r.id]} and by {where}")
+        rules[r.id], origin[r.id] = r, where
+
+    for r in ENGINE_RULES:
+        add(r, "dockerlint")
+    for ep in _entry_points():
+        where = f"plugin {ep.name!r} ({ep.value})"
+        try:
+            module = ep.load()
+        except Exception as exc:
+            raise PluginError(f"{where} failed to load: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(module, ModuleType):
+            raise PluginError(f"{where} must name a module, not {type(module).__name__}")
+        for r in rules_in_module(module):
+            add(r, where)
+    for r in extra:
+        add(r, "the caller")
+    return dict(sorted(rules.items()))
+
+
+_CACHE: dict[str, Rule] | None = None
+
+
+def installed_rules() -> dict[str, Rule]:
+    """``load_rules()`` once per process."""
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = load_rules()
+    return _CACHE
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One layer of rule selection, as written in a config file or on the CLI.
+
+    ``select`` (when not None) replaces the rules chosen so far,
+    ``extend_select`` adds, ``ignore`` removes. Layers apply in order (config
+    file first, then the command line), the way ruff layers them.
+    """
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = True  # False (hadolint configs): selectors for rules we lack are skipped
+
+
+def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
+    """Rule ids a selector names, and whether it named them exactly.
+
+    A selector is ``ALL``, a rule id, an alias, a rule name (case-insensitive),
+    a category or an id prefix. Exact names may enable rules that are off by
+    default; broad selectors (prefix, category, ALL) never do.
+    """
+    sel = selector.strip()
+    folded = sel.casefold()
+    if folded == "all":
+        return list(rules), False
+    exact = [rid for rid, r in rules.items()
+             if rid.casefold() == folded or r.name.casefold() == folded
+             or folded in (a.casefold() for a in r.aliases)]
+    if exact:
+        return exact, True
+    if folded in CATEGORIES or any(r.category == folded for r in rules.values()):
+        return [rid for rid, r in rules.items() if r.category == folded], False
+    return [rid for rid in rules if rid.casefold().startswith(folded)], False
+
+
+def check_selectors(selectors: Iterable[str], rules: Mapping[str, Rule], where: str = "") -> None:
+    """Raise SelectorError for the first selector that matches no rule."""
+    for sel in selectors:
+        if not sel.strip() or not match(sel, rules)[0]:
+            suffix = f" in {where}" if where else ""
+            raise SelectorError(f"unknown rule {sel!r}{suffix} (not a rule id, prefix, name or "
+                                f"category; see `dockerlint rules`)")
+
+
+def select(rules: Mapping[str, Rule], layers: Sequence[Selection]) -> frozenset[str]:
+    """The enabled rule ids after applying every layer to the default set."""
+
+    def expand(selectors: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for sel in selectors:
+            ids, exact = match(sel, rules)
+            out.update(i for i in ids if exact or rules[i].default_enabled)
+        return out
+
+    enabled = {rid for rid, r in rules.items() if r.default_enabled}
+    for layer in layers:
+        if layer.strict:
+            check_selectors([*(layer.select or ()), *layer.extend_select, *layer.ignore], rules)
+        if layer.select is not None:
+            enabled = expand(layer.select)
+        enabled |= expand(layer.extend_select)
+        for sel in layer.ignore:
+            enabled -= set(match(sel, rules)[0])
+    return frozenset(enabled)
