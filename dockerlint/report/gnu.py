@@ -25,5 +25,7 @@ def location(finding: "Finding") -> str:
 
 def render(report: "Report", stream: TextIO) -> None:
     for f in report.findings:
-        message = " ".join(f.message.split())  # one finding, one line
-        stream.write(f"{f.path}:{location(f)}: {f.severity}: {message} [{f.rule_id}]\n")
+        # One finding, one line: line breaks in the message fold, in a path they show escaped.
+        message = " ".join(f.message.split())
+        path = f.path.replace("\r", "\\r").replace("\n", "\\n")
+        stream.write(f"{path}:{location(f)}: {f.severity}: {message} [{f.rule_id}]\n")

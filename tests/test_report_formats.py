@@ -1,0 +1,107 @@
+"""Every format survives what real runs produce: no findings, many files, any text.
+
+Property-based: random messages, paths and spans go through every reporter,
+and the output must still parse (JSON, XML, one line per finding) and carry
+the message unchanged where the format can.
+"""
+from __future__ import annotations
+
+import io
+import json
+from xml.etree import ElementTree
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from report_sample import RULES, empty_report, sample_report
+
+from dockerlint.findings import Finding, Severity
+from dockerlint.report import FORMATS, Report, render
+from dockerlint.syntax.nodes import Span
+
+JSON_FORMATS = ("json", "sarif", "gitlab")
+XML_FORMATS = ("checkstyle", "junit")
+
+
+def _render(fmt: str, report: Report) -> str:
+    out = io.StringIO()
+    render(fmt, report, out)
+    return out.getvalue()
+
+
+def _parse(fmt: str, text: str):
+    if fmt in JSON_FORMATS:
+        return json.loads(text)
+    if fmt in XML_FORMATS:
+        return ElementTree.fromstring(text.encode("utf-8"))
+    return text
+
+
+def test_unknown_format_is_a_value_error():
+    with pytest.raises(ValueError, match="unknown format 'xml'"):
+        render("xml", empty_report(), io.StringIO())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_zero_findings_and_zero_files(fmt):
+    for report in (empty_report(), Report(findings=[], files=[], rules={})):
+        _parse(fmt, _render(fmt, report))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_many_files_keep_their_findings_apart(fmt):
+    span = Span(0, 4, 1, 1, 1, 5)
+    paths = [f"dir {i}/Dockerfile.{i}" for i in range(200)]
+    findings = [Finding(message=f"problem in {p}", span=span, rule_id="DL3008", rule_name="apt-pin",
+                        severity=Severity.WARNING, path=p) for p in paths]
+    report = Report(findings=findings, files=paths, rules=RULES,
+                    sources={p: "FROM x\n" for p in paths})
+    text = _render(fmt, report)
+    _parse(fmt, text)
+    if fmt == "github":  # the step summary is written only with GITHUB_STEP_SUMMARY
+        assert text.count("::warning ") == 200
+    else:
+        assert text.count("problem in dir 199/Dockerfile.199") == (2 if fmt == "junit" else 1)
+
+
+def test_formats_without_source_text(tmp_path):
+    for fmt in FORMATS:
+        _parse(fmt, _render(fmt, sample_report(sources={})))
+
+
+path_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1)
+
+
+@st.composite
+def odd_findings(draw):
+    message = draw(st.text())
+    path = draw(path_text)
+    line = draw(st.integers(1, 5))
+    column = draw(st.integers(1, 30))
+    end_line = draw(st.integers(line, 6))
+    end_column = draw(st.integers(column if end_line == line else 1, 40))
+    severity = draw(st.sampled_from(list(Severity)))
+    return Finding(message=message, span=Span(0, 0, line, column, end_line, end_column),
+                   rule_id=draw(st.sampled_from(sorted(RULES) + ["NOPE1"])), severity=severity, path=path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(odd_findings(), max_size=4), st.text())
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_any_text_any_path(fmt, findings, source_text):
+    findings.sort(key=lambda f: f.sort_key)
+    report = Report(findings=findings, files=sorted({f.path for f in findings}), rules=RULES,
+                    sources={f.path: source_text for f in findings}, tool_version="0.1.0")
+    parsed = _parse(fmt, _render(fmt, report))
+    if fmt == "json":
+        assert [f["message"] for f in parsed["findings"]] == [f.message for f in findings]
+        assert [f["file"] for f in parsed["findings"]] == [f.path for f in findings]
+    elif fmt == "sarif":
+        assert [r["message"]["text"] for r in parsed["runs"][0]["results"]] == [f.message for f in findings]
+    elif fmt == "gitlab":
+        assert len({i["fingerprint"] for i in parsed}) == len(findings)
+    elif fmt == "gnu":
+        assert parsed.count("\n") == len(findings)
+    elif fmt == "github":
+        commands = [line for line in parsed.splitlines() if line.startswith("::")]
+        assert len(commands) == len(findings)
