@@ -274,7 +274,7 @@ class _Parser:
             if word is None:
                 break
             nxt = text[self.pos] if self.pos < self.n else ""
-            if nxt in "<>" and word.literal() is not None and word.literal().isdigit():
+            if nxt and nxt in "<>" and word.literal() is not None and word.literal().isdigit():
                 redirects.append(self.redirect(int(word.literal()), word.start))
                 continue
             if not words and not assignments and not redirects:
@@ -603,9 +603,9 @@ class _Parser:
         if nxt == "(":
             if text.startswith("((", i + 1):
                 end = self.matching_paren(i + 1)
-                end = n if end is None else min(end + 2, n)
-                if end == n:
+                if end is None:
                     self.issue("unterminated $((", i, n)
+                end = n if end is None else end + 1
                 pieces.append((text[i:end], i, end, OPAQUE))
                 return end
             self.pos = i + 2
@@ -619,6 +619,8 @@ class _Parser:
                 pieces.append((text[i:], i, n, OPAQUE, ("${",)))
                 return n
             value, names = self.parameter(text[i + 2:end])
+            if value is None:
+                self.substitutions_in(i + 2, end)
             self.add_expansion(pieces, value, names, i, end + 1, quoted)
             return end + 1
         m = _NAME.match(text, i + 1)
@@ -655,6 +657,25 @@ class _Parser:
             return ("" if use_alternative else alternative), ()
         name = _NAME.match(body.lstrip("#!"))
         return None, ((name.group(),) if name else (body,))
+
+    def substitutions_in(self, i: int, end: int) -> None:
+        """Commands of ``$(...)`` and backquotes inside ``${name:-...}`` (``${X="$(stat f)"}``)."""
+        text = self.text
+        while i < end:
+            c = text[i]
+            if c == "\\":
+                i += 2
+            elif c == "'":
+                j = text.find("'", i + 1, end)
+                i = end if j == -1 else j + 1
+            elif c == "`":
+                i = self.backticks(i, [])
+            elif c == "$" and text.startswith("$(", i) and not text.startswith("$((", i):
+                self.pos = i + 2
+                self.nested_list()
+                i = self.pos
+            else:
+                i += 1
 
     def closing_brace(self, i: int) -> int | None:
         text, depth = self.text, 1
