@@ -121,3 +121,10 @@ def test_pipe_in_message_does_not_break_the_table():
     report.findings[:] = [f.__class__(message="a | b", span=f.span, rule_id="X1", path=MAIN)]
     table = github.step_summary(report, env={})
     assert "| a \\| b |" in table
+
+
+def test_quiet_prints_annotations_only_but_still_writes_the_summary(tmp_path):
+    summary = tmp_path / "summary.md"
+    lines = _render(sample_report(quiet=True), {"GITHUB_STEP_SUMMARY": str(summary)})
+    assert all(line.startswith("::") for line in lines) and len(lines) == 7
+    assert "| Severity |" in summary.read_text(encoding="utf-8")

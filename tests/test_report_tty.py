@@ -125,3 +125,9 @@ def test_plain_output_does_not_import_rich():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_quiet_leaves_out_the_summary_line():
+    text = _text(sample_report(quiet=True))
+    assert "problems" not in text and text.startswith("Dockerfile\n")
+    assert _text(empty_report(quiet=True)) == ""

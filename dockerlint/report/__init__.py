@@ -27,6 +27,7 @@ class Report:
     tool_version: str = ""
     color: bool = False
     statistics: bool = False
+    quiet: bool = False  # findings only: human formats leave out the summary line
     extra: dict = field(default_factory=dict)  # e.g. verify-build verdict and layer table
 
 

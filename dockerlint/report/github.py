@@ -99,7 +99,8 @@ def render(report: "Report", stream: TextIO, env: Mapping[str, str] | None = Non
     env = os.environ if env is None else env
     for f in report.findings:
         stream.write(annotation(f, rule_title(report, f), env) + "\n")
-    stream.write(summary_line(report) + "\n")
+    if not report.quiet:
+        stream.write(summary_line(report) + "\n")
     summary_file = env.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as out:

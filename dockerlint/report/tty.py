@@ -126,6 +126,8 @@ def layout(report: "Report") -> Iterator[Line]:
     if report.statistics and report.findings:
         yield from _statistics(report)
         yield []
+    if report.quiet:
+        return
     counts = severity_counts(report.findings)
     style = next((STYLES[s] for s in (Severity.ERROR, Severity.WARNING) if counts[s]),
                  "bold" if report.findings else "green")
