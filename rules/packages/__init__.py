@@ -1,0 +1,1 @@
+"""Rules about package managers run in RUN: pins, caches."""

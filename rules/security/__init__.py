@@ -1,0 +1,1 @@
+"""Rules about what the running container may do: users, secrets."""

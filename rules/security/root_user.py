@@ -1,0 +1,50 @@
+"""The user the final image runs as (DL3002)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockerlint.findings import Finding, Severity
+from dockerlint.rule import rule
+from dockerlint.rules._common import stage_chain
+
+_ROOT = frozenset({"root", "0"})
+
+
+@rule(id="DL3002", name="last-user-root", severity=Severity.WARNING, category="security")
+def last_user_root(df) -> Iterator[Finding]:
+    """The last USER of the final image should not be root.
+
+    Why: a process running as root inside the container is root on the host
+    for every file it can reach through a mount, and turns any escape into a
+    full compromise. Build as root if you must, then drop to a plain user.
+
+    Bad:
+        FROM python:3.12-slim
+        RUN useradd --create-home app
+        USER root
+    Good:
+        FROM python:3.12-slim
+        RUN useradd --create-home app
+        USER app
+
+    Note: only the image that is built counts: the target stage (`--target`,
+    else the last one) and the stages it is built FROM. `USER root` in a
+    builder stage is fine (hadolint reports it; #405). `root:group`,
+    `0`, `0:0` are root; a user from an unresolvable variable is not judged.
+    An image with no USER at all is not reported: its base image decides.
+    """
+    target = df.target
+    if target is None:
+        return
+    for stage in stage_chain(target):
+        users = [i for i in stage.instructions if i.keyword == "USER" and i.user is not None]
+        if not users:
+            continue
+        last = users[-1]
+        name = last.user.user.value
+        if name is not None and name in _ROOT:
+            yield last.finding(
+                f"Last USER should not be root: the image runs as `{last.user.user.raw}`",
+                span=last.user.span,
+            )
+        return

@@ -1,0 +1,1 @@
+"""Rules about shell use in CMD, ENTRYPOINT and RUN."""

@@ -1,0 +1,1 @@
+"""Rules about whether the file parses at all."""
