@@ -1,0 +1,619 @@
+"""Why two builds differ: a catalogue of causes with stable ids, and a classifier.
+
+Every differing entry of an :class:`~dockerlint.verify.diff.ImageDiff` gets
+exactly one cause (the first rule of :data:`CATALOGUE` that claims it), and
+the entries of one layer with the same cause become one :class:`Cause`: one
+finding on the instruction's line, with a count, three example paths and the
+fix.  Ids are ``REPRO-<FAMILY>[-<DETAIL>]``; they never change meaning once
+published, because the static reproducibility rules reuse them so that a lint
+finding and a build diff speak the same language.  ``CAUSES.md`` beside this
+module is generated from the catalogue (``python -m dockerlint.verify.causes``).
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from dockerlint.findings import Severity
+from dockerlint.verify.diff import EntryDiff, ImageDiff, LayerDiff, Verdict, verdict
+
+__all__ = ["CATALOGUE", "Cause", "CauseKind", "Location", "classify", "render_markdown",
+           "verdict"]
+
+# (line, column, end_line, end_column, instruction text)
+Location = tuple[int, int, int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CauseKind:
+    """One entry of the catalogue."""
+
+    id: str
+    title: str          # short noun phrase
+    summary: str        # predicate after "<count> entries" (plural verb first)
+    fix: str
+    signature: str      # how it shows up in a diff (documentation)
+    metadata: bool = False          # True: does not make the image "not reproducible"
+    severity: Severity = Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """One explained difference: one finding on one instruction."""
+
+    id: str
+    title: str
+    message: str
+    fix: str
+    severity: Severity
+    metadata: bool
+    layer: int | None
+    location: Location | None
+    count: int
+    examples: tuple[str, ...]
+    details: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "message": self.message, "fix": self.fix,
+                "severity": str(self.severity), "metadata": self.metadata,
+                "layer": self.layer, "location": list(self.location) if self.location else None,
+                "count": self.count, "examples": list(self.examples), "details": self.details}
+
+
+_SDE = ("build with BuildKit >= 0.13 and SOURCE_DATE_EPOCH plus "
+        "`--output type=docker,rewrite-timestamp=true`")
+
+_KINDS = [
+    CauseKind("REPRO-UNSAFE-PATH", "unsafe path in a layer",
+              "escape the image root ('..', absolute names, escaping links)",
+              "Do not use or publish this image: rebuild from a trusted base; dockerlint never "
+              "follows these paths.",
+              "member names with '..' or a leading '/', hard links or relative symlinks that "
+              "climb above the root", severity=Severity.ERROR),
+    CauseKind("REPRO-LAYER-COUNT", "layer count mismatch",
+              "exist in one build only",
+              "Make every step deterministic (no conditional RUN / COPY of optional files); "
+              "compare the file systems reported below.",
+              "the two images have a different number of layers"),
+    CauseKind("REPRO-LAYER-ORDER", "layer order mismatch",
+              "sit at another position",
+              "Keep the instruction order stable (generated Dockerfiles must sort their steps).",
+              "a layer with the same diffID sits at another position"),
+    CauseKind("REPRO-WHITEOUT", "whiteout timestamps / opaque directories",
+              "are whiteouts that differ (timestamps, or an opaque marker in one build only)",
+              "Use BuildKit >= 0.12 (fixed whiteout timestamps), or squash with "
+              "`FROM scratch` + `COPY --from=build / /`.",
+              "`.wh.*` entries differ in mtime; `.wh..wh..opq` present in one build only"),
+    CauseKind("REPRO-MOUNT-STUB", "mount stubs in a RUN layer",
+              "are mount-point stubs (proc/ sys/ dev/ etc/) created by the builder",
+              "Let the base image contain /proc /sys /dev /etc, or use a newer BuildKit "
+              "(mount stubs are cleaned since moby/buildkit#3149).",
+              "empty proc/ sys/ dev/ etc/ directories with build-time mtimes in a RUN layer"),
+    CauseKind("REPRO-MACHINE-ID", "machine id / random seed",
+              "are machine-identity files with random content",
+              "`rm -f /etc/machine-id /var/lib/dbus/machine-id /var/lib/systemd/random-seed` "
+              "in the same RUN (or leave an empty /etc/machine-id).",
+              "/etc/machine-id, /var/lib/dbus/machine-id, random-seed with random content"),
+    CauseKind("REPRO-LDCONFIG-CACHE", "ldconfig aux-cache",
+              "belong to the ldconfig cache (inode numbers, mtimes)",
+              "`rm -f /var/cache/ldconfig/aux-cache` at the end of the RUN that installs "
+              "libraries.",
+              "/var/cache/ldconfig/aux-cache binary diff"),
+    CauseKind("REPRO-CACHE-PIP", "pip / uv / poetry cache",
+              "belong to a pip / uv / poetry cache",
+              "`pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`), or "
+              "`RUN --mount=type=cache,target=/root/.cache/pip` (uv: /root/.cache/uv).",
+              "trees under ~/.cache/pip, ~/.cache/uv, ~/.cache/pypoetry"),
+    CauseKind("REPRO-CACHE-NPM", "npm / yarn / node cache",
+              "belong to an npm / yarn / node cache",
+              "`npm ci && npm cache clean --force` and `rm -rf /root/.npm/_logs "
+              "/tmp/node-compile-cache`, or a cache mount.",
+              "~/.npm/_cacache, ~/.npm/_logs, yarn caches, /tmp/node-compile-cache"),
+    CauseKind("REPRO-CACHE-CONDA", "conda package cache / history",
+              "belong to the conda package cache or history",
+              "`conda clean -afy` and `rm -f <prefix>/conda-meta/history` in the same RUN.",
+              "<conda>/pkgs/ tarballs and extracted packages, conda-meta/history"),
+    CauseKind("REPRO-CACHE-ML", "ML model / JIT cache",
+              "belong to an ML model or JIT cache",
+              "Download weights to a fixed path with verified hashes or with a cache mount; do "
+              "not warm up / JIT-compile during the build; clean caches in the same RUN.",
+              "~/.cache/huggingface, ~/.cache/torch, ~/.triton, numba *.nbi/*.nbc"),
+    CauseKind("REPRO-CACHE-OTHER", "tool cache / state file",
+              "belong to a tool cache or state file",
+              "Remove the cache in the same RUN (`rm -rf /root/.cache /var/cache/fontconfig "
+              "/root/.wget-hsts`), or use a cache mount; `wget --no-hsts`.",
+              "other ~/.cache trees, fontconfig/matplotlib caches, .wget-hsts"),
+    CauseKind("REPRO-APT-CACHE", "apt lists and caches",
+              "belong to apt's package lists and caches",
+              "`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as `apt-get "
+              "install`, or cache mounts on /var/lib/apt and /var/cache/apt.",
+              "/var/lib/apt/lists/*, /var/cache/apt/*.bin, /var/cache/debconf/*-old, "
+              "/var/lib/dpkg/*-old"),
+    CauseKind("REPRO-LOG", "log files",
+              "are log files (timestamps in their text)",
+              "`rm -rf /var/log/*` (or delete the *.log files the step wrote) at the end of "
+              "the same RUN.",
+              "/var/log/**, *.log"),
+    CauseKind("REPRO-TMP", "leftovers in /tmp and /run",
+              "are leftovers in /tmp, /var/tmp or /run",
+              "Remove what the step leaves in /tmp, /var/tmp and /run in the same RUN, or use "
+              "`RUN --mount=type=tmpfs,target=/tmp`.",
+              "entries under tmp/, var/tmp/, run/"),
+    CauseKind("REPRO-PACKAGE-DRIFT", "package version drift",
+              "differ because installed package versions differ",
+              "Pin versions: snapshot apt sources (snapshot.debian.org, `apt-get install "
+              "--snapshot`), pin the base image by digest, install Python packages from a "
+              "lock file with hashes (pip --require-hashes, uv.lock, conda-lock).",
+              "dpkg status / apk installed versions differ; *.dist-info directories with "
+              "another version"),
+    CauseKind("REPRO-PIP-METADATA", "pip installer metadata",
+              "are pip metadata files (RECORD, direct_url.json, INSTALLER)",
+              "Follows from .pyc differences (RECORD lists their hashes): fix those; uv: "
+              "`UV_NO_INSTALLER_METADATA=1`.",
+              "*.dist-info/RECORD, direct_url.json, INSTALLER"),
+    CauseKind("REPRO-PYC-TIMESTAMP", ".pyc header timestamps",
+              "are .pyc files that differ only in the source mtime in their header",
+              "`ENV PYTHONDONTWRITEBYTECODE=1` while building, `pip install --no-compile`, or "
+              "hash-based pycs: `python -m compileall --invalidation-mode checked-hash` "
+              "(uv: `UV_COMPILE_BYTECODE=1`).",
+              "16-byte pyc header: same magic/flags/size and body, different source mtime"),
+    CauseKind("REPRO-PYC-CONTENT", ".pyc bytecode differs",
+              "are .pyc files whose bytecode differs (embedded temp paths, parallel compile)",
+              "Install from wheels, compile once after install in a single process "
+              "(`python -m compileall -j1 --invalidation-mode checked-hash`), or skip pycs "
+              "(`PYTHONDONTWRITEBYTECODE=1`).",
+              "pyc body differs"),
+    CauseKind("REPRO-SHADOW-DATE", "password-change date in /etc/shadow",
+              "are shadow files (days since the last password change)",
+              "Create users with SOURCE_DATE_EPOCH set (shadow-utils honours it) or rewrite "
+              "the lastchg field.",
+              "/etc/shadow, /etc/shadow- content"),
+    CauseKind("REPRO-ARCHIVE", "archive created during the build",
+              "are archives written during the build (header timestamps, member order)",
+              "`gzip -n`, `tar --sort=name --mtime=@$SOURCE_DATE_EPOCH --owner=0 --group=0 "
+              "--numeric-owner`, `zip -X`; or do not keep build-time archives in the image.",
+              "gzip header mtime, nested tar / zip / zstd members"),
+    CauseKind("REPRO-MTIME-BUILD", "build-time file timestamps",
+              "differ only in their modification time, set at build time",
+              _SDE + "; with the legacy builder `find <dirs> -newermt @$SOURCE_DATE_EPOCH | "
+              "xargs touch -h -d @$SOURCE_DATE_EPOCH` at the end of the RUN.",
+              "same content and metadata, different mtime (RUN output, directories touched "
+              "by COPY)"),
+    CauseKind("REPRO-MTIME-CONTEXT", "build-context timestamps",
+              "differ only in their modification time, taken from the build context",
+              "Normalise the context before building (`git ls-files -z | xargs -0 touch -d "
+              "@$SOURCE_DATE_EPOCH`) or " + _SDE + ".",
+              "COPY/ADD files whose mtimes differ between the two contexts"),
+    CauseKind("REPRO-FILE-METADATA", "file mode / ownership / xattrs",
+              "differ in mode, ownership or extended attributes",
+              "`COPY --chmod=… --chown=…`, a fixed umask in CI, and no host-dependent xattrs "
+              "(security.*).",
+              "mode, uid/gid, uname/gname, xattrs differ"),
+    CauseKind("REPRO-TAR-FORMAT", "tar encoding",
+              "are encoded differently in the tar (name spelling, PAX records)",
+              "Use the same builder and version for both builds; compare with dockerlint "
+              "(canonical paths) rather than by digest.",
+              "same canonical path stored as './x' vs 'x', extra PAX records"),
+    CauseKind("REPRO-TAR-ORDER", "tar entry order",
+              "are stored in another order",
+              "Sort what you write (`sort`, `tar --sort=name`) and avoid readdir-order "
+              "dependent tools; PYTHONHASHSEED=0 for generated lists.",
+              "same entries, different position in the layer tar"),
+    CauseKind("REPRO-CONTENT", "content from time or randomness",
+              "differ in content and nothing else explains it (date, random data, ids, downloads)",
+              "Do not write `date`/random/hostname output into the image; honour "
+              "SOURCE_DATE_EPOCH; generate ids/keys at container start; pin downloads by hash.",
+              "content digest (and size) differ, no known file type"),
+    CauseKind("REPRO-FILE-SET", "files present in one build only",
+              "exist in one build only",
+              "Make the step deterministic (pinned inputs, no time/random-dependent branches); "
+              "clean temporary outputs in the same RUN.",
+              "path only in build A or only in build B"),
+    CauseKind("REPRO-LAYER-COMPRESSION", "layer compression bytes",
+              "differ only in their compressed bytes (same diffID)",
+              "Nothing to fix in the Dockerfile: compare diffIDs; pin the builder / compressor "
+              "version (BuildKit compatibility-version).",
+              "same diffID, different blob digest", metadata=True, severity=Severity.INFO),
+    CauseKind("REPRO-CONFIG", "image config differs",
+              "differ",
+              "Make ENV/LABEL/CMD/ARG values deterministic (no build-time dates or commit ids "
+              "passed per build).",
+              "semantic config keys (Env, Cmd, Entrypoint, Labels, User, WorkingDir, "
+              "ExposedPorts, Volumes, history created_by) differ"),
+    CauseKind("REPRO-CONFIG-METADATA", "build metadata",
+              "differ (creation times, build container ids)",
+              "BuildKit >= 0.11 with SOURCE_DATE_EPOCH fixes `created` and history times; "
+              "container/hostname/parent ids exist only with the legacy builder (use "
+              "BuildKit). Not fixable with the legacy builder (moby/moby#43124).",
+              "created, history[].created, container, container_config.Hostname, "
+              "config.Image, docker_version", metadata=True, severity=Severity.INFO),
+]
+CATALOGUE: dict[str, CauseKind] = {k.id: k for k in _KINDS}
+_ORDER = {k.id: i for i, k in enumerate(_KINDS)}
+
+
+# --------------------------------------------------------------------------- path rules
+
+def _rx(*patterns: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_MACHINE_ID = _rx(r"^etc/machine-id$", r"^var/lib/dbus/machine-id$",
+                  r"^var/lib/systemd/random-seed$")
+_LDCONFIG = _rx(r"^var/cache/ldconfig(/|$)", r"^etc/ld\.so\.cache$")
+_CACHE_NPM = _rx(r"(^|/)\.npm(/|$)", r"(^|/)\.cache/yarn(/|$)", r"(^|/)\.yarn/cache(/|$)",
+                 r"(^|/)\.yarn-cache(/|$)", r"^tmp/node-compile-cache(/|$)",
+                 r"(^|/)\.node-gyp(/|$)", r"(^|/)\.cache/node(/|$)")
+_CACHE_PIP = _rx(r"(^|/)\.cache/(pip|uv|pypoetry)(/|$)", r"(^|/)\.cache/pip-tools(/|$)")
+_CACHE_CONDA = _rx(r"(^|/)(conda|miniconda3?|anaconda3?|mambaforge|miniforge3?|micromamba|"
+                   r"\.conda|\.mamba)/pkgs(/|$)", r"(^|/)conda-meta/history$")
+_CACHE_ML = _rx(r"(^|/)\.cache/(huggingface|torch|torch_extensions|clip|whisper|"
+                r"keras|tensorflow)(/|$)",
+                r"(^|/)\.(triton|keras)(/|$)", r"\.(nbi|nbc)$")
+_CACHE_OTHER = _rx(r"(^|/)\.cache(/|$)", r"^var/cache/fontconfig(/|$)",
+                   r"(^|/)\.wget-hsts$", r"(^|/)\.config/matplotlib(/|$)")
+_APT = _rx(r"^var/lib/apt/lists(/|$)", r"^var/cache/apt(/|$)", r"^var/cache/debconf(/|$)",
+           r"^var/lib/dpkg/[^/]*-old$", r"^var/lib/apt/extended_states$",
+           r"^var/lib/apt/periodic(/|$)")
+_LOG = _rx(r"^var/log(/|$)", r"\.log$", r"(^|/)\.?logs?/")
+_TMP = _rx(r"^(tmp|var/tmp|run)/")
+_PIP_META = _rx(r"\.dist-info/(RECORD|direct_url\.json|INSTALLER|REQUESTED|uv_cache\.json)$")
+_SHADOW = _rx(r"^etc/(g?shadow)-?$")
+_DIST_INFO = re.compile(r"(?:^|/)([A-Za-z0-9_.]+?)-([^-/]+)\.(?:dist|egg)-info(?:/|$)")
+_STUB_DIRS = {"proc", "sys", "dev", "dev/pts", "dev/shm", "dev/mqueue"}
+_STUB_FILES = {"etc/hosts", "etc/hostname", "etc/resolv.conf", ".dockerenv", "dev/console",
+               "etc/mtab"}
+_ARCHIVE_KINDS = {"gzip", "zip", "tar", "zstd", "bzip2", "xz"}
+_METADATA_FIELDS = {"mode", "uid", "gid", "uname", "gname", "xattrs", "device"}
+_FORMAT_FIELDS = {"name", "pax"}
+_TIMESTAMPS = {"mtime", "atime", "ctime"}
+
+
+@dataclass
+class _LayerContext:
+    """What the rules may look at besides the entry: the layer and its instruction."""
+
+    instruction: str
+    changed_paths: frozenset[str]
+    drifted: frozenset[str]            # normalised Python package names whose version moved
+    drift_dbs: frozenset[str]          # package databases whose versions moved
+
+
+def _is_copy(instruction: str) -> bool:
+    text = instruction.strip()
+    text = re.sub(r"^/bin/sh -c #\(nop\)\s*", "", text)
+    word = text.split(None, 1)[0].upper() if text else ""
+    return word in ("COPY", "ADD") and "--from" not in text
+
+
+def _entry(d: EntryDiff):
+    return d.b if d.b is not None else d.a
+
+
+def _is_stub(d: EntryDiff, ctx: _LayerContext) -> bool:
+    e = _entry(d)
+    if not (d.kind != "changed" or d.timestamps_only):
+        return False
+    if d.path in _STUB_DIRS and e.type == "dir":
+        return True
+    if d.path == "etc" and e.type == "dir":
+        return not any(p.startswith("etc/") for p in ctx.changed_paths)
+    return d.path in _STUB_FILES and e.size == 0
+
+
+def _package_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _is_drift(d: EntryDiff, ctx: _LayerContext) -> bool:
+    if d.path in ctx.drift_dbs:
+        return True
+    match = _DIST_INFO.search(d.path)
+    return bool(match) and _package_name(match.group(1)) in ctx.drifted
+
+
+def _mtime_cause(d: EntryDiff, ctx: _LayerContext) -> str:
+    if _entry(d).type != "dir" and _is_copy(ctx.instruction):
+        return "REPRO-MTIME-CONTEXT"
+    return "REPRO-MTIME-BUILD"
+
+
+def _field_cause(d: EntryDiff, ctx: _LayerContext) -> str:
+    if d.kind != "changed":
+        return "REPRO-FILE-SET"
+    fields = set(d.fields)
+    if fields <= _TIMESTAMPS:
+        return _mtime_cause(d, ctx)
+    if fields & {"content", "size", "type", "linkname"}:
+        return "REPRO-CONTENT"
+    if fields & _METADATA_FIELDS:
+        return "REPRO-FILE-METADATA"
+    return "REPRO-TAR-FORMAT"
+
+
+def _content_changed(d: EntryDiff) -> bool:
+    return d.kind == "changed" and "content" in d.fields
+
+
+# Ordered rules: the first that claims an entry decides its cause.
+_Rule = Callable[[EntryDiff, _LayerContext], "str | None"]
+
+
+def _rules() -> list[_Rule]:
+    def path_rule(pattern: re.Pattern, cause: str) -> _Rule:
+        return lambda d, ctx: cause if pattern.search(d.path) else None
+
+    return [
+        lambda d, ctx: "REPRO-WHITEOUT" if _entry(d).is_whiteout else None,
+        lambda d, ctx: "REPRO-MOUNT-STUB" if _is_stub(d, ctx) else None,
+        path_rule(_MACHINE_ID, "REPRO-MACHINE-ID"),
+        path_rule(_LDCONFIG, "REPRO-LDCONFIG-CACHE"),
+        path_rule(_CACHE_NPM, "REPRO-CACHE-NPM"),
+        path_rule(_CACHE_PIP, "REPRO-CACHE-PIP"),
+        path_rule(_CACHE_CONDA, "REPRO-CACHE-CONDA"),
+        path_rule(_CACHE_ML, "REPRO-CACHE-ML"),
+        path_rule(_CACHE_OTHER, "REPRO-CACHE-OTHER"),
+        path_rule(_APT, "REPRO-APT-CACHE"),
+        path_rule(_LOG, "REPRO-LOG"),
+        path_rule(_TMP, "REPRO-TMP"),
+        lambda d, ctx: "REPRO-PACKAGE-DRIFT" if _is_drift(d, ctx) else None,
+        lambda d, ctx: "REPRO-PIP-METADATA" if (_PIP_META.search(d.path)
+                                                 and _content_changed(d)) else None,
+        lambda d, ctx: (("REPRO-PYC-TIMESTAMP" if d.details.get("header_only")
+                         else "REPRO-PYC-CONTENT")
+                        if d.path.endswith(".pyc") and _content_changed(d) else None),
+        lambda d, ctx: "REPRO-SHADOW-DATE" if (_SHADOW.search(d.path)
+                                                and _content_changed(d)) else None,
+        lambda d, ctx: "REPRO-ARCHIVE" if (_content_changed(d) and d.a.kind in _ARCHIVE_KINDS
+                                            and d.b.kind in _ARCHIVE_KINDS) else None,
+        _field_cause,
+    ]
+
+
+_RULES = _rules()
+
+
+def cause_of(d: EntryDiff, ctx: _LayerContext) -> str:
+    for rule_ in _RULES:
+        found = rule_(d, ctx)
+        if found:
+            return found
+    raise AssertionError("the field rule always decides")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- drift
+
+def _db_drift(layer: LayerDiff) -> tuple[set[str], list[str]]:
+    """Package databases whose versions differ, and "pkg a -> b" notes."""
+    dbs, notes = set(), []
+    for db in sorted(layer.packages_a.keys() & layer.packages_b.keys()):
+        va, vb = layer.packages_a[db], layer.packages_b[db]
+        changed = sorted(p for p in va.keys() | vb.keys() if va.get(p) != vb.get(p))
+        if changed:
+            dbs.add(db)
+            notes.extend(f"{p} {va.get(p, '-')} -> {vb.get(p, '-')}" for p in changed)
+    return dbs, notes
+
+
+def _dist_info_drift(entries: Iterable[EntryDiff]) -> tuple[set[str], list[str]]:
+    versions: dict[str, dict[str, set[str]]] = {"only_a": {}, "only_b": {}}
+    for d in entries:
+        if d.kind in versions:
+            match = _DIST_INFO.search(d.path)
+            if match:
+                versions[d.kind].setdefault(_package_name(match.group(1)), set()).add(
+                    match.group(2))
+    names = set(versions["only_a"]) & set(versions["only_b"])
+    notes = [f"{n} {','.join(sorted(versions['only_a'][n]))} -> "
+             f"{','.join(sorted(versions['only_b'][n]))}" for n in sorted(names)]
+    return names, notes
+
+
+# --------------------------------------------------------------------------- aggregation
+
+def _plural(n: int) -> str:
+    return f"{n:,} {'entry' if n == 1 else 'entries'}"
+
+
+def _examples(diffs: list[EntryDiff]) -> tuple[str, ...]:
+    return tuple(d.path for d in sorted(diffs, key=lambda d: d.path)[:3])
+
+
+def _detail(cause_id: str, diffs: list[EntryDiff], notes: tuple[str, ...]) -> tuple[str, dict]:
+    """Extra words for the message and machine-readable details."""
+    first = diffs[0]
+    fields = Counter(f for d in diffs for f in d.fields)
+    kinds = Counter(d.kind for d in diffs)
+    details: dict = {"fields": dict(sorted(fields.items())), "kinds": dict(sorted(kinds.items()))}
+    extra = ""
+    if cause_id in ("REPRO-MTIME-BUILD", "REPRO-MTIME-CONTEXT") and first.a and first.b:
+        details["example_mtimes"] = (first.a.mtime, first.b.mtime)
+        extra = f" ({first.path}: {_stamp(first.a.mtime)} vs {_stamp(first.b.mtime)})"
+    elif cause_id == "REPRO-PYC-TIMESTAMP":
+        pa, pb = first.details.get("pyc", (None, None))
+        if pa and pb:
+            details["example_pyc"] = (pa, pb)
+            extra = (f" ({first.path}: source mtime {_stamp(pa['source_mtime'])} vs "
+                     f"{_stamp(pb['source_mtime'])})")
+    elif cause_id == "REPRO-ARCHIVE":
+        gz = first.details.get("gzip_mtime")
+        if gz:
+            details["example_gzip_mtime"] = gz
+            extra = f" ({first.path}: gzip header mtime {gz[0]} vs {gz[1]})"
+    elif cause_id == "REPRO-PACKAGE-DRIFT" and notes:
+        details["packages"] = list(notes)
+        shown = "; ".join(notes[:5]) + (f"; … {len(notes) - 5} more" if len(notes) > 5 else "")
+        extra = f" ({shown})"
+    elif cause_id == "REPRO-CONTENT" and first.a and first.b:
+        details["example_digests"] = (first.a.digest, first.b.digest)
+    elif cause_id == "REPRO-FILE-SET":
+        only_a, only_b = kinds.get("only_a", 0), kinds.get("only_b", 0)
+        extra = f" ({only_a:,} only in build A, {only_b:,} only in build B)"
+    return extra, details
+
+
+def _stamp(value: float) -> str:
+    import datetime as _dt
+    try:
+        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return str(value)
+
+
+_SINGULAR = {"differ": "differs", "are": "is", "belong": "belongs", "exist": "exists",
+             "escape": "escapes", "sit": "sits"}
+
+
+def _agree(summary: str, count: int) -> str:
+    """Make the leading verb of a summary agree with its count."""
+    if count != 1:
+        return summary
+    verb, space, rest = summary.partition(" ")
+    return _SINGULAR.get(verb, verb) + space + rest
+
+
+def _make(cause_id: str, layer: int | None, location: Location | None, count: int,
+          examples: tuple[str, ...], extra: str, details: dict, noun: str = "") -> Cause:
+    kind = CATALOGUE[cause_id]
+    message = f"{noun or _plural(count)} {_agree(kind.summary, count)}{extra}"
+    if examples:
+        message += "; e.g. " + ", ".join(examples)
+    return Cause(cause_id, kind.title, message, kind.fix, kind.severity, kind.metadata,
+                 layer, location, count, examples, details)
+
+
+def _classify_entries(diffs: Iterable[EntryDiff], layer: LayerDiff | None,
+                      instruction_of: Callable[[int | None], str],
+                      groups: dict[tuple[int | None, str], list[EntryDiff]],
+                      notes: dict[int | None, list[str]]) -> None:
+    """Add each diff to ``groups[(layer, cause)]``; drift notes go to ``notes[layer]``."""
+    by_layer: dict[int | None, list[EntryDiff]] = {}
+    for d in diffs:
+        by_layer.setdefault(d.layer if layer is None else layer.index, []).append(d)
+    for index, items in by_layer.items():
+        dbs, db_notes = _db_drift(layer) if layer is not None else (set(), [])
+        names, pkg_notes = _dist_info_drift(items)
+        ctx = _LayerContext(instruction_of(index), frozenset(d.path for d in items),
+                            frozenset(names), frozenset(dbs))
+        for d in items:
+            groups.setdefault((index, cause_of(d, ctx)), []).append(d)
+        notes.setdefault(index, []).extend(db_notes + pkg_notes)
+
+
+def classify(image_diff: ImageDiff,
+             layer_instructions: Mapping[int, Location | None] | None = None) -> list[Cause]:
+    """Explain an image diff: one :class:`Cause` per (layer, cause), sorted by layer.
+
+    ``layer_instructions`` maps a layer index (image A's numbering) to the
+    instruction that produced it as ``(line, column, end_line, end_column,
+    text)``, or None when unknown.  Without it, the layers' history
+    ``created_by`` is used to tell COPY/ADD from RUN.
+    """
+    layer_instructions = layer_instructions or {}
+    by_index = {l.index: l for l in image_diff.layers if l.index is not None}
+
+    def location(index: int | None) -> Location | None:
+        return layer_instructions.get(index) if index is not None else None
+
+    def instruction_of(index: int | None) -> str:
+        loc = location(index)
+        if loc:
+            return loc[4]
+        layer = by_index.get(index)
+        return layer.created_by_a if layer else ""
+
+    causes: list[Cause] = []
+    for side, issues in (("A", image_diff.issues_a), ("B", image_diff.issues_b)):
+        groups: dict[int | None, list] = {}
+        for issue in issues:
+            groups.setdefault(issue.layer, []).append(issue)
+        for index, items in groups.items():
+            problems = Counter(i.problem for i in items)
+            examples = tuple(sorted({i.path for i in items})[:3])
+            causes.append(_make("REPRO-UNSAFE-PATH", index, location(index), len(items),
+                                examples, f" in build {side} ("
+                                + ", ".join(f"{n} {p}" for p, n in sorted(problems.items()))
+                                + ")", {"problems": dict(problems), "build": side},
+                                noun=f"{len(items):,} unsafe path{'s' if len(items) != 1 else ''}"))
+
+    only = [l for l in image_diff.layers if l.status in ("only_a", "only_b")]
+    if only:
+        first = only[0]
+        index = first.index if first.index is not None else first.index_b
+        causes.append(_make(
+            "REPRO-LAYER-COUNT", index, location(first.index), len(only),
+            tuple(f"layer {l.index if l.index is not None else l.index_b} only in build "
+                  f"{'A' if l.status == 'only_a' else 'B'}" for l in only[:3]),
+            f" ({image_diff.layer_count_a} layers in build A, {image_diff.layer_count_b} in "
+            f"build B)", {"layer_count": (image_diff.layer_count_a, image_diff.layer_count_b)},
+            noun=f"{len(only)} layer{'s' if len(only) != 1 else ''}"))
+    for l in image_diff.layers:
+        if l.status == "moved":
+            causes.append(_make("REPRO-LAYER-ORDER", l.index, location(l.index), 1,
+                                (f"layer {l.index} is layer {l.index_b} in build B",), "",
+                                {"positions": (l.index, l.index_b)}, noun="1 layer"))
+        if l.status == "reordered" or l.order_changed:
+            causes.append(_make("REPRO-TAR-ORDER", l.index, location(l.index),
+                                l.entry_count_a, (), "", {},
+                                noun=f"the entries of layer {l.index}"))
+        if (l.status in ("identical", "moved") and l.blob_digest_a and l.blob_digest_b
+                and l.blob_digest_a != l.blob_digest_b):
+            causes.append(_make("REPRO-LAYER-COMPRESSION", l.index, location(l.index), 1,
+                                (l.blob_digest_a, l.blob_digest_b), "", {}, noun="1 layer"))
+
+    groups: dict[tuple[int | None, str], list[EntryDiff]] = {}
+    notes: dict[int | None, list[str]] = {}
+    for l in image_diff.layers:
+        if l.entries:
+            _classify_entries(l.entries, l, instruction_of, groups, notes)
+    if image_diff.merged:
+        _classify_entries(image_diff.merged, None, instruction_of, groups, notes)
+    for (index, cause_id), diffs in groups.items():
+        extra, details = _detail(cause_id, diffs, tuple(notes.get(index, ())))
+        causes.append(_make(cause_id, index, location(index), len(diffs), _examples(diffs),
+                            extra, details))
+
+    for volatile, cause_id in ((False, "REPRO-CONFIG"), (True, "REPRO-CONFIG-METADATA")):
+        keys = [c for c in image_diff.config if c.volatile == volatile]
+        if keys:
+            causes.append(_make(
+                cause_id, None, None, len(keys), tuple(c.key for c in keys[:3]), "",
+                {"keys": {c.key: [c.a, c.b] for c in keys}},
+                noun=f"{len(keys)} config key{'s' if len(keys) != 1 else ''}"))
+
+    causes.sort(key=lambda c: (c.layer is None, c.layer if c.layer is not None else 0,
+                               _ORDER[c.id], -c.count))
+    return causes
+
+
+# --------------------------------------------------------------------------- docs
+
+def render_markdown() -> str:
+    """The documented cause list (CAUSES.md), generated from :data:`CATALOGUE`."""
+    lines = [
+        "# Reproducibility causes",
+        "",
+        "Generated by `python -m dockerlint.verify.causes` from "
+        "`dockerlint/verify/causes.py`; do not edit by hand.",
+        "",
+        "Ids are `REPRO-<FAMILY>[-<DETAIL>]` and are stable: `dockerlint --verify-build` "
+        "reports them for differences between two builds, and the static reproducibility "
+        "rules use the same ids for the Dockerfile patterns that cause them. Causes marked "
+        "*metadata* do not make an image \"not reproducible\" (verdict: reproducible except "
+        "metadata). Each differing entry gets the first cause in this order that matches it.",
+        "",
+        "| id | cause | how it shows in a diff | fix | metadata |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for kind in _KINDS:
+        cells = [f"`{kind.id}`", kind.title, kind.signature, kind.fix,
+                 "yes" if kind.metadata else ""]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_markdown())
