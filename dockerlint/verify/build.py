@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 BUILDERS = ("auto", "classic", "buildkit")
 TAIL_LINES = 15
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 STOP_GRACE_SECONDS = 15.0
 
 
@@ -172,6 +173,7 @@ class ClassicStream:
             self._pending = ""
 
     def _line(self, line: str) -> None:
+        line = _ANSI.sub("", line)
         if match := _STEP.match(line):
             self.step, self.total, self.step_text = int(match[1]), int(match[2]), match[3]
             self.running = ""
@@ -264,7 +266,7 @@ class BuildKitStream:
         self.last_lines: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
 
     def feed_line(self, line: str) -> None:
-        line = line.rstrip("\r\n")
+        line = _ANSI.sub("", line.rstrip("\r\n"))
         if line.strip():
             self.last_lines.append(line)
         if match := _BK_STEP.match(line):

@@ -1,0 +1,316 @@
+"""``--verify-build``: build twice, diff, explain, report. The CLI calls ``run``.
+
+Order of work, with cleanup guaranteed by one ``try/finally``:
+
+1. parse the Dockerfile (for attribution) and connect to Docker;
+2. build A and B with caching disabled (``--vary``: B a bit later, from a
+   context archive whose timestamps are shifted, with another hostname);
+3. stream both images out of the daemon into the diff;
+4. attribute layers to instructions, classify the differences into causes;
+5. remove every container and image the run created (unless ``--keep-images``);
+6. render the report in each requested format; return the exit code.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping, Sequence, TextIO
+
+from dockerlint.verify.errors import VerifyError
+
+if TYPE_CHECKING:
+    from dockerlint.findings import Finding
+    from dockerlint.report import Report
+    from dockerlint.syntax.nodes import Source, SyntaxTree
+    from dockerlint.verify.attribute import Attribution, InstructionRef
+
+EXIT_OK, EXIT_NOT_REPRODUCIBLE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+VARY_MTIME_SHIFT = 86_400 + 3_600 + 7  # a day, an hour and a few seconds: no coincidences
+# Layer tars store whole seconds: two builds within one second hide build-time
+# timestamps, so B always starts at least a second after A ended (longer with --vary).
+PAUSE_SECONDS = 1.05
+VARY_PAUSE_SECONDS = 2.0
+VARY_HOSTNAME = "dockerlint-vary"
+DEFAULT_OUTPUTS: tuple[tuple[str, str | None], ...] = (("tty", None),)
+
+
+@dataclass
+class Outcome:
+    """Everything a verify-build run found, before rendering."""
+
+    path: str
+    source: "Source"
+    verdict: str
+    findings: list["Finding"]
+    extra: dict
+    image_ids: tuple[str, str]
+
+
+@dataclass
+class Options:
+    dockerfile: str
+    context: str
+    build_args: dict[str, str] = field(default_factory=dict)
+    target: str | None = None
+    platform: str | None = None
+    builder: str = "auto"
+    source_date_epoch: int | None = None
+    vary: bool = False
+    keep_images: bool = False
+    timeout: float | None = None
+    quiet: bool = False
+
+
+def run(
+    dockerfile: str = "Dockerfile", *, context: str | None = None,
+    build_args: Mapping[str, str] | None = None, target: str | None = None,
+    platform: str | None = None, builder: str = "auto", source_date_epoch: int | None = None,
+    vary: bool = False, keep_images: bool = False, timeout: float | None = None,
+    strict: bool = False, outputs: Sequence[tuple[str, str | None]] = DEFAULT_OUTPUTS,
+    color: bool | None = None, quiet: bool = False,
+    stdout: TextIO | None = None, stderr: TextIO | None = None,
+) -> int:
+    """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    options = Options(
+        dockerfile=dockerfile, context=context if context is not None else os.path.dirname(dockerfile) or ".",
+        build_args=dict(build_args or {}), target=target, platform=platform, builder=builder,
+        source_date_epoch=source_date_epoch, vary=vary, keep_images=keep_images,
+        timeout=timeout, quiet=quiet,
+    )
+    try:
+        outcome = verify(options, stderr=stderr)
+    except VerifyError as exc:
+        print(f"dockerlint: error: {exc}", file=stderr)
+        if exc.details:
+            for line in exc.details.splitlines()[-15:]:
+                print(f"    {line}", file=stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("dockerlint: interrupted; the images and containers of this run were removed", file=stderr)
+        return EXIT_INTERRUPTED
+    if keep_images:
+        print(f"image A: {outcome.image_ids[0]}\nimage B: {outcome.image_ids[1]}", file=stderr)
+    try:
+        _render(outcome, outputs, color, stdout)
+    except (OSError, ValueError) as exc:
+        print(f"dockerlint: error: {exc}", file=stderr)
+        return EXIT_ERROR
+    return exit_code(outcome.verdict, strict)
+
+
+def exit_code(verdict: str, strict: bool) -> int:
+    from dockerlint.verify.diff import Verdict
+
+    if verdict == Verdict.NOT_REPRODUCIBLE:
+        return EXIT_NOT_REPRODUCIBLE
+    if verdict == Verdict.METADATA_ONLY and strict:
+        return EXIT_NOT_REPRODUCIBLE
+    return EXIT_OK
+
+
+def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
+    """Build twice, diff and explain; cleanup always runs. Raises VerifyError."""
+    from dockerlint.verify import progress
+    from dockerlint.verify.build import BuildRequest, select_builder
+    from dockerlint.verify.cleanup import ResourceTracker
+    from dockerlint.verify.context_archive import make_archive
+    from dockerlint.verify.daemon import connect
+
+    path, tree = _parse(options.dockerfile)
+    if not os.path.isdir(options.context):
+        raise VerifyError(f"build context {options.context} is not a directory")
+    deadline = None if options.timeout is None else time.monotonic() + options.timeout
+    client = connect(timeout=int(max(600, (options.timeout or 0) + 60)))
+    builder = select_builder(client, options.builder)
+    tracker = ResourceTracker(client)
+    archives = []
+    try:
+        archive_a = make_archive(options.context, path)
+        archives.append(archive_a)
+        archive_b = archive_a
+        if options.vary:
+            archive_b = make_archive(options.context, path, mtime_shift=VARY_MTIME_SHIFT)
+            archives.append(archive_b)
+        common = dict(build_args=options.build_args, target=options.target, platform=options.platform,
+                      source_date_epoch=options.source_date_epoch, deadline=deadline)
+        with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
+            result_a = builder.build(BuildRequest("A", archive_a, **common), tracker, bars.task("build A"))
+            time.sleep(VARY_PAUSE_SECONDS if options.vary else PAUSE_SECONDS)
+            request_b = BuildRequest("B", archive_b, hostname=VARY_HOSTNAME if options.vary else None, **common)
+            result_b = builder.build(request_b, tracker, bars.task("build B"))
+            image_diff = _diff(client, result_a.image_id, result_b.image_id, bars, deadline)
+        if options.keep_images:
+            tracker.keep(result_a.image_id)
+            tracker.keep(result_b.image_id)
+    finally:
+        for archive in archives:
+            archive.close()
+        tracker.cleanup(warn=stderr)
+        client.close()
+    varied = ["wall-clock time", "build-context mtimes", "hostname"] if options.vary else []
+    run_info = {
+        "builder": builder.info.as_dict(),
+        "source_date_epoch": options.source_date_epoch,
+        "varied": varied,
+        "build_seconds": [round(result_a.seconds, 3), round(result_b.seconds, 3)],
+        "images": [result_a.image_id, result_b.image_id] if options.keep_images else [],
+    }
+    return explain(path, tree, image_diff, options.target, run_info, (result_a.image_id, result_b.image_id))
+
+
+def _parse(dockerfile: str) -> tuple[str, "SyntaxTree"]:
+    from dockerlint.syntax import parse
+    from dockerlint.syntax.nodes import DockerfileSyntaxError
+
+    path = os.path.abspath(dockerfile)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise VerifyError(f"cannot read {dockerfile}: {exc.strerror or exc}") from None
+    try:
+        return path, parse(data, path=dockerfile)
+    except DockerfileSyntaxError as exc:
+        raise VerifyError(f"{dockerfile}:{exc}") from None
+
+
+def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
+    from dockerlint.verify.diff import ImageFormatError, diff_images
+    from dockerlint.verify.export import save_stream
+
+    try:
+        sizes = [int(client.api.inspect_image(i).get("Size") or 0) for i in (image_a, image_b)]
+    except Exception:  # sizes only feed the progress bar
+        sizes = [0, 0]
+    task = bars.task("diff", total=sum(sizes) or None, unit="bytes")
+
+    def progress(done: int) -> None:
+        task.update(completed=done)
+        if deadline is not None and time.monotonic() > deadline:
+            from dockerlint.verify.errors import BuildTimeout
+
+            raise BuildTimeout("comparing the images timed out (--timeout reached)")
+
+    stream_a = save_stream(client, image_a, "A")
+    stream_b = save_stream(client, image_b, "B")
+    try:
+        return diff_images(stream_a, stream_b, progress=progress)
+    except ImageFormatError as exc:
+        raise VerifyError(f"cannot read the exported images: {exc}") from None
+    finally:
+        stream_a.close()
+        stream_b.close()
+
+
+# --------------------------------------------------------------------------- explaining
+
+
+def explain(path: str, tree: "SyntaxTree", image_diff, target: str | None, run_info: dict,
+            image_ids: tuple[str, str]) -> Outcome:
+    """Causes as findings on the Dockerfile's lines, plus the verdict and the layer table."""
+    from dockerlint.verify.attribute import attribute
+    from dockerlint.verify.causes import classify
+
+    created_by = _created_by(image_diff)
+    attribution = attribute(tree, created_by, target)
+    causes = classify(image_diff, attribution.layers)
+    findings = sorted((_finding(c, tree.source, path, attribution) for c in causes),
+                      key=lambda f: f.sort_key)
+    verdict = str(image_diff.verdict)
+    extra = {
+        "verify": {
+            "verdict": verdict,
+            **run_info,
+            "layers": layer_table(image_diff, attribution, causes),
+            "config": {
+                "semantic": [c.key for c in image_diff.semantic_config],
+                "volatile": [c.key for c in image_diff.volatile_config],
+            },
+        }
+    }
+    return Outcome(path, tree.source, verdict, findings, extra, image_ids)
+
+
+def _created_by(image_diff) -> list[str]:
+    """History ``created_by`` per layer index of image A."""
+    table: dict[int, str] = {}
+    for layer in image_diff.layers:
+        if layer.index is not None:
+            table[layer.index] = layer.created_by_a
+    return [table.get(i, "") for i in range(image_diff.layer_count_a)]
+
+
+def layer_table(image_diff, attribution: "Attribution", causes) -> list[dict]:
+    """One row per layer pair: where it comes from, whether it differs, which causes."""
+    by_layer: dict[int | None, list[str]] = {}
+    for cause in causes:
+        for layer in _cause_layers(cause):
+            by_layer.setdefault(layer, []).append(cause.id)
+    rows = []
+    for layer in sorted(image_diff.layers, key=lambda l: (l.index if l.index is not None else 1 << 30,
+                                                           l.index_b or 0)):
+        ref = attribution.layers.get(layer.index) if layer.index is not None else None
+        rows.append({
+            "index": layer.index, "index_b": layer.index_b, "status": layer.status,
+            "line": ref.line if ref else None,
+            "instruction": ref.text if ref else ("base image" if layer.index is not None
+                                                 and layer.index < attribution.base_layers else ""),
+            "diff_id_a": layer.diff_id_a, "diff_id_b": layer.diff_id_b,
+            "entries_differing": len(layer.entries),
+            "causes": sorted(set(by_layer.get(layer.index, []))),
+        })
+    return rows
+
+
+def _cause_layers(cause) -> list[int | None]:
+    layers = getattr(cause, "layers", None)
+    if layers is not None:
+        return list(layers)
+    return [getattr(cause, "layer", None)]
+
+
+def _finding(cause, source: "Source", path: str, attribution: "Attribution") -> "Finding":
+    from dockerlint.findings import Finding, Severity
+
+    ref = cause.instruction or attribution.image
+    span = _span(source, ref) if ref is not None else source.line_span(1)
+    return Finding(
+        message=cause.message, span=span, rule_id=cause.id, rule_name=cause.name,
+        severity=Severity.INFO if cause.metadata else Severity.WARNING, path=path,
+        category="reproducibility",
+        extra={"count": cause.count, "examples": list(cause.examples), "fix": cause.fix,
+               "layers": [l for l in _cause_layers(cause) if l is not None]},
+    )
+
+
+def _span(source: "Source", ref: "InstructionRef"):
+    start = source.line_span(ref.line).start + ref.column - 1
+    end = source.line_span(ref.end_line).start + ref.end_column - 1
+    return source.span(start, max(start, end))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
+            stdout: TextIO) -> None:
+    from dockerlint.report import Report, render
+    from dockerlint.verify.summary import render_summary
+
+    for fmt, target in outputs:
+        use_color = bool(color) if color is not None else (target is None and stdout.isatty())
+        report = Report(findings=outcome.findings, files=[outcome.path], rules={},
+                        sources={outcome.path: outcome.source.text}, color=use_color, extra=outcome.extra)
+        if target is None:
+            render(fmt, report, stdout)
+            if fmt == "tty":
+                render_summary(outcome.extra["verify"], stdout, use_color)
+        else:
+            with open(target, "w", encoding="utf-8") as handle:
+                render(fmt, report, handle)
+                if fmt == "tty":
+                    render_summary(outcome.extra["verify"], handle, False)

@@ -1,0 +1,58 @@
+"""The human summary under the tty findings: verdict, builder, one row per layer.
+
+Machine formats carry the same data in ``Report.extra["verify"]``.
+"""
+from __future__ import annotations
+
+from typing import TextIO
+
+_VERDICT_COLOR = {
+    "reproducible": "32",  # green
+    "reproducible except metadata": "33",  # yellow
+    "not reproducible": "31",  # red
+}
+
+
+def render_summary(info: dict, stream: TextIO, color: bool = False) -> None:
+    verdict = str(info.get("verdict", ""))
+    builder = info.get("builder") or {}
+    lines = ["", _paint(f"verdict: {verdict}", _VERDICT_COLOR.get(verdict, "0"), color)]
+    built = f"built twice with the {builder.get('kind', '?')} builder via {builder.get('via', '?')}"
+    if builder.get("engine_version"):
+        built += f", Docker Engine {builder['engine_version']} (API {builder.get('api_version', '?')})"
+    if builder.get("kind") == "buildkit" and builder.get("buildkit_version"):
+        built += f", BuildKit {builder['buildkit_version']}"
+    lines.append(built)
+    if info.get("source_date_epoch") is not None:
+        lines.append(f"SOURCE_DATE_EPOCH={info['source_date_epoch']}"
+                     + (" with rewrite-timestamp" if builder.get("rewrite_timestamp") else ""))
+    if info.get("varied"):
+        lines.append("varied between the builds: " + ", ".join(info["varied"]))
+    rows = info.get("layers") or []
+    if rows:
+        lines.append("")
+        table = [("layer", "line", "instruction", "status", "entries", "causes")]
+        for row in rows:
+            index = row["index"] if row["index"] is not None else f"B{row['index_b']}"
+            table.append((
+                str(index), str(row["line"] or ""), _clip(row["instruction"] or "", 48),
+                row["status"], str(row["entries_differing"] or ""), ", ".join(row["causes"]),
+            ))
+        widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+        for n, row in enumerate(table):
+            text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            lines.append(_paint(text, "1", color) if n == 0 else text)
+    config = info.get("config") or {}
+    if config.get("semantic"):
+        lines.append("config differs: " + ", ".join(config["semantic"]))
+    if config.get("volatile"):
+        lines.append("volatile metadata differs: " + ", ".join(config["volatile"]))
+    stream.write("\n".join(lines) + "\n")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
