@@ -122,7 +122,7 @@ class Command:
         ``--yes=v``; a name written with its dashes (``"-name"``) matches
         exactly that spelling (and ``-name=v``).
         """
-        return any(self._option_hits(name) for name in names)
+        return any(next(iter(self._option_hits(name)), None) is not None for name in names)
 
     def _option_hits(self, name: str) -> Iterable[tuple[int, str | None, bool]]:
         """(index, attached value or None, value may follow) per occurrence."""
@@ -133,10 +133,17 @@ class Command:
                 elif text.startswith(name + "="):
                     yield i, text[len(name) + 1:], False
             elif len(name) == 1:
+                if text[1] == "-":
+                    continue
                 letters = text[1:]
-                if text[1] != "-" and letters.isalnum() and name in letters:
-                    rest = letters[letters.index(name) + 1:]
-                    yield i, rest or None, not rest
+                if letters[0] == name:  # -x, -xVALUE
+                    k = 0
+                elif letters.isalnum() and name in letters:  # a bundle: -qy
+                    k = letters.index(name)
+                else:
+                    continue
+                rest = letters[k + 1:]
+                yield i, rest or None, not rest
             elif text == "--" + name:
                 yield i, None, True
             elif text.startswith("--" + name + "="):

@@ -21,7 +21,7 @@ from dockerlint.model.shell import Command, Redirect, Resolver, ShellIssue, Shel
 from dockerlint.model.shell_wrappers import SHELLS, shell_script_index, unwrap
 
 # Piece kinds.
-LITERAL = 0  # text equals the source slice, character for character
+LITERAL = 0  # written text (quotes and escapes removed); 1:1 with the source when lengths match
 EXPANDED = 1  # a resolved expansion inside double quotes: not split
 SPLIT = 2  # a resolved unquoted expansion: field-split on blanks
 OPAQUE = 3  # not resolvable (variable, command substitution): text is the raw source
@@ -516,7 +516,7 @@ class _Parser:
                 elif text[i + 1] == "\n":
                     i += 2
                 else:
-                    pieces.append((text[i + 1], i + 1, i + 2, LITERAL))
+                    pieces.append((text[i + 1], i, i + 2, LITERAL))
                     i += 2
                     quoted = True
             elif c == "'":
@@ -569,7 +569,7 @@ class _Parser:
                 if nxt == "\n":
                     j += 2
                 elif nxt and nxt in '$`"\\':
-                    pieces.append((nxt, j + 1, j + 2, LITERAL))
+                    pieces.append((nxt, j, j + 2, LITERAL))
                     j += 2
                 else:
                     pieces.append(("\\", j, j + 1, LITERAL))
@@ -720,7 +720,7 @@ class _Parser:
         j = i + 1
         while j < n and text[j] != "`":
             if text[j] == "\\" and j + 1 < n and text[j + 1] in "`$\\":
-                inner.append((text[j + 1], j + 1, j + 2, LITERAL))
+                inner.append((text[j + 1], j, j + 2, LITERAL))
                 j += 2
             else:
                 inner.append((text[j], j, j + 1, LITERAL))
