@@ -38,6 +38,7 @@ class CauseKind:
     signature: str      # how it shows up in a diff (documentation)
     metadata: bool = False          # True: does not make the image "not reproducible"
     severity: Severity = Severity.WARNING
+    one: str = ""       # singular form of ``summary`` when the verb alone does not do
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,17 +87,20 @@ _KINDS = [
               "are whiteouts that differ (timestamps, or an opaque marker in one build only)",
               "Use BuildKit >= 0.12 (fixed whiteout timestamps), or squash with "
               "`FROM scratch` + `COPY --from=build / /`.",
-              "`.wh.*` entries differ in mtime; `.wh..wh..opq` present in one build only"),
+              "`.wh.*` entries differ in mtime; `.wh..wh..opq` present in one build only",
+              one="is a whiteout that differs (timestamp, or an opaque marker in one build only)"),
     CauseKind("REPRO-MOUNT-STUB", "mount stubs in a RUN layer",
               "are mount-point stubs (proc/ sys/ dev/ etc/) created by the builder",
               "Let the base image contain /proc /sys /dev /etc, or use a newer BuildKit "
               "(mount stubs are cleaned since moby/buildkit#3149).",
-              "empty proc/ sys/ dev/ etc/ directories with build-time mtimes in a RUN layer"),
+              "empty proc/ sys/ dev/ etc/ directories with build-time mtimes in a RUN layer",
+              one="is a mount-point stub (proc/ sys/ dev/ etc/) created by the builder"),
     CauseKind("REPRO-MACHINE-ID", "machine id / random seed",
               "are machine-identity files with random content",
               "`rm -f /etc/machine-id /var/lib/dbus/machine-id /var/lib/systemd/random-seed` "
               "in the same RUN (or leave an empty /etc/machine-id).",
-              "/etc/machine-id, /var/lib/dbus/machine-id, random-seed with random content"),
+              "/etc/machine-id, /var/lib/dbus/machine-id, random-seed with random content",
+              one="is a machine-identity file with random content"),
     CauseKind("REPRO-LDCONFIG-CACHE", "ldconfig aux-cache",
               "belong to the ldconfig cache (inode numbers, mtimes)",
               "`rm -f /var/cache/ldconfig/aux-cache` at the end of the RUN that installs "
@@ -136,12 +140,14 @@ _KINDS = [
               "are log files (timestamps in their text)",
               "`rm -rf /var/log/*` (or delete the *.log files the step wrote) at the end of "
               "the same RUN.",
-              "/var/log/**, *.log"),
+              "/var/log/**, *.log",
+              one="is a log file (timestamps in its text)"),
     CauseKind("REPRO-TMP", "leftovers in /tmp and /run",
               "are leftovers in /tmp, /var/tmp or /run",
               "Remove what the step leaves in /tmp, /var/tmp and /run in the same RUN, or use "
               "`RUN --mount=type=tmpfs,target=/tmp`.",
-              "entries under tmp/, var/tmp/, run/"),
+              "entries under tmp/, var/tmp/, run/",
+              one="is a leftover in /tmp, /var/tmp or /run"),
     CauseKind("REPRO-PACKAGE-DRIFT", "package version drift",
               "differ because installed package versions differ",
               "Pin versions: snapshot apt sources (snapshot.debian.org, `apt-get install "
@@ -153,29 +159,34 @@ _KINDS = [
               "are pip metadata files (RECORD, direct_url.json, INSTALLER)",
               "Follows from .pyc differences (RECORD lists their hashes): fix those; uv: "
               "`UV_NO_INSTALLER_METADATA=1`.",
-              "*.dist-info/RECORD, direct_url.json, INSTALLER"),
+              "*.dist-info/RECORD, direct_url.json, INSTALLER",
+              one="is a pip metadata file (RECORD, direct_url.json, INSTALLER)"),
     CauseKind("REPRO-PYC-TIMESTAMP", ".pyc header timestamps",
               "are .pyc files that differ only in the source mtime in their header",
               "`ENV PYTHONDONTWRITEBYTECODE=1` while building, `pip install --no-compile`, or "
               "hash-based pycs: `python -m compileall --invalidation-mode checked-hash` "
               "(uv: `UV_COMPILE_BYTECODE=1`).",
-              "16-byte pyc header: same magic/flags/size and body, different source mtime"),
+              "16-byte pyc header: same magic/flags/size and body, different source mtime",
+              one="is a .pyc file that differs only in the source mtime in its header"),
     CauseKind("REPRO-PYC-CONTENT", ".pyc bytecode differs",
               "are .pyc files whose bytecode differs (embedded temp paths, parallel compile)",
               "Install from wheels, compile once after install in a single process "
               "(`python -m compileall -j1 --invalidation-mode checked-hash`), or skip pycs "
               "(`PYTHONDONTWRITEBYTECODE=1`).",
-              "pyc body differs"),
+              "pyc body differs",
+              one="is a .pyc file whose bytecode differs (embedded temp paths, parallel compile)"),
     CauseKind("REPRO-SHADOW-DATE", "password-change date in /etc/shadow",
               "are shadow files (days since the last password change)",
               "Create users with SOURCE_DATE_EPOCH set (shadow-utils honours it) or rewrite "
               "the lastchg field.",
-              "/etc/shadow, /etc/shadow- content"),
+              "/etc/shadow, /etc/shadow- content",
+              one="is a shadow file (days since the last password change)"),
     CauseKind("REPRO-ARCHIVE", "archive created during the build",
               "are archives written during the build (header timestamps, member order)",
               "`gzip -n`, `tar --sort=name --mtime=@$SOURCE_DATE_EPOCH --owner=0 --group=0 "
               "--numeric-owner`, `zip -X`; or do not keep build-time archives in the image.",
-              "gzip header mtime, nested tar / zip / zstd members"),
+              "gzip header mtime, nested tar / zip / zstd members",
+              one="is an archive written during the build (header timestamps, member order)"),
     CauseKind("REPRO-MTIME-BUILD", "build-time file timestamps",
               "differ only in their modification time, set at build time",
               _SDE + "; with the legacy builder `find <dirs> -newermt @$SOURCE_DATE_EPOCH | "
@@ -196,7 +207,8 @@ _KINDS = [
               "are encoded differently in the tar (name spelling, PAX records)",
               "Use the same builder and version for both builds; compare with dockerlint "
               "(canonical paths) rather than by digest.",
-              "same canonical path stored as './x' vs 'x', extra PAX records"),
+              "same canonical path stored as './x' vs 'x', extra PAX records",
+              one="is encoded differently in the tar (name spelling, PAX records)"),
     CauseKind("REPRO-TAR-ORDER", "tar entry order",
               "are stored in another order",
               "Sort what you write (`sort`, `tar --sort=name`) and avoid readdir-order "
@@ -478,7 +490,8 @@ def _agree(summary: str, count: int) -> str:
 def _make(cause_id: str, layer: int | None, location: Location | None, count: int,
           examples: tuple[str, ...], extra: str, details: dict, noun: str = "") -> Cause:
     kind = CATALOGUE[cause_id]
-    message = f"{noun or _plural(count)} {_agree(kind.summary, count)}{extra}"
+    summary = kind.one if count == 1 and kind.one else _agree(kind.summary, count)
+    message = f"{noun or _plural(count)} {summary}{extra}"
     if examples:
         message += "; e.g. " + ", ".join(examples)
     return Cause(cause_id, kind.title, message, kind.fix, kind.severity, kind.metadata,

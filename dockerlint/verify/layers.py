@@ -149,11 +149,11 @@ class ChunkStream:
 
 def _gunzip(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
     """Streaming gzip decoder (multi-member aware) as a ``read(n)`` function."""
-    state = {"d": zlib.decompressobj(31), "tail": b"", "eof": False}
+    state = {"d": zlib.decompressobj(31), "tail": b"", "eof": False, "fresh": True}
 
     def read_gz(n: int) -> bytes:
-        d = state["d"]
         while True:
+            d = state["d"]
             if state["tail"]:
                 data, state["tail"] = state["tail"], b""
             else:
@@ -162,18 +162,19 @@ def _gunzip(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
                 data = read(CHUNK)
                 if not data:
                     state["eof"] = True
-                    if not d.eof:
+                    if not state["fresh"]:
                         raise ImageFormatError("truncated gzip layer")
                     return b""
+            state["fresh"] = False
             try:
                 out = d.decompress(data, n)
             except zlib.error as exc:
                 raise ImageFormatError(f"corrupt gzip layer: {exc}") from None
             state["tail"] = d.unconsumed_tail
-            if d.eof:
-                rest = d.unused_data
-                state["d"] = d = zlib.decompressobj(31)
-                state["tail"] = rest.lstrip(b"\0") if rest else state["tail"]
+            if d.eof:                       # next gzip member, if any, starts fresh
+                state["d"] = zlib.decompressobj(31)
+                state["fresh"] = True
+                state["tail"] = d.unused_data.lstrip(b"\0")
             if out:
                 return out
 

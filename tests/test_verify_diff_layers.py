@@ -1,0 +1,177 @@
+"""The layer tar walker: every header field, PAX/GNU encodings, compression, bad input."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
+from imagesynth import EPOCH, F, layer, pyc  # noqa: E402
+
+from dockerlint.verify.layers import (  # noqa: E402
+    ChunkStream, ImageFormatError, canonical_path, path_problems, read_layer_stream,
+)
+
+
+def summarise(data: bytes):
+    return read_layer_stream(io.BytesIO(data))
+
+
+def test_every_header_field_is_read():
+    data = layer(
+        F("./usr/bin/tool", b"#!/bin/sh\necho hi\n", mode=0o4755, uid=1000, gid=1001,
+          uname="me", gname="staff", mtime=EPOCH + 42,
+          pax={"SCHILY.xattr.user.note": "x", "comment": "hello"}),
+        F("usr/bin/link", type="symlink", linkname="tool"),
+        F("./usr/bin/hard", type="hardlink", linkname="./usr/bin/tool"),
+        F("dev/null", type="char"),
+        F("run/fifo", type="fifo"),
+        F("etc/", type="dir", mode=0o700),
+    )
+    entries = {e.path: e for e in summarise(data).entries}
+    tool = entries["usr/bin/tool"]
+    assert (tool.type, tool.mode, tool.uid, tool.gid, tool.uname, tool.gname) == (
+        "file", 0o4755, 1000, 1001, "me", "staff")
+    assert tool.name == "./usr/bin/tool"
+    assert tool.size == 18 and tool.mtime == EPOCH + 42
+    assert tool.digest == hashlib.sha256(b"#!/bin/sh\necho hi\n").hexdigest()
+    assert tool.xattrs == (("SCHILY.xattr.user.note", "x"),)
+    assert tool.pax == (("comment", "hello"),)
+    assert entries["usr/bin/link"].linkname == "tool"
+    assert entries["usr/bin/hard"].type == "hardlink"
+    assert entries["usr/bin/hard"].linkname == "usr/bin/tool"      # canonical target
+    assert entries["dev/null"].type == "char"
+    assert entries["run/fifo"].type == "fifo"
+    assert entries["etc"].type == "dir" and entries["etc"].mode == 0o700
+    assert [e.index for e in summarise(data).entries] == list(range(6))
+
+
+@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT])
+def test_long_names_in_every_tar_format(fmt):
+    long_dir = "/".join(["d" * 40] * 3)             # 122 chars: needs prefix / GNU L / PAX
+    data = layer(F(f"{long_dir}/file.txt", b"data"), fmt=fmt)
+    (entry,) = summarise(data).entries
+    assert entry.path == f"{long_dir}/file.txt"
+
+
+def test_gnu_long_link_and_base256_numbers():
+    target = "t" * 150
+    data = layer(F("l", type="symlink", linkname=target, uid=0o10000000),
+                 fmt=tarfile.GNU_FORMAT)        # uid over 7 octal digits: base-256
+    (entry,) = summarise(data).entries
+    assert entry.linkname == target and entry.uid == 0o10000000
+
+
+def test_pax_fractional_mtime_and_atime():
+    data = layer(F("f", b"x", mtime=EPOCH + 0.5, pax={"atime": "123.25"}))
+    (entry,) = summarise(data).entries
+    assert entry.mtime == EPOCH + 0.5 and entry.atime == 123.25
+
+
+def test_gzip_layer_is_decompressed_while_streaming():
+    plain = layer(F("a", b"1" * 100_000), F("b", b"2"))
+    summary = summarise(gzip.compress(plain))
+    assert summary.compression == "gzip"
+    assert [e.path for e in summary.entries] == ["a", "b"]
+    assert summary.fingerprint == summarise(plain).fingerprint
+    assert summary.uncompressed_size == len(plain)
+
+
+def test_zstd_layer_without_zstandard_is_a_clear_error():
+    pytest.importorskip("tarfile")
+    try:
+        import zstandard  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImageFormatError, match="zstandard"):
+            summarise(b"\x28\xb5\x2f\xfd" + bytes(600))
+    else:  # pragma: no cover - depends on the environment
+        pytest.skip("zstandard installed")
+
+
+def test_chunk_stream_reads_sdk_style_chunks():
+    data = layer(F("a", b"hello"), F("b", b"world"))
+    chunks = [data[i:i + 7] for i in range(0, len(data), 7)]
+    summary = read_layer_stream(ChunkStream(chunks))
+    assert [e.path for e in summary.entries] == ["a", "b"]
+
+
+def test_pyc_and_gzip_heads_are_kept_and_normalised():
+    data = layer(F("m.pyc", pyc(111)), F("n.pyc", pyc(222)),
+                 F("x.gz", gzip.compress(b"abc", mtime=1)), F("y.gz", gzip.compress(b"abc", mtime=2)))
+    e = {x.path: x for x in summarise(data).entries}
+    assert e["m.pyc"].kind == "pyc" and e["x.gz"].kind == "gzip"
+    assert e["m.pyc"].digest != e["n.pyc"].digest
+    assert e["m.pyc"].norm_digest == e["n.pyc"].norm_digest != ""
+    assert e["x.gz"].norm_digest == e["y.gz"].norm_digest != ""
+    assert e["m.pyc"].digest == hashlib.sha256(pyc(111)).hexdigest()   # true digest kept
+
+
+def test_package_database_versions_are_extracted():
+    status = (b"Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
+              b"Version: 2.36-9\n\nPackage: tzdata\nArchitecture: all\nVersion: 2024a-0\n")
+    summary = summarise(layer(F("var/lib/dpkg/status", status)))
+    assert summary.packages == {"var/lib/dpkg/status": {"libc6:amd64": "2.36-9",
+                                                         "tzdata:all": "2024a-0"}}
+
+
+def test_canonical_paths():
+    assert canonical_path("./usr//bin/") == "usr/bin"
+    assert canonical_path("/etc/passwd") == "etc/passwd"
+    assert canonical_path("./") == "."
+    assert canonical_path("a/./b") == "a/b"
+    assert canonical_path("a/../b") == "a/../b"     # kept as data, reported separately
+
+
+@pytest.mark.parametrize("name,etype,link,problem", [
+    ("../etc/passwd", "file", "", "parent-traversal"),
+    ("a/../../x", "file", "", "parent-traversal"),
+    ("/etc/shadow", "file", "", "absolute-path"),
+    ("a/b", "symlink", "../../../etc", "link-escape"),
+    ("a", "hardlink", "/etc/passwd", "link-escape"),
+    ("a", "hardlink", "../x", "link-escape"),
+])
+def test_malicious_paths_are_reported(name, etype, link, problem):
+    assert problem in [p for p, _ in path_problems(name, etype, link)]
+
+
+@pytest.mark.parametrize("name,etype,link", [
+    ("usr/bin/python", "symlink", "python3"),
+    ("usr/lib/x/y", "symlink", "../../bin/z"),
+    ("bin/sh", "symlink", "/bin/busybox"),          # absolute targets resolve in the image
+    ("./", "dir", ""),
+])
+def test_normal_paths_are_not_reported(name, etype, link):
+    assert path_problems(name, etype, link) == []
+
+
+def test_malicious_layer_is_read_without_touching_the_disk(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = layer(F("../../evil", b"x"), F("link", type="symlink", linkname="../../../../tmp"),
+                 F("link/inside", b"y"))
+    summary = summarise(data)
+    assert {i.problem for i in summary.issues} == {"parent-traversal", "link-escape"}
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"not a tar at all" * 40, "checksum"),
+    (layer(F("a", b"x" * 2000))[:1200], "truncated"),
+    (layer(F("a", b"x"))[:300], "truncated"),
+])
+def test_bad_input_raises_image_format_error(data, message):
+    with pytest.raises(ImageFormatError, match=message):
+        summarise(data)
+
+
+def test_corrupt_gzip_raises_image_format_error():
+    with pytest.raises(ImageFormatError, match="gzip"):
+        summarise(b"\x1f\x8b\x08\x00" + bytes(100))
+
+
+def test_empty_tar_is_an_empty_layer():
+    assert summarise(bytes(1024)).entries == []
