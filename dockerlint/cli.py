@@ -241,7 +241,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
 
     rules = installed_rules()
     check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
-                     *(sel for sel, _ in overrides.severity)], rules, where="the command line")
+                     *(sel for sel, _ in overrides.severity)], rules, where="--select/--ignore/--extend-select/--severity")
     finder = ConfigFinder(config, overrides)
     linter = Linter(rules, finder)
     run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
@@ -270,7 +270,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     if diff:
         from dockerlint.fixes import unified_diff
 
-        out = click.get_text_stream("stdout")
+        out = sys.stdout
         changed = 0
         for r in results:
             if r.original is not None:
@@ -316,11 +316,11 @@ def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: boo
     report = Report(
         findings=findings, files=[r.path for r in results], rules=rules,
         sources={r.path: r.source for r in results if r.path in with_findings},
-        tool_version=__version__, statistics=statistics, extra={"quiet": quiet},
+        tool_version=__version__, statistics=statistics, quiet=quiet,
     )
     for fmt, target in pairs:
         if target is None or target == "-":
-            stream = click.get_text_stream("stdout")
+            stream = sys.stdout
             report.color = _color(run_settings.no_color, stream)
             _render(fmt, report, stream)
             stream.flush()
@@ -394,7 +394,7 @@ def rules_command(fmt: str) -> int:
     from dockerlint.registry import installed_rules
 
     rules = installed_rules()
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "markdown":
         out.write(_docs().render_markdown(rules.values()))
     elif fmt == "json":
@@ -436,7 +436,7 @@ def explain_command(rule_id: str) -> int:
     ids, exact = match(rule_id, rules)
     if not exact:
         raise fail(f"unknown rule {rule_id!r} (see `dockerlint rules`)")
-    click.get_text_stream("stdout").write(_docs().render_rule(rules[ids[0]]))
+    sys.stdout.write(_docs().render_rule(rules[ids[0]]))
     return EXIT_OK
 
 
@@ -456,7 +456,7 @@ def parse_command(file: str, fmt: str) -> int:
         click.echo(f"{file}:{exc.span.line}:{exc.span.column}: syntax error: {exc.message}", err=True)
         return EXIT_FINDINGS
     text = buildkit_dump(tree) if fmt == "buildkit" else json_dump(tree)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     out.write(text if text.endswith("\n") or not text else text + "\n")
     return EXIT_OK
 
@@ -476,6 +476,7 @@ def _read_input(file: str) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command, turn every expected error into one line + exit 2."""
     from dockerlint.discover import DiscoveryError
+    from dockerlint.engine import TargetError
     from dockerlint.registry import PluginError, SelectorError
 
     debug = bool(os.environ.get("DOCKERLINT_DEBUG"))
@@ -486,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         _error(exc.format_message())
         code = EXIT_ERROR
-    except (Failure, ConfigError, SelectorError, PluginError, DiscoveryError) as exc:
+    except (Failure, ConfigError, SelectorError, PluginError, DiscoveryError, TargetError) as exc:
         _error(str(exc))
         code = EXIT_ERROR
     except (click.exceptions.Abort, KeyboardInterrupt):

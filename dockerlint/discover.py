@@ -60,7 +60,7 @@ def _in_directory(directory: str) -> list[str]:
             continue
         if _under_venv(directory, parts[:-1], venv_cache):
             continue
-        full = os.path.join(directory, *parts)
+        full = os.path.join(*parts) if directory in (".", "./") else os.path.join(directory, *parts)
         if os.path.isfile(full):
             keep.append(full)
     return sorted(keep)

@@ -109,6 +109,8 @@ class Linter:
                                                 span=tree.source.span(0, 0)), rule, plan, path))
             return FileResult(path, findings, tree.source.text, settings, internal_errors=1)
 
+        if settings.target and getattr(df, "target", True) is None:
+            raise TargetError(f"{path}: target stage {settings.target!r} not found")
         for rule in plan.rules:
             try:
                 produced = rule.check(df, options=plan.options) if plan.wants_options[rule.id] else rule.check(df)
@@ -262,6 +264,10 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
 
 class _ModelError(Exception):
     pass
+
+
+class TargetError(ValueError):
+    """``--target`` names a stage the Dockerfile does not have."""
 
 
 def _build_model(tree, settings: Settings, path: str, context_dir: str | None):

@@ -56,7 +56,7 @@ def unified_diff(before: str, after: str, path: str) -> str:
     if before == after:
         return ""
     lines = difflib.unified_diff(
-        _lines(before), _lines(after), fromfile=f"a/{path}", tofile=f"b/{path}",
+        _lines(before), _lines(after), fromfile=path, tofile=path,
     )
     return "".join(lines)
 

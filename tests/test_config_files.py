@@ -1,0 +1,187 @@
+"""Config discovery, precedence, validation messages and the .hadolint.yaml fallback."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockerlint.config import (
+    ConfigError, ConfigFinder, Overrides, Settings, find_config, load_config, load_yaml_subset,
+)
+from dockerlint.findings import Severity
+from dockerlint.registry import Selection
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_nearest_config_wins_and_pyproject_without_our_table_is_skipped(tmp_path):
+    write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
+    write(tmp_path / "svc" / "pyproject.toml", '[tool.black]\nline-length = 1\n')
+    write(tmp_path / "svc" / "deep" / "pyproject.toml", '[tool.dockerlint]\nignore = ["B"]\n')
+    assert find_config(tmp_path / "svc") == tmp_path / ".dockerlint.toml"
+    assert find_config(tmp_path / "svc" / "deep") == tmp_path / "svc" / "deep" / "pyproject.toml"
+
+
+def test_dockerlint_toml_beats_pyproject_in_the_same_directory(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.dockerlint]\nignore = ["B"]\n')
+    write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
+    assert find_config(tmp_path) == tmp_path / ".dockerlint.toml"
+
+
+def test_hadolint_yaml_is_used_only_when_no_dockerlint_config_exists(tmp_path):
+    write(tmp_path / "a" / ".hadolint.yaml", "ignored: [DL3008]\n")
+    write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
+    assert find_config(tmp_path / "a") == tmp_path / ".dockerlint.toml"
+    os.remove(tmp_path / ".dockerlint.toml")
+    assert find_config(tmp_path / "a") == tmp_path / "a" / ".hadolint.yaml"
+
+
+def test_every_key_is_read_and_paths_are_relative_to_the_config(tmp_path):
+    cfg = write(tmp_path / ".dockerlint.toml", """
+select = ["DL", "ML"]
+extend-select = ["DLINT002"]
+ignore = ["DL3059"]
+failure-threshold = "warning"
+trusted-registries = ["ghcr.io"]
+strict-labels = true
+context = "docker"
+target = "runtime"
+build-args = { PY = "3.12" }
+format = "json"
+no-color = true
+no-fail = true
+disable-ignore-pragma = true
+[severity]
+DL3008 = "error"
+[per-file-ignores]
+"legacy/*" = ["DL3007"]
+[required-labels]
+"org.opencontainers.image.source" = "url"
+""")
+    s = load_config(cfg)
+    assert s.selection == (Selection(("DL", "ML"), ("DLINT002",), ("DL3059",)),)
+    assert s.failure_threshold == Severity.WARNING
+    assert s.severity == (("DL3008", Severity.ERROR),)
+    assert s.per_file_ignores == (("legacy/*", ("DL3007",)),)
+    assert s.required_labels == (("org.opencontainers.image.source", "url"),)
+    assert s.context == str(tmp_path / "docker")
+    assert (s.target, s.build_args, s.formats) == ("runtime", (("PY", "3.12"),), ("json",))
+    assert s.strict_labels and s.no_color and s.no_fail and s.disable_ignore_pragma
+    assert s.root == str(tmp_path) and s.origin == str(cfg)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('selekt = ["A"]\n', r"unknown key 'selekt' \(allowed: select, extend-select, ignore"),
+    ('failure-threshold = "fatal"\n', r"key 'failure-threshold': invalid value 'fatal' \(allowed: 'error', 'warning'"),
+    ('[severity]\nDL3008 = "loud"\n', r"key 'severity.DL3008': invalid value 'loud'"),
+    ('ignore = "DL3008"\n', r"key 'ignore': "),
+    ('[required-labels]\nmaintainer = "phone"\n', r"key 'required-labels.maintainer'.*'email'"),
+    ('build-args = { PY = 3.12 }\n', r"key 'build-args.PY'"),
+    ('select = [\n', r"invalid TOML"),
+])
+def test_validation_errors_name_file_key_and_allowed_values(tmp_path, body, expected):
+    cfg = write(tmp_path / ".dockerlint.toml", body)
+    with pytest.raises(ConfigError, match=expected) as info:
+        load_config(cfg)
+    assert str(info.value).startswith(str(cfg))
+
+
+def test_pyproject_errors_name_the_full_key(tmp_path):
+    cfg = write(tmp_path / "pyproject.toml", '[tool.dockerlint]\nfailure-threshold = 3\n')
+    with pytest.raises(ConfigError, match=r"key 'tool.dockerlint.failure-threshold'"):
+        load_config(cfg)
+
+
+def test_command_line_overrides_the_file_and_selection_layers_stack(tmp_path):
+    write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\nfailure-threshold = "error"\n'
+                                         'build-args = { X = "file", Y = "file" }\n')
+    finder = ConfigFinder(overrides=Overrides(ignore=("B",), failure_threshold="style",
+                                              build_args=(("X", "cli"),), context="ctx"))
+    s = finder.for_file(tmp_path / "Dockerfile")
+    assert [layer.ignore for layer in s.selection] == [("A",), ("B",)]
+    assert s.failure_threshold == Severity.STYLE
+    assert dict(s.build_args) == {"X": "cli", "Y": "file"}
+    assert s.context == os.path.abspath("ctx")
+
+
+def test_explicit_config_replaces_discovery(tmp_path):
+    write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
+    other = write(tmp_path / "elsewhere" / "lint.toml", 'ignore = ["Z"]\n')
+    s = ConfigFinder(str(other)).for_file(tmp_path / "Dockerfile")
+    assert s.selection[0].ignore == ("Z",)
+
+
+def test_hadolint_yaml_keys_are_translated(tmp_path):
+    cfg = write(tmp_path / ".hadolint.yaml", """
+# hadolint config, as users write it
+failure-threshold: ignore
+ignored:
+  - DL3008
+  - SC2086   # ShellCheck: we have no such rule; skipped, not an error
+override:
+  error:
+    - DL3001
+  info: [DL3002]
+trustedRegistries: docker.io
+label-schema:
+  author: text
+  url: url
+strict-labels: true
+no-fail: false
+format: gitlab_codeclimate
+verbose: true
+""")
+    s = load_config(cfg)
+    assert s.failure_threshold is None
+    assert s.selection == (Selection(None, (), ("DL3008", "SC2086"), strict=False),)
+    assert s.severity == (("DL3001", Severity.ERROR), ("DL3002", Severity.INFO))
+    assert s.trusted_registries == ("docker.io",)
+    assert s.required_labels == (("author", "text"), ("url", "url"))
+    assert s.strict_labels and s.formats == ("gitlab",)
+
+
+def test_unknown_hadolint_key_is_an_error(tmp_path):
+    cfg = write(tmp_path / ".hadolint.yml", "ignore: [DL3008]\n")
+    with pytest.raises(ConfigError, match=r"unknown hadolint key 'ignore'.*ignored"):
+        load_config(cfg)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: 1\nb:\n  - x\n  - 'y # z'\n", {"a": "1", "b": ["x", "y # z"]}),
+    ("a:\n- x\n- y\n", {"a": ["x", "y"]}),
+    ("a: [ ]\nb: {}\nc: ~\nd: \"q\\\"\"\n", {"a": [], "b": {}, "c": None, "d": 'q"'}),
+    ("---\nm:\n  n:\n    o: true\n", {"m": {"n": {"o": True}}}),
+    ("# nothing\n", None),
+])
+def test_yaml_subset_reader(text, expected):
+    assert load_yaml_subset(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: &x 1\n", "line 1: YAML feature '&'"),
+    ("a: |\n  text\n", "line 1: YAML feature '|'"),
+    ("a: 1\n   b: 2\n", "line 2: unexpected indentation"),
+    ("a: 1\na: 2\n", "line 2: duplicate key 'a'"),
+    ("just text\n", "line 1: expected 'key: value'"),
+    ("a: [x, [y]]\n", "line 1: nested flow"),
+    ("a: 'open\n", "line 1: unterminated"),
+])
+def test_yaml_subset_reader_rejects_what_it_does_not_understand(text, expected):
+    with pytest.raises(ConfigError, match=expected.replace("[", r"\[").replace("|", r"\|")):
+        load_yaml_subset(text)
+
+
+def test_pydantic_is_not_imported_without_a_config(tmp_path):
+    import subprocess
+
+    code = ("import sys; from dockerlint.config import ConfigFinder; "
+            f"ConfigFinder().for_directory(__import__('pathlib').Path({str(tmp_path)!r})); "
+            "print('pydantic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip() == "False", out.stderr

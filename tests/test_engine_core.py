@@ -1,0 +1,145 @@
+"""The engine through its public API: metadata, selection, severities, crashes, syntax errors, order."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockerlint import lint_path, lint_text
+from dockerlint.config import ConfigError
+from dockerlint.findings import Finding, Severity
+from dockerlint.registry import SelectorError
+from dockerlint.rule import rule
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "plugin" / "src"))
+import dockerlint_example_plugin as plugin  # noqa: E402
+from dockerlint_example_plugin.no_add import no_add  # noqa: E402
+
+keyword_case = plugin.keyword_case
+RULES = [keyword_case, no_add]
+
+
+@rule(id="TST100", name="crashes-on-env", severity=Severity.ERROR, category="correctness")
+def crashes_on_env(df):
+    """Crash when the file has an ENV instruction."""
+    for ins in df.tree.instructions:
+        if ins.keyword == "ENV":
+            raise RuntimeError("boom")
+        yield Finding(message="seen", span=ins.keyword_span)
+
+
+@rule(id="TST200", name="reports-options", severity=Severity.INFO, category="security")
+def reports_options(df, options):
+    """Report the trusted registries it was given."""
+    first = df.tree.instructions[0]
+    yield Finding(message=",".join(options.trusted_registries) or "none", span=first.span)
+
+
+@rule(id="TST300", name="off-by-default", severity=Severity.INFO, category="style", default_enabled=False)
+def off_by_default(df):
+    """Report every instruction."""
+    for ins in df.tree.instructions:
+        yield Finding(message="here", span=ins.span)
+
+
+def ids(findings):
+    return [(f.rule_id, f.span.line) for f in findings]
+
+
+def test_engine_fills_rule_metadata_and_path():
+    [f] = lint_text("from alpine:3.20\n", path="app/Dockerfile", rules=RULES)
+    assert (f.rule_id, f.rule_name, f.severity, f.category, f.path) == (
+        "EX001", "keyword-case", Severity.STYLE, "style", "app/Dockerfile")
+    assert (f.span.line, f.span.column, f.span.end_column) == (1, 1, 5)
+
+
+def test_findings_are_sorted_by_line_column_and_rule():
+    text = "FROM alpine:3.20\nADD a /a\nrun echo\nadd b /b\n"
+    assert ids(lint_text(text, rules=RULES)) == [("EX002", 2), ("EX001", 3), ("EX001", 4), ("EX002", 4)]
+
+
+def test_a_crashing_rule_becomes_an_internal_error_finding_and_others_still_run():
+    findings = lint_text("FROM alpine:3.20\nENV A=1\nADD a /a\n", rules=[crashes_on_env, no_add])
+    crash = [f for f in findings if f.rule_id == "DLINT001"]
+    assert len(crash) == 1
+    assert "TST100" in crash[0].message and "RuntimeError: boom" in crash[0].message
+    assert ("EX002", 3) in ids(findings)
+
+
+@pytest.mark.parametrize("data", [b"", b"# only a comment\n", b"\x00\x01\x02\xff" * 40])
+def test_input_buildkit_rejects_is_one_syntax_error_finding(data):
+    findings = lint_text(data, rules=RULES)
+    assert [f.rule_id for f in findings] == ["DL1000"]
+    assert findings[0].severity == Severity.ERROR
+    assert findings[0].message.startswith("syntax error: ")
+    assert findings[0].span.line >= 1 and findings[0].span.column >= 1
+
+
+def test_select_ignore_and_extend_select_accept_ids_prefixes_names_and_categories():
+    text = "from alpine:3.20\nADD a /a\n"
+    assert {f.rule_id for f in lint_text(text, rules=RULES, select=["EX002"])} == {"EX002"}
+    assert {f.rule_id for f in lint_text(text, rules=RULES, select=["keyword-case"])} == {"EX001"}
+    assert {f.rule_id for f in lint_text(text, rules=RULES, select=["maintainability"])} == {"EX002"}
+    assert {f.rule_id for f in lint_text(text, rules=RULES, ignore=["EX"])} == set()
+    assert {f.rule_id for f in lint_text(text, rules=RULES, select=["EX001"], extend_select=["no-add"])} == {
+        "EX001", "EX002"}
+
+
+def test_rules_off_by_default_need_their_exact_id():
+    text = "FROM alpine:3.20\n"
+    assert lint_text(text, rules=[off_by_default]) == []
+    assert lint_text(text, rules=[off_by_default], select=["TST"]) == []
+    assert lint_text(text, rules=[off_by_default], select=["ALL"]) == []
+    assert [f.rule_id for f in lint_text(text, rules=[off_by_default], extend_select=["TST300"])] == ["TST300"]
+
+
+def test_unknown_selector_is_an_error_naming_it():
+    with pytest.raises(SelectorError, match="'DL9999'"):
+        lint_text("FROM alpine:3.20\n", rules=RULES, ignore=["DL9999"])
+
+
+def test_severity_override_by_id_and_by_prefix_later_wins():
+    text = "from alpine:3.20\nADD a /a\n"
+    found = lint_text(text, rules=RULES, severity={"EX": "error", "EX002": "info"})
+    assert {(f.rule_id, f.severity) for f in found} == {("EX001", Severity.ERROR), ("EX002", Severity.INFO)}
+    with pytest.raises(ValueError, match="allowed"):
+        lint_text(text, rules=RULES, severity={"EX001": "fatal"})
+
+
+def test_rules_asking_for_options_receive_them():
+    [f] = lint_text("FROM alpine:3.20\n", rules=[reports_options], trusted_registries=["ghcr.io", "quay.io"])
+    assert f.message == "ghcr.io,quay.io"
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError, match="unknown lint option"):
+        lint_text("FROM alpine:3.20\n", rules=RULES, selekt=["EX001"])
+
+
+def test_per_file_ignores_match_globs_relative_to_the_config(tmp_path):
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile.dev").write_text("from alpine:3.20\nADD a /a\n")
+    (tmp_path / ".dockerlint.toml").write_text('[per-file-ignores]\n"svc/*.dev" = ["EX002"]\n"**/nothing" = ["EX001"]\n')
+    found = lint_path(tmp_path / "svc" / "Dockerfile.dev", rules=RULES)
+    assert [f.rule_id for f in found] == ["EX001"]
+    assert [f.rule_id for f in lint_path(tmp_path / "svc" / "Dockerfile.dev", rules=RULES, config=False)] == [
+        "EX001", "EX002"]
+
+
+def test_lint_path_reads_the_nearest_config_and_a_bad_one_raises(tmp_path):
+    (tmp_path / "Dockerfile").write_text("from alpine:3.20\nADD a /a\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.dockerlint]\nignore = ["EX001"]\n')
+    assert [f.rule_id for f in lint_path(tmp_path / "Dockerfile", rules=RULES)] == ["EX002"]
+    (tmp_path / "pyproject.toml").write_text('[tool.dockerlint]\nignore = "EX001"\n')
+    with pytest.raises(ConfigError, match="ignore"):
+        lint_path(tmp_path / "Dockerfile", rules=RULES)
+
+
+def test_lint_path_on_a_directory_lints_every_dockerfile(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "Dockerfile").write_text("ADD a /a\n")
+    (tmp_path / "b.dockerfile").write_text("ADD a /a\n")
+    (tmp_path / "notes.txt").write_text("ADD a /a\n")
+    found = lint_path(tmp_path, rules=[no_add], config=False)
+    assert sorted(Path(f.path).relative_to(tmp_path).as_posix() for f in found) == ["a/Dockerfile", "b.dockerfile"]

@@ -1,0 +1,111 @@
+"""Inline suppressions: next instruction, stage, global, hadolint spellings, BuildKit's check directive."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dockerlint import lint_text
+from dockerlint.findings import Finding, Severity
+from dockerlint.rule import rule
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "plugin" / "src"))
+from dockerlint_example_plugin.no_add import no_add  # noqa: E402
+
+
+@rule(id="TST400", name="JSONArgsRecommended", severity=Severity.WARNING, category="correctness")
+def json_args(df):
+    """Pretend BuildKit check: report every CMD."""
+    for ins in df.tree.instructions:
+        if ins.keyword == "CMD":
+            yield Finding(message="use JSON form", span=ins.keyword_span)
+
+
+RULES = [no_add, json_args]
+
+
+def lines(text, **options):
+    return [(f.rule_id, f.span.line) for f in lint_text(text, rules=RULES, **options)]
+
+
+def test_ignore_covers_only_the_next_instruction_including_its_continuation_lines():
+    text = ("FROM alpine:3.20\n"
+            "# dockerlint ignore=EX002 vendored archive, unpacked on purpose\n"
+            "ADD a \\\n"
+            "    /a\n"
+            "ADD b /b\n")
+    assert lines(text) == [("EX002", 5)]
+
+
+def test_hadolint_spelling_and_trailing_reason_comment_work():
+    text = "FROM alpine:3.20\n# hadolint ignore=EX002,TST400  # why: legacy\nADD a /a\nCMD run\n"
+    assert lines(text) == [("TST400", 4)]
+
+
+def test_ignore_skips_comment_and_blank_lines_before_the_instruction():
+    text = "FROM alpine:3.20\n# dockerlint ignore=EX002\n# another comment\n\nADD a /a\n"
+    assert lines(text) == []
+
+
+def test_rule_names_work_as_ids():
+    assert lines("FROM alpine:3.20\n# dockerlint ignore=no-add\nADD a /a\n") == []
+
+
+def test_stage_ignore_covers_the_next_stage_only():
+    text = ("# dockerlint stage ignore=EX002\n"
+            "FROM alpine:3.20 AS build\n"
+            "ADD a /a\n"
+            "FROM alpine:3.20\n"
+            "ADD b /b\n")
+    assert lines(text) == [("EX002", 5)]
+
+
+def test_global_ignore_applies_anywhere_it_is_written():
+    text = "FROM alpine:3.20\nADD a /a\nCMD x\n# hadolint global ignore=EX002\n"
+    assert lines(text) == [("TST400", 3)]
+
+
+def test_buildkit_check_skip_directive_matches_rule_names():
+    text = "# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD x\nADD a /a\n"
+    assert lines(text) == [("EX002", 4)]
+
+
+def test_buildkit_check_skip_all_skips_buildkit_checks_only():
+    text = "# check=skip=all\nFROM alpine:3.20\nCMD x\nADD a /a\n"
+    assert lines(text) == [("EX002", 4)]
+
+
+def test_buildkit_error_true_makes_buildkit_checks_errors():
+    text = "# check=error=true\nFROM alpine:3.20\nCMD x\nADD a /a\n"
+    found = {f.rule_id: f.severity for f in lint_text(text, rules=RULES)}
+    assert found == {"TST400": Severity.ERROR, "EX002": Severity.WARNING}
+
+
+def test_disable_ignore_pragma_reports_everything():
+    text = "# check=skip=all\nFROM alpine:3.20\n# dockerlint ignore=EX002\nADD a /a\nCMD x\n"
+    assert lines(text, disable_ignore_pragma=True) == [("EX002", 4), ("TST400", 5)]
+
+
+def test_unused_suppressions_are_reported_only_when_selected():
+    text = ("FROM alpine:3.20\n"
+            "# dockerlint ignore=EX002,TST400\n"
+            "ADD a /a\n"
+            "# dockerlint ignore=SC2086\n"
+            "RUN echo $x\n"
+            "# dockerlint ignore=EX002\n")
+    assert lines(text) == []
+    found = lint_text(text, rules=RULES, extend_select=["DLINT002"])
+    assert [(f.rule_id, f.span.line, f.message) for f in found] == [
+        ("DLINT002", 2, "unused suppression of TST400: nothing to suppress on the next instruction"),
+        ("DLINT002", 4, "unused suppression of SC2086: no such rule"),
+        ("DLINT002", 6, "unused suppression of EX002: nothing to suppress on the next instruction"),
+    ]
+    assert found[0].span.column == 1 and found[0].span.end_column == len("# dockerlint ignore=EX002,TST400") + 1
+
+
+def test_suppression_text_inside_a_heredoc_or_continuation_is_not_a_pragma():
+    text = ("FROM alpine:3.20\n"
+            "RUN echo a && \\\n"
+            "# dockerlint ignore=EX002\n"
+            "    echo b\n"
+            "ADD a /a\n")
+    assert lines(text) == [("EX002", 5)]
