@@ -13,7 +13,7 @@ from dockerlint.model import build
 from dockerlint.syntax.nodes import Arg, Flag, Instruction, Source, SyntaxTree
 
 _FLAG = re.compile(r"--([a-zA-Z][a-zA-Z0-9-]*)(?:=(\S*))?")
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"(?:\"[^\"]*\"|'[^']*'|\S)+")
 
 
 def _parser():
