@@ -516,6 +516,30 @@ def _classify_entries(diffs: Iterable[EntryDiff], layer: LayerDiff | None,
         notes.setdefault(index, []).extend(db_notes + pkg_notes)
 
 
+def _unsafe_causes(image_diff: ImageDiff, location) -> list[Cause]:
+    """One error per layer with unsafe paths; a path unsafe in both builds counts once."""
+    seen: dict[tuple, set[str]] = {}
+    for side, issues in (("A", image_diff.issues_a), ("B", image_diff.issues_b)):
+        for issue in issues:
+            seen.setdefault((issue.layer, issue.path, issue.problem), set()).add(side)
+    by_layer: dict[int | None, list[tuple]] = {}
+    for key, sides in seen.items():
+        by_layer.setdefault(key[0], []).append((key, sides))
+    causes = []
+    for index, items in by_layer.items():
+        problems = Counter(key[2] for key, _ in items)
+        sides = set().union(*(s for _, s in items))
+        where = "both builds" if len(sides) == 2 else f"build {sides.pop()}"
+        count = len({key[1] for key, _ in items})
+        causes.append(_make(
+            "REPRO-UNSAFE-PATH", index, location(index), count,
+            tuple(sorted({key[1] for key, _ in items})[:3]),
+            f" in {where} (" + ", ".join(f"{n} {p}" for p, n in sorted(problems.items())) + ")",
+            {"problems": dict(problems), "builds": where},
+            noun=f"{count:,} unsafe path{'s' if count != 1 else ''}"))
+    return causes
+
+
 def classify(image_diff: ImageDiff,
              layer_instructions: Mapping[int, Location | None] | None = None) -> list[Cause]:
     """Explain an image diff: one :class:`Cause` per (layer, cause), sorted by layer.
@@ -539,18 +563,7 @@ def classify(image_diff: ImageDiff,
         return layer.created_by_a if layer else ""
 
     causes: list[Cause] = []
-    for side, issues in (("A", image_diff.issues_a), ("B", image_diff.issues_b)):
-        groups: dict[int | None, list] = {}
-        for issue in issues:
-            groups.setdefault(issue.layer, []).append(issue)
-        for index, items in groups.items():
-            problems = Counter(i.problem for i in items)
-            examples = tuple(sorted({i.path for i in items})[:3])
-            causes.append(_make("REPRO-UNSAFE-PATH", index, location(index), len(items),
-                                examples, f" in build {side} ("
-                                + ", ".join(f"{n} {p}" for p, n in sorted(problems.items()))
-                                + ")", {"problems": dict(problems), "build": side},
-                                noun=f"{len(items):,} unsafe path{'s' if len(items) != 1 else ''}"))
+    causes.extend(_unsafe_causes(image_diff, location))
 
     only = [l for l in image_diff.layers if l.status in ("only_a", "only_b")]
     if only:

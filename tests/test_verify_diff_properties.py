@@ -1,0 +1,102 @@
+"""Property tests: self-diff is empty, order-only permutations, one field -> that field."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
+from imagesynth import F, docker_save, layer, oci_layout  # noqa: E402
+
+from dockerlint.verify.diff import Verdict, diff_images  # noqa: E402
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+names = st.text(alphabet="abcdefxyz0123_-", min_size=1, max_size=10)
+paths = st.lists(names, min_size=1, max_size=3).map("/".join)
+
+
+@st.composite
+def entries(draw, min_size=1, max_size=12):
+    chosen = draw(st.lists(paths, min_size=min_size, max_size=max_size, unique=True))
+    # a path that is a prefix directory of another must not also be a file
+    chosen = [p for p in chosen if not any(q.startswith(p + "/") for q in chosen)]
+    result = []
+    for path in chosen:
+        kind = draw(st.sampled_from(["file", "file", "dir", "symlink"]))
+        result.append(F(
+            path, data=draw(st.binary(max_size=64)) if kind == "file" else b"", type=kind,
+            mode=draw(st.integers(0, 0o7777)), uid=draw(st.integers(0, 70000)),
+            gid=draw(st.integers(0, 70000)), uname=draw(names), gname=draw(names),
+            mtime=draw(st.integers(0, 2**33)),
+            linkname=draw(paths) if kind == "symlink" else "",
+            pax={"SCHILY.xattr.user.a": draw(names)} if draw(st.booleans()) else {},
+        ))
+    return result
+
+
+def run(a: bytes, b: bytes):
+    return diff_images(io.BytesIO(a), io.BytesIO(b))
+
+
+@SETTINGS
+@given(st.lists(entries(), min_size=1, max_size=3))
+def test_self_diff_is_empty(layers):
+    tars = [layer(*specs) for specs in layers]
+    result = run(docker_save(tars), oci_layout(tars))
+    assert result.verdict is Verdict.REPRODUCIBLE
+    assert all(l.status == "identical" and not l.entries for l in result.layers)
+    assert result.merged == () and result.config == ()
+
+
+@SETTINGS
+@given(entries(min_size=2), st.randoms(use_true_random=False))
+def test_permuting_entries_is_order_only(specs, rnd):
+    shuffled = list(specs)
+    while [s.path for s in shuffled] == [s.path for s in specs]:
+        rnd.shuffle(shuffled)
+    (l0,) = run(docker_save([layer(*specs)]), docker_save([layer(*shuffled)])).layers
+    assert l0.status == "reordered"
+    assert l0.entries == ()
+
+
+MUTATIONS = {
+    "mode": lambda f: {"mode": f.mode ^ 0o1},
+    "uid": lambda f: {"uid": f.uid + 1},
+    "gid": lambda f: {"gid": f.gid + 1},
+    "uname": lambda f: {"uname": f.uname + "x"},
+    "gname": lambda f: {"gname": f.gname + "x"},
+    "mtime": lambda f: {"mtime": f.mtime + 1},
+    "xattrs": lambda f: {"pax": {"SCHILY.xattr.user.a": "changed!" + f.pax.get(
+        "SCHILY.xattr.user.a", "")}},
+}
+
+
+@SETTINGS
+@given(entries(), st.data())
+def test_changing_one_field_reports_exactly_that_field(specs, data):
+    target = data.draw(st.integers(0, len(specs) - 1))
+    spec = specs[target]
+    options = list(MUTATIONS)
+    if spec.type == "file":
+        options.append("content")
+    if spec.type == "symlink":
+        options.append("linkname")
+    field = data.draw(st.sampled_from(options))
+    if field == "content":
+        body = spec.data or b"\0"
+        changes = {"data": bytes([body[0] ^ 1]) + body[1:]}
+        expected = ("content",) if spec.data else ("size", "content")
+    elif field == "linkname":
+        changes, expected = {"linkname": spec.linkname + "x"}, ("linkname",)
+    else:
+        changes, expected = MUTATIONS[field](spec), (field,)
+    mutated = list(specs)
+    mutated[target] = dataclasses.replace(spec, **changes)
+    (l0,) = run(docker_save([layer(*specs)]), docker_save([layer(*mutated)])).layers
+    assert [(e.path, e.kind, e.fields) for e in l0.entries] == [(spec.path, "changed", expected)]
