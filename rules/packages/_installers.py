@@ -189,7 +189,8 @@ _VCS = re.compile(r"(git|hg|svn|bzr)\+[a-z+]+://|git://", re.IGNORECASE)
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://|file:", re.IGNORECASE)
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".egg")
 _REQUIREMENT = re.compile(
-    r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[[^\]]*\])?\s*(?P<spec>[^;]*)")
+    r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[[^\]]*\])?\s*(?P<spec>[^;]*)"
+    r"(?P<marker>;.*)?", re.DOTALL)
 _BOUND = re.compile(r"===?|~=|<=?|>=?")
 
 PINNED, UNPINNED, LOCAL, UNKNOWN = "pinned", "unpinned", "local", "unknown"
