@@ -104,7 +104,8 @@ class Arg:
     ``value`` is the text after continuation joining (JSON strings decoded).
     ``span`` covers its source text (for a JSON element: the quoted literal).
     For ENV/LABEL the args are BuildKit's (key, value, separator) triples; the
-    separator arg has an empty span at the ``=`` or between key and value.
+    ``=`` separator's span covers the ``=``, the legacy ``""`` separator (``ENV
+    KEY value``) has an empty span just after the key.
     """
 
     value: str
@@ -123,6 +124,8 @@ class Heredoc:
     span: Span  # from the first body line to the end of the terminator line
     marker_span: Span  # the ``<<EOF`` word on the instruction line
     content_start: int  # source offset of the first body character
+    # the body exactly as written (tabs kept under ``<<-``): BuildKit's Node.Heredocs Content
+    raw_content: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -189,6 +192,7 @@ class SyntaxTree:
     escape: str  # "\\" or "`"
     warnings: tuple[ParseWarning, ...] = ()
     trailing_comments: tuple[Comment, ...] = ()  # comments after the last instruction
+    comments: tuple[Comment, ...] = ()  # every comment line (inside continuations too), not directives
 
     def directive(self, name: str) -> Directive | None:
         for d in self.directives:
