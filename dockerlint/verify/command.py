@@ -248,8 +248,7 @@ def layer_table(image_diff, attribution: "Attribution", causes) -> list[dict]:
     """One row per layer pair: where it comes from, whether it differs, which causes."""
     by_layer: dict[int | None, list[str]] = {}
     for cause in causes:
-        for layer in _cause_layers(cause):
-            by_layer.setdefault(layer, []).append(cause.id)
+        by_layer.setdefault(cause.layer, []).append(cause.id)
     rows = []
     for layer in sorted(image_diff.layers, key=lambda l: (l.index if l.index is not None else 1 << 30,
                                                            l.index_b or 0)):
@@ -266,25 +265,31 @@ def layer_table(image_diff, attribution: "Attribution", causes) -> list[dict]:
     return rows
 
 
-def _cause_layers(cause) -> list[int | None]:
-    layers = getattr(cause, "layers", None)
-    if layers is not None:
-        return list(layers)
-    return [getattr(cause, "layer", None)]
-
-
 def _finding(cause, source: "Source", path: str, attribution: "Attribution") -> "Finding":
-    from dockerlint.findings import Finding, Severity
+    """A cause on its instruction's line; image-wide causes go on the target stage's FROM."""
+    from dockerlint.findings import Finding
 
-    ref = cause.instruction or attribution.image
+    ref = cause.location or attribution.image
     span = _span(source, ref) if ref is not None else source.line_span(1)
     return Finding(
-        message=cause.message, span=span, rule_id=cause.id, rule_name=cause.name,
-        severity=Severity.INFO if cause.metadata else Severity.WARNING, path=path,
-        category="reproducibility",
+        message=cause.message, span=span, rule_id=cause.id, rule_name=cause.title,
+        severity=cause.severity, path=path, category="reproducibility",
         extra={"count": cause.count, "examples": list(cause.examples), "fix": cause.fix,
-               "layers": [l for l in _cause_layers(cause) if l is not None]},
+               "layer": cause.layer, "metadata": cause.metadata, "details": cause.details},
     )
+
+
+def cause_rules() -> dict:
+    """The cause catalogue as rules, so SARIF and json reporters can show each cause's docs."""
+    from dockerlint.rule import Rule, RuleDoc
+    from dockerlint.verify.causes import CATALOGUE
+
+    return {
+        kind.id: Rule(id=kind.id, name=kind.title, severity=kind.severity, category="reproducibility",
+                      check=lambda df: (), doc=RuleDoc(summary=kind.title, why=kind.signature, fix=kind.fix),
+                      module="dockerlint.verify.causes")
+        for kind in CATALOGUE.values()
+    }
 
 
 def _span(source: "Source", ref: "InstructionRef"):
@@ -299,11 +304,15 @@ def _span(source: "Source", ref: "InstructionRef"):
 def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
             stdout: TextIO) -> None:
     from dockerlint.report import Report, render
+    from dockerlint import __version__
     from dockerlint.verify.summary import render_summary
+
+    rules = cause_rules()
 
     for fmt, target in outputs:
         use_color = bool(color) if color is not None else (target is None and stdout.isatty())
-        report = Report(findings=outcome.findings, files=[outcome.path], rules={},
+        report = Report(findings=outcome.findings, files=[outcome.path], rules=rules,
+                        tool_version=__version__,
                         sources={outcome.path: outcome.source.text}, color=use_color, extra=outcome.extra)
         if target is None:
             render(fmt, report, stdout)

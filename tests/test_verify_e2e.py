@@ -1,0 +1,176 @@
+"""--verify-build end to end against the real Docker daemon.
+
+Every fixture under fixtures/verify/ is built twice from the session's local
+busybox base image. A ``# expect: <cause id>`` comment marks the instruction
+below it: the run must report that cause on that line. After every run,
+``docker images -a`` and ``docker ps -a`` must be exactly as before.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dockerlint.verify.command import run
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "verify"
+CAUSE_FIXTURES = sorted(
+    p.name for p in FIXTURES.iterdir()
+    if (p / "Dockerfile").is_file() and "# expect:" in (p / "Dockerfile").read_text()
+)
+NEEDS_VARY = {"context-mtime"}  # only a changed context reveals context timestamps
+
+pytestmark = pytest.mark.docker
+
+
+def expectations(dockerfile: Path) -> set[tuple[str, int]]:
+    """(cause id, line of the instruction after the comment) for each ``# expect:``."""
+    lines = dockerfile.read_text().splitlines()
+    expected = set()
+    for number, line in enumerate(lines, start=1):
+        if match := re.match(r"#\s*expect:\s*(\S+)", line.strip()):
+            target = next(n for n in range(number + 1, len(lines) + 1)
+                          if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#"))
+            expected.add((match[1], target))
+    return expected
+
+
+def daemon_state(client) -> tuple[set[str], set[str]]:
+    images = {i["Id"] for i in client.api.images(all=True)}
+    containers = {c["Id"] for c in client.api.containers(all=True)}
+    return images, containers
+
+
+def verify(fixture: str, base_image: str, tmp_path: Path, **options) -> tuple[int, dict, str]:
+    """Run --verify-build on a fixture with JSON output; return (exit code, report, stderr)."""
+    out = tmp_path / "report.json"
+    stderr = io.StringIO()
+    code = run(str(FIXTURES / fixture / "Dockerfile"), build_args={"BASE": base_image},
+               outputs=[("json", str(out))], stdout=io.StringIO(), stderr=stderr, **options)
+    report = json.loads(out.read_text()) if out.exists() else {}
+    return code, report, stderr.getvalue()
+
+
+def reported(report: dict) -> set[tuple[str, int]]:
+    return {(f["rule"], f["line"]) for f in report.get("findings", [])}
+
+
+@pytest.mark.parametrize("fixture", CAUSE_FIXTURES)
+def test_cause_is_found_on_its_line(fixture, base_image, docker_client, tmp_path):
+    before = daemon_state(docker_client)
+    code, report, stderr = verify(fixture, base_image, tmp_path, vary=fixture in NEEDS_VARY)
+    assert code == 1, stderr
+    assert report["extra"]["verify"]["verdict"] == "not reproducible"
+    missing = expectations(FIXTURES / fixture / "Dockerfile") - reported(report)
+    assert not missing, f"not reported: {missing}; reported: {sorted(reported(report))}"
+    assert daemon_state(docker_client) == before
+
+
+def test_reproducible_build(base_image, docker_client, tmp_path):
+    before = daemon_state(docker_client)
+    code, report, stderr = verify("reproducible", base_image, tmp_path)
+    assert code == 0, stderr
+    info = report["extra"]["verify"]
+    assert info["verdict"] == "reproducible except metadata"  # the classic builder stamps times
+    rows = info["layers"]
+    assert [r["status"] for r in rows] == ["identical"] * len(rows)
+    assert [(r["line"], r["instruction"]) for r in rows[1:]] == [
+        (4, "COPY hello.txt /hello.txt"),
+        (5, "RUN echo deterministic > /det.txt && touch -d @1700000000 /det.txt"),
+    ]
+    assert {f["rule"] for f in report["findings"]} == {"REPRO-CONFIG-METADATA"}
+    assert info["builder"]["kind"] in ("classic", "buildkit")
+    assert info["builder"]["engine_version"]
+    assert daemon_state(docker_client) == before
+
+
+def test_strict_fails_on_metadata(base_image, tmp_path):
+    code, report, _ = verify("reproducible", base_image, tmp_path, strict=True)
+    assert report["extra"]["verify"]["verdict"] == "reproducible except metadata"
+    assert code == 1
+
+
+def test_failing_build_reports_step_and_output_and_cleans_up(base_image, docker_client, tmp_path):
+    before = daemon_state(docker_client)
+    code, report, stderr = verify("failing-step", base_image, tmp_path)
+    assert code == 2
+    first, *tail = stderr.splitlines()
+    assert first.startswith("dockerlint: error: build A failed at step 4/5")
+    assert "exit 3" in first and "non-zero code: 3" in first
+    assert any("some diagnostics on stderr" in line for line in tail)
+    assert "\x1b" not in stderr
+    assert report == {}
+    assert daemon_state(docker_client) == before
+
+
+def test_timeout_stops_the_build_and_cleans_up(base_image, docker_client, tmp_path):
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "Dockerfile").write_text(
+        "ARG BASE=dockerlint-test-base\nFROM ${BASE}\nRUN echo started > /s.txt\nRUN sleep 60\n")
+    before = daemon_state(docker_client)
+    stderr = io.StringIO()
+    code = run(str(context / "Dockerfile"), build_args={"BASE": base_image}, timeout=4,
+               outputs=[("json", str(tmp_path / "r.json"))], stdout=io.StringIO(), stderr=stderr)
+    assert code == 2
+    assert "timed out" in stderr.getvalue().splitlines()[0]
+    assert daemon_state(docker_client) == before
+
+
+def test_keep_images_prints_and_keeps_both(base_image, docker_client, tmp_path):
+    before = daemon_state(docker_client)
+    code, report, stderr = verify("date-content", base_image, tmp_path, keep_images=True)
+    assert code == 1
+    ids = re.findall(r"^image [AB]: (sha256:[0-9a-f]{64})$", stderr, re.MULTILINE)
+    assert len(ids) == 2 and ids[0] != ids[1]
+    try:
+        for image_id in ids:
+            assert docker_client.api.inspect_image(image_id)["Id"] == image_id
+        assert report["extra"]["verify"]["images"] == ids
+    finally:
+        for image_id in ids:
+            docker_client.api.remove_image(image_id)
+    assert daemon_state(docker_client) == before
+
+
+def test_vary_reports_what_it_varied_and_leaves_the_context_alone(base_image, tmp_path):
+    hello = FIXTURES / "context-mtime" / "hello.txt"
+    stat_before = hello.stat()
+    code, report, _ = verify("context-mtime", base_image, tmp_path, vary=True)
+    assert code == 1
+    assert report["extra"]["verify"]["varied"] == ["wall-clock time", "build-context mtimes", "hostname"]
+    assert hello.stat().st_mtime_ns == stat_before.st_mtime_ns
+    # without --vary the same context gives identical layers
+    code, report, _ = verify("context-mtime", base_image, tmp_path)
+    assert code == 0
+    assert report["extra"]["verify"]["verdict"] == "reproducible except metadata"
+
+
+def test_tty_output_has_verdict_and_layer_table(base_image, tmp_path):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run(str(FIXTURES / "date-content" / "Dockerfile"), build_args={"BASE": base_image},
+               stdout=stdout, stderr=stderr)
+    text = stdout.getvalue()
+    assert code == 1, stderr.getvalue()
+    assert "verdict: not reproducible" in text
+    assert re.search(r"^1\s+5\s+RUN \{ date;.*different\s+1\s+REPRO-CONTENT", text, re.MULTILINE)
+    assert "REPRO-CONTENT" in text and "build-stamp.txt" in text
+
+
+def test_buildkit_builder_when_reachable(base_image, docker_client, tmp_path):
+    from dockerlint.verify.build import find_buildkit_route
+
+    if find_buildkit_route() is None:
+        pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")
+    before = daemon_state(docker_client)
+    code, report, stderr = verify("date-content", base_image, tmp_path, builder="buildkit")
+    assert code == 1, stderr
+    info = report["extra"]["verify"]
+    assert info["builder"]["kind"] == "buildkit"
+    assert ("REPRO-CONTENT", 5) in reported(report)
+    code, report, stderr = verify("reproducible", base_image, tmp_path, builder="buildkit")
+    assert code == 0, stderr
+    assert daemon_state(docker_client) == before
