@@ -66,7 +66,8 @@ def test_body_fed_to_python_is_not_shell_but_the_command_line_is():
 def test_body_fed_to_bash_is_a_script():
     run, doc, _ = run_with_heredoc("bash -e <<EOF", "pip install torch\n")
     assert [c.name for c in run.commands] == ["bash", "pip"]
-    assert list(heredoc_scripts(run.syntax, run.shell)) == [(doc, ("bash",))]
+    assert list(heredoc_scripts(run.syntax, run.shell, run.commands)) == [(doc, ("bash",))]
+    assert list(heredoc_scripts(run.syntax, run.shell)) == []  # without the line's commands: unknown reader
 
 
 def test_bash_dash_c_does_not_read_its_stdin():
@@ -82,3 +83,14 @@ def test_offsets_map_through_chomped_tabs_and_crlf():
         at = doc.content.index("pip")
         assert source.slice(span_of(at, at + len("pip install x"))) == "pip install x"
         assert source.slice(run.commands[-1].span) == "pip install x"
+
+
+def test_body_on_the_stdin_of_a_wrapped_shell():
+    run, _, _ = run_with_heredoc("cat <<A > /a && sudo bash -e <<EOF", "pip install torch\n")
+    # only EOF has a body in this helper; A has none and is not a script
+    assert [c.name for c in run.commands][-1] == "pip"
+
+
+def test_shebang_on_a_shell_stdin_is_only_a_comment():
+    run, _, _ = run_with_heredoc("bash <<EOF", "#!/usr/bin/env python3\npip install x\n")
+    assert [c.name for c in run.commands] == ["bash", "pip"]

@@ -775,6 +775,6 @@ def _run_commands(instr: Instr) -> tuple:
     commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell)) if syntax.rest_offsets else []
     source = syntax.source
     if source is not None:
-        for doc, interpreter in heredoc_scripts(syntax, instr.shell):
+        for doc, interpreter in heredoc_scripts(syntax, instr.shell, tuple(commands)):
             commands.extend(_parse_shell(instr, doc.content, heredoc_span_of(doc, source), interpreter))
     return tuple(commands)

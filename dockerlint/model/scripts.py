@@ -11,13 +11,11 @@ offsets back to the Dockerfile.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
+from dockerlint.model.shell import shell_dialect
 from dockerlint.syntax.nodes import Heredoc, Instruction, Source, Span
 
-# The first word of a RUN body that runs its stdin as a script (``bash -e <<EOF``).
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
-_FIRST_WORD = re.compile(r"\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
 _MARKER = re.compile(r"\s*\d*<<-?\s*(\S+)\s*$")
 
 SpanOf = Callable[[int, int], Span]
@@ -36,26 +34,39 @@ def shebang_shell(body: str) -> tuple[str, ...] | None:
     return (words[0],)
 
 
-def heredoc_scripts(instr: Instruction, shell: tuple[str, ...]) -> Iterator[tuple[Heredoc, tuple[str, ...]]]:
+def heredoc_scripts(instr: Instruction, shell: tuple[str, ...],
+                    commands: Iterable = ()) -> Iterator[tuple[Heredoc, tuple[str, ...]]]:
     """(heredoc, interpreter argv) for each here-document of a RUN that is a script.
 
-    The interpreter is the one from a ``#!`` line when there is one (BuildKit
-    runs such a body as a file), else ``shell`` for a body BuildKit hands to
-    the shell, else the shell named by the command the body is fed to.
+    ``commands`` are the parsed commands of the RUN line itself. A body
+    BuildKit runs by itself (``RUN <<EOF`` alone) goes to the interpreter of
+    its ``#!`` line, else to ``shell``; a body on the stdin of a shell
+    (``bash -e <<EOF``) is read by that shell.
     """
     if not instr.heredocs:
         return
-    only_marker = len(instr.heredocs) == 1 and _MARKER.fullmatch(instr.rest) is not None
-    if only_marker:
+    if len(instr.heredocs) == 1 and _MARKER.fullmatch(instr.rest) is not None:
         doc = instr.heredocs[0]
         yield doc, shebang_shell(doc.content) or shell
         return
-    match = _FIRST_WORD.match(instr.rest)
-    program = match.group(1).rsplit("/", 1)[-1] if match else ""
-    if program not in _SHELLS or re.search(r"\s-\w*c\b", instr.rest):
-        return
+    commands = tuple(commands)
+    readers: dict[str, tuple[str, ...]] = {}
+    for command in commands:
+        names = [r.target.value for r in command.redirects
+                 if r.op in ("<<", "<<-") and r.target is not None and r.target.value]
+        if not names:
+            continue
+        # ``sudo bash <<EOF``: the redirect is on ``sudo``, the reader is the unwrapped ``bash``
+        inner = [c for c in commands if c.wrapper and command.start <= c.start and c.end <= command.end]
+        reader = inner[-1] if inner else command
+        program = reader.program
+        if not program or shell_dialect((program,)) is None or reader.has_option("c"):
+            continue
+        for name in names:
+            readers.setdefault(name, (program,))
     for doc in instr.heredocs:
-        yield doc, shebang_shell(doc.content) or (program,)
+        if doc.name in readers:  # a ``#!`` line is only a comment on a shell's stdin
+            yield doc, readers[doc.name]
 
 
 def heredoc_span_of(doc: Heredoc, source: Source) -> SpanOf:
