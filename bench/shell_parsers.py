@@ -206,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {ok}/{total} ({ok / total:.1%}) | {speed:,.0f} | " + " | ".join(cells) + " |")
 
     own, lex, ts = (results[n]["outcome"] for n in names)
-    split = [(a, b, c) for (ga, a), (gb, b), (gc, c) in zip(own, lex, ts) if ga and gb and gc and Counter(a) != Counter(b)]
+    split = [(a, b, c) for (ga, a), (gb, b), (gc, c) in zip(own, lex, ts)
+             if ga and gb and gc and Counter(a) != Counter(b)]
     sides = sum(1 for a, _, c in split if Counter(a) == Counter(c))
     print(f"\nWhere own and bashlex disagree (all three understood the body: {len(split)}), "
           f"tree-sitter-bash finds the same names as own in {sides}.")

@@ -58,14 +58,6 @@ class _Word:
         return self.pieces[0][0]
 
 
-class _Cmd:
-    __slots__ = ("argv", "assignments", "redirects", "start", "end", "wrapper", "next_op")
-
-    def __init__(self, argv, assignments, redirects, start, end, wrapper=None):
-        self.argv, self.assignments, self.redirects = argv, assignments, redirects
-        self.start, self.end, self.wrapper, self.next_op = start, end, wrapper, None
-
-
 class _Frame:
     """An open compound command: ``if``, a loop, ``{``, ``(``, ``case``."""
 
@@ -76,6 +68,7 @@ class _Frame:
 
 
 def parse(script: str, *, dialect: str = "sh", resolve: Resolver | None = None) -> ShellScript:
+    """See ``dockerlint.model.shell.parse_script``."""
     if not isinstance(script, str):
         script = str(script, "utf-8", "replace") if isinstance(script, bytes) else str(script)
     parser = _Parser(script, dialect, resolve, 0)
