@@ -131,3 +131,19 @@ def test_quiet_leaves_out_the_summary_line():
     text = _text(sample_report(quiet=True))
     assert "problems" not in text and text.startswith("Dockerfile\n")
     assert _text(empty_report(quiet=True)) == ""
+
+
+def test_control_characters_never_reach_the_terminal():
+    report = sample_report(color=True)
+    f = report.findings[0]
+    text = "LABEL x=\x1b]0;pwned\x07 y\n"
+    bell = text.index("\x07")
+    span = f.span.__class__(bell, bell + 1, 1, bell + 1, 1, bell + 2)
+    report.findings[:] = [f.__class__(message="evil \x1b[2J message", span=span, rule_id="X1", path="ctl")]
+    report.sources = {"ctl": text}
+    out = ANSI.sub("", _text(report))
+    assert "\x1b" not in out and "\x07" not in out
+    assert "evil \ufffd[2J message" in out
+    lines = out.splitlines()
+    assert lines[2] == "    1 | LABEL x=\ufffd]0;pwned\ufffd y"
+    assert lines[3].index("^") == lines[2].rindex("\ufffd")  # carets still line up

@@ -127,7 +127,7 @@ def rule_title(report: "Report", finding: "Finding") -> str:
     return f"{finding.rule_id} {name}".strip()
 
 
-def fingerprints(report: "Report") -> list[str]:
+def fingerprints(report: "Report", sources: Sources | None = None) -> list[str]:
     """A stable id per finding, for CI systems that track findings across commits.
 
     It hashes the rule, the path and the offending text (not the line number),
@@ -135,7 +135,7 @@ def fingerprints(report: "Report") -> list[str]:
     flagged by the same rule twice in one file gets an occurrence counter, or
     the two would merge into one.
     """
-    sources = Sources(report)
+    sources = sources or Sources(report)
     seen: Counter = Counter()
     result = []
     for f in report.findings:

@@ -9,9 +9,11 @@
            = fix: Pin python to 3.12.7-slim-bookworm
 
 The layout is built once as lines of (text, style) segments. With colour,
-rich writes them (it knows terminals: colour systems, Windows consoles);
-without, they are written as they are, so the plain path — pre-commit, pipes,
-CI logs — never imports rich.
+rich turns each style into its ANSI codes (one ``Style`` per style name; going
+through ``Console``/``Text`` was 20x slower on big reports, see
+bench/report_formats.py); without, the text is written as it is, so the plain
+path (pre-commit, pipes, CI logs) never imports rich. Control characters from
+Dockerfiles or messages are shown as U+FFFD, never sent to the terminal.
 """
 from __future__ import annotations
 
@@ -33,6 +35,13 @@ STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
           Severity.STYLE: "magenta"}
 FRAME_MAX_LINES = 4  # longer spans show their first lines and how many more there are
 TAB_SIZE = 4
+# C0 controls (but tab and line feed), DEL and C1 controls: a Dockerfile must not
+# be able to drive the terminal (escape sequences) or garble the layout.
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)]}
+
+
+def _safe(text: str) -> str:
+    return text.translate(_CONTROLS)
 
 
 def cell_width(text: str) -> int:
@@ -135,18 +144,21 @@ def layout(report: "Report") -> Iterator[Line]:
 
 
 def render(report: "Report", stream: TextIO) -> None:
-    lines = list(layout(report))
+    lines = layout(report)
     if not report.color:
-        stream.write("".join("".join(text for text, _ in line).rstrip() + "\n" for line in lines))
+        stream.write("".join(_safe("".join(text for text, _ in line)).rstrip() + "\n" for line in lines))
         return
-    from rich.console import Console
-    from rich.text import Text
+    from rich.color import ColorSystem
+    from rich.style import Style
 
-    text = Text()
-    for line in lines:
-        for part, style in line:
-            text.append(part, style or None)
-        text.append("\n")
-    console = Console(file=stream, force_terminal=True, color_system="standard", highlight=False,
-                      markup=False, emoji=False, soft_wrap=True)
-    console.print(text, end="")
+    styles: dict[str, Style] = {}
+
+    def paint(text: str, name: str) -> str:
+        if not name or not text:
+            return text
+        style = styles.get(name) or styles.setdefault(name, Style.parse(name))
+        return style.render(text, color_system=ColorSystem.STANDARD)
+
+    stream.write("".join(
+        "".join(paint(_safe(text), name) for text, name in line) + "\n" for line in lines
+    ))
