@@ -455,7 +455,12 @@ def parse_command(file: str, fmt: str) -> int:
     except DockerfileSyntaxError as exc:
         click.echo(f"{file}:{exc.span.line}:{exc.span.column}: syntax error: {exc.message}", err=True)
         return EXIT_FINDINGS
-    text = buildkit_dump(tree) if fmt == "buildkit" else json_dump(tree)
+    if fmt == "buildkit":
+        text = buildkit_dump(tree)
+    else:
+        import json
+
+        text = json.dumps(json_dump(tree), indent=2, ensure_ascii=False)
     out = sys.stdout
     out.write(text if text.endswith("\n") or not text else text + "\n")
     return EXIT_OK

@@ -35,6 +35,11 @@ from dockerlint.registry import (
 from dockerlint.rule import Rule
 
 MAX_FIX_PASSES = 10
+# What BuildKit's dispatcher accepts; anything else fails the build ("unknown instruction").
+INSTRUCTIONS = frozenset({
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+})
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class Linter:
         plan = self._plan(settings)
         try:
             tree = parse(data, path)
+            _check_instructions(tree)
         except DockerfileSyntaxError as exc:
             text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
             finding = self._stamp(Finding(message=f"syntax error: {exc.message}", span=exc.span),
@@ -260,6 +266,22 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
             out.append(re.escape(glob[i]))
             i += 1
     return re.compile("".join(out).removeprefix("\\./"))
+
+
+def _check_instructions(tree) -> None:
+    """Raise DockerfileSyntaxError for an instruction BuildKit's dispatcher would reject.
+
+    The parser accepts any word as an instruction (so does BuildKit's); the
+    build then fails on it. A binary file given explicitly ends here too.
+    """
+    from dockerlint.syntax.nodes import DockerfileSyntaxError
+
+    for ins in tree.instructions:
+        if ins.keyword not in INSTRUCTIONS:
+            written = tree.source.slice(ins.keyword_span)
+            if written.isprintable() and "\ufffd" not in written:
+                raise DockerfileSyntaxError(f"unknown instruction: {written}", ins.keyword_span)
+            raise DockerfileSyntaxError("not a Dockerfile (binary data)", ins.keyword_span)
 
 
 class _ModelError(Exception):

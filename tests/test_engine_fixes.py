@@ -69,14 +69,16 @@ def test_fix_loop_fixes_everything_fixable_and_keeps_the_rest():
     assert [(f.rule_id, f.span.line) for f in result.findings] == [("EX002", 2)]
 
 
-keywords = st.sampled_from(["from", "FROM", "run", "Run", "copy", "Env", "LABEL", "cmd"])
-bodies = st.sampled_from(["alpine:3.20", "echo hi", "a=1", "a b", "[\"x\"]", "x \\\n  y"])
+instructions = st.sampled_from([("from", "alpine:3.20"), ("run", "echo hi"), ("run", "x \\\n  y"),
+                                ("copy", "a b"), ("env", "a=1"), ("label", "a=1 b=2"), ("cmd", '["x"]'),
+                                ("workdir", "/app"), ("onbuild", "run echo")])
+casings = st.sampled_from([str.lower, str.upper, str.title])
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(keywords, bodies, st.sampled_from(["", "# note\n", "\n"])), min_size=1, max_size=8))
+@given(st.lists(st.tuples(instructions, casings, st.sampled_from(["", "# note\n", "\n"])), min_size=1, max_size=8))
 def test_fixed_file_reparses_to_the_same_instructions_except_the_edited_keywords(parts):
-    text = "".join(f"{pre}{kw} {body}\n" for kw, body, pre in parts)
+    text = "".join(f"{pre}{case(kw)} {body}\n" for (kw, body), case, pre in parts)
     before = parse(text)
     result = _linter().lint_data(text, "Dockerfile", Settings(), fix=True)
     after = parse(result.source)

@@ -1,0 +1,142 @@
+"""Real processes: `python -m dockerlint`, a plugin package installed with pip, --jobs, start-up imports."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+TITANIC = ROOT / "fixtures" / "titanic" / "Dockerfile"
+
+
+def dockerlint(*args, env=None, cwd=None, input=None):
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("DOCKERLINT_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "dockerlint", *map(str, args)], capture_output=True,
+                          text=True, env=full_env, cwd=cwd, input=input, timeout=300)
+
+
+def test_module_entry_point_lints_and_exits_1_on_findings():
+    proc = dockerlint("-f", "gnu", TITANIC)
+    assert proc.returncode == 1, proc.stderr
+    assert "[DL3007]" in proc.stdout and proc.stderr == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["no/such/Dockerfile"], "no/such/Dockerfile: no such file or directory"),
+    (["--select", "DL9999", str(TITANIC)], "unknown rule 'DL9999'"),
+    (["--fix", "-"], "--fix/--diff cannot be used with stdin"),
+    (["explain", "NOPE"], "unknown rule 'NOPE'"),
+])
+def test_errors_are_one_line_without_traceback(args, message):
+    proc = dockerlint(*args)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_syntax_error_file_is_a_dl1000_finding(tmp_path):
+    (tmp_path / "Dockerfile").write_bytes(b"\x7fELF\x00\x00binary\xff\xfe")
+    proc = dockerlint("-f", "json", tmp_path / "Dockerfile")
+    assert proc.returncode == 1
+    assert "DL1000" in proc.stdout
+
+
+def test_parse_subcommand_prints_the_tree_and_syntax_errors(tmp_path):
+    proc = dockerlint("parse", "--format", "buildkit", TITANIC)
+    assert proc.returncode == 0 and "from" in proc.stdout.lower()
+    proc = dockerlint("parse", TITANIC)
+    assert proc.returncode == 0 and json.loads(proc.stdout)
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM alpine\nENV PATH\n")
+    proc = dockerlint("parse", bad)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{bad}:2:") and "syntax error" in proc.stderr
+
+
+def _wheel(source: Path, out_dir: Path) -> Path:
+    """Build the plugin's wheel by hand: a wheel is a zip with a dist-info, and this keeps the
+    test independent of which setuptools/wheel versions (or package index) the machine has."""
+    import base64
+    import hashlib
+    import tomllib
+    import zipfile
+
+    meta = tomllib.loads((source / "pyproject.toml").read_text())["project"]
+    name, version = meta["name"].replace("-", "_"), meta["version"]
+    entry_points = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items())
+                           for group, eps in meta["entry-points"].items())
+    dist = f"{name}-{version}.dist-info"
+    files = {p.relative_to(source / "src").as_posix(): p.read_bytes()
+             for p in sorted((source / "src").rglob("*.py"))}
+    files[f"{dist}/METADATA"] = f"Metadata-Version: 2.1\nName: {meta['name']}\nVersion: {version}\n".encode()
+    files[f"{dist}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{dist}/entry_points.txt"] = entry_points.encode()
+    record = "".join(
+        f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},"
+        f"{len(data)}\n" for path, data in files.items()) + f"{dist}/RECORD,,\n"
+    files[f"{dist}/RECORD"] = record.encode()
+    wheel = out_dir / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for path, data in files.items():
+            zf.writestr(path, data)
+    return wheel
+
+
+def _install_plugin(tmp_path: Path) -> Path:
+    wheel = _wheel(ROOT / "fixtures" / "plugin", tmp_path)
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    "--disable-pip-version-check", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    assert (target / "dockerlint_example_plugin" / "no_add.py").is_file()
+    return target
+
+
+def test_a_pip_installed_plugin_contributes_rules_and_findings(tmp_path):
+    site = _install_plugin(tmp_path)
+    env = {"PYTHONPATH": str(site)}
+    listed = dockerlint("rules", "--format", "json", env=env)
+    ids = {r["id"] for r in json.loads(listed.stdout)}
+    assert {"EX001", "EX002", "DL3007"} <= ids
+    (tmp_path / "Dockerfile").write_text("from alpine:3.20\nADD app.py /app/\n")
+    proc = dockerlint("-f", "gnu", "-t", "style", tmp_path / "Dockerfile", env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert "[EX001]" in proc.stdout and "[EX002]" in proc.stdout
+    proc = dockerlint("--fix", "--select", "EX001", tmp_path / "Dockerfile", env=env)
+    assert (tmp_path / "Dockerfile").read_text() == "FROM alpine:3.20\nADD app.py /app/\n"
+    without = dockerlint("-f", "gnu", tmp_path / "Dockerfile")
+    assert "EX00" not in without.stdout
+
+
+def test_a_broken_plugin_is_one_clear_error(tmp_path):
+    dist = tmp_path / "site" / "broken_rules-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-rules\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[dockerlint.rules]\nbroken = broken_rules_missing_module\n")
+    proc = dockerlint(TITANIC, env={"PYTHONPATH": str(tmp_path / "site")})
+    assert proc.returncode == 2
+    assert "plugin 'broken' (broken_rules_missing_module) failed to load: ModuleNotFoundError" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
+def test_jobs_give_the_same_report_as_one_process():
+    files = sorted(p for p in CORPUS.iterdir() if p.is_file() and p.suffix != ".tsv")[:80]
+    one = dockerlint("-f", "json", "-j", "1", *files)
+    two = dockerlint("-f", "json", "-j", "2", *files)
+    assert one.returncode == two.returncode and one.returncode in (0, 1), one.stderr
+    assert one.stdout == two.stdout and json.loads(one.stdout)
+
+
+def test_linting_one_file_imports_no_heavy_module():
+    code = ("import sys; from dockerlint.cli import main; main(['-f', 'gnu', %r]); "
+            "print(sorted(m for m in ('pydantic', 'rich', 'docker', 'jsonschema', 'yaml') if m in sys.modules),"
+            " file=sys.stderr)" % str(TITANIC))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
