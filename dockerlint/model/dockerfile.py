@@ -404,7 +404,7 @@ class _Builder:
                 last = ins
         if last is not None and len(last.args) >= 3 and last.args[1].value.lower() == "as":
             return last.args[2].value.lower()
-        return "default"
+        return ""  # BuildKit: the unnamed last stage gives an empty TARGETSTAGE
 
     def _close(self, stage: Stage, current: list[Instr], scope: Scope, cwd: str | None,
                shell: tuple[str, ...]) -> None:

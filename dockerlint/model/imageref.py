@@ -27,6 +27,8 @@ DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 class ImageRef:
     """A FROM image (or ``--from`` image) after ARG expansion.
 
+    ``text`` is the expanded word, with ``…`` where a variable is unknown.
+
     When ``resolved`` is False a None part means *unknown*, not *absent*: the
     variable may hold a tag or a registry.
     """
@@ -45,10 +47,11 @@ class ImageRef:
     repository_span: Span | None = None
     unresolved: tuple[str, ...] = ()
     registry_known: bool = True  # False when the domain part came from an unknown variable
+    error: str | None = None  # the word is malformed (BuildKit fails the build)
 
     @property
     def resolved(self) -> bool:
-        return not self.unresolved and UNKNOWN not in self.text
+        return not self.unresolved and self.error is None
 
     @property
     def is_docker_hub(self) -> bool | None:
@@ -149,12 +152,13 @@ def parse_image(raw: str, expansion: Expansion, span: Span, span_of=None) -> Ima
     else:
         registry_known = part(registry) is not None
     return ImageRef(
-        raw=raw, text=text, span=span,
+        raw=raw, text=text.replace(UNKNOWN, "…"), span=span,
         registry=part(registry), repository=part(repository),
         name=None if UNKNOWN in last else last,
         tag=part(tag), digest=part(digest),
         tag_span=part_span(tag), digest_span=part_span(digest),
         registry_span=part_span(registry), repository_span=part_span(repository),
-        unresolved=expansion.unresolved if UNKNOWN in text else (),
+        unresolved=expansion.unresolved,
+        error=expansion.error,
         registry_known=registry_known,
     )
