@@ -5,6 +5,7 @@ Kept free of heavy imports: every format module imports it.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable
@@ -28,8 +29,6 @@ SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STY
 def posix_path(path: str) -> str:
     """The path with ``/`` separators and no leading ``./``, as CI systems match them.
     A backslash is a separator only on Windows; elsewhere it is part of a name."""
-    import os
-
     if os.sep == "\\":
         path = path.replace("\\", "/")
     while path.startswith("./"):

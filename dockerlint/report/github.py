@@ -37,11 +37,8 @@ def escape_property(text: str) -> str:
 def repo_path(path: str, env: Mapping[str, str]) -> str:
     """The path relative to the checkout when it lies inside it, with ``/`` separators."""
     workspace = env.get("GITHUB_WORKSPACE")
-    if workspace and os.path.isabs(path):
-        try:
-            path = os.path.relpath(path, workspace) if Path(path).is_relative_to(workspace) else path
-        except ValueError:  # another drive on Windows
-            pass
+    if workspace and os.path.isabs(path) and Path(path).is_relative_to(workspace):
+        path = os.path.relpath(path, workspace)
     return posix_path(path)
 
 
