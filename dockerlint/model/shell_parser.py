@@ -15,7 +15,6 @@ outer source.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from dockerlint.model.shell import Command, Redirect, Resolver, ShellIssue, ShellScript, Word
 from dockerlint.model.shell_wrappers import SHELLS, shell_script_index, unwrap
@@ -104,7 +103,8 @@ class _Parser:
     def finished(self) -> list[Command]:
         """The commands found, each with the operator that followed it."""
         ops = self.next_ops
-        return [replace(c, next_op=ops[id(c)]) if id(c) in ops else c for c in self.commands]
+        return [Command(c.argv, c.assignments, c.redirects, c.start, c.end, c.wrapper, ops[id(c)])
+                if id(c) in ops else c for c in self.commands]
 
     # ------------------------------------------------------------------ lists
 
