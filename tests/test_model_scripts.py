@@ -3,37 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlint.model import build
 from dockerlint.model.scripts import heredoc_scripts, heredoc_span_of, shebang_shell
-from dockerlint.syntax.nodes import Arg, Heredoc, Instruction, Source, SyntaxTree
+from model_helpers import model
 
 
 def run_with_heredoc(rest: str, body: str, chomp: bool = False, crlf: bool = False):
-    """A FROM + ``RUN <rest>`` followed by one here-document ``body`` ending in EOF."""
+    """The RUN of ``FROM debian:12`` + ``RUN <rest>`` + ``body`` + ``EOF``, its heredoc and source."""
     nl = "\r\n" if crlf else "\n"
-    head = "FROM debian:12" + nl
-    run_line = "RUN " + rest
-    written = body.replace("\n", nl)
     if chomp:
-        written = "".join("\t" + line for line in written.splitlines(keepends=True))
-    text = head + run_line + nl + written + "EOF" + nl
-    source = Source(text)
-    from_instr = Instruction("FROM", source.span(0, 4), (), (Arg("debian:12", source.span(5, 14)),), False, (),
-                             source.span(0, 14), "FROM debian:12", "debian:12", tuple(range(5, 14)), (), None,
-                             source)
-    run_start = len(head)
-    rest_start = run_start + 4
-    marker_at = rest.index("<<")
-    marker_end = rest.find(" ", marker_at)
-    marker_end = len(rest) if marker_end == -1 else marker_end
-    content_start = run_start + len(run_line) + len(nl)
-    doc = Heredoc("EOF", body, True, chomp, None, source.span(content_start, len(text)),
-                  source.span(rest_start + marker_at, rest_start + marker_end), content_start)
-    run = Instruction("RUN", source.span(run_start, run_start + 3), (), (), False, (doc,),
-                      source.span(run_start, len(text)), run_line, rest,
-                      tuple(range(rest_start, rest_start + len(rest))), (), None, source)
-    df = build(SyntaxTree(source, (), (from_instr, run), "\\"))
-    return df.instructions[1], doc, source
+        body = "".join("\t" + line for line in body.splitlines(keepends=True))
+    text = ("FROM debian:12\nRUN " + rest + "\n" + body + ("\t" if chomp else "") + "EOF\n").replace("\n", nl)
+    df = model(text)
+    run = df.instructions[1]
+    return run, run.syntax.heredocs[-1], df.source
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -86,9 +68,9 @@ def test_offsets_map_through_chomped_tabs_and_crlf():
 
 
 def test_body_on_the_stdin_of_a_wrapped_shell():
-    run, _, _ = run_with_heredoc("cat <<A > /a && sudo bash -e <<EOF", "pip install torch\n")
-    # only EOF has a body in this helper; A has none and is not a script
-    assert [c.name for c in run.commands][-1] == "pip"
+    run, _, _ = run_with_heredoc("cat <<A > /a && sudo bash -e <<EOF", "not a command\nA\npip install torch\n")
+    names = [c.name for c in run.commands]
+    assert names[-1] == "pip" and "not" not in names
 
 
 def test_shebang_on_a_shell_stdin_is_only_a_comment():
