@@ -183,3 +183,39 @@ def test_context_is_lazy_and_optional(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     df = model("FROM scratch\n", context_dir=str(tmp_path))
     assert df.context is not None and str(tmp_path) in repr(df.context)
+
+
+# -- positions through continuations, escape directive, heredocs ------------------------------
+def test_tag_span_across_a_continuation_line():
+    df = model("FROM \\\n    python:3.11-slim \\\n    AS app\n")
+    stage = df.stages[0]
+    assert stage.name == "app"
+    assert df.source.slice(stage.base.tag_span) == "3.11-slim"
+    assert stage.base.tag_span.line == 2
+
+
+def test_backtick_escape_directive_applies_to_expansion():
+    df = model("# escape=`\nFROM scratch\nENV A=1\nWORKDIR /x`$A/$A\n")
+    workdir = next(i for i in df.instructions if i.keyword == "WORKDIR")
+    assert workdir.workdir.value == "/x$A/1"
+
+
+def test_copy_heredoc_is_not_a_source_path():
+    df = model("FROM scratch\nCOPY <<EOF /etc/app.conf\nkey=1\nEOF\n")
+    spec = next(i for i in df.instructions if i.keyword == "COPY").copy
+    assert spec.sources == () and spec.dest.value == "/etc/app.conf"
+    assert spec.heredocs[0].content == "key=1\n"
+
+
+def test_run_heredoc_commands_point_into_the_body():
+    df = model("FROM debian:12\nRUN <<EOF\nset -e\napt-get install -y curl\nEOF\n")
+    run = df.instructions[1]
+    assert [c.name for c in run.commands] == ["set", "apt-get"]
+    assert run.commands[1].span.line == 4
+    assert df.source.slice(run.commands[1].span) == "apt-get install -y curl"
+
+
+def test_platform_value_span():
+    df = model("FROM --platform=linux/arm64 alpine:3.20\n")
+    platform = df.stages[0].platform
+    assert platform.value == "linux/arm64" and df.source.slice(platform.span) == "linux/arm64"
