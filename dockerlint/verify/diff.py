@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import operator
 import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -163,18 +164,17 @@ def _gzip_mtime(head: bytes) -> int | None:
     return struct.unpack_from("<I", head, 4)[0] if len(head) >= 8 else None
 
 
-def _value(entry: Entry, name: str) -> object:
-    if name == "content":
-        return entry.digest
-    return getattr(entry, name)
+_FIELD_VALUES = operator.attrgetter(*("digest" if f == "content" else f for f in FIELDS))
 
 
 def compare_entries(a: Entry, b: Entry) -> tuple[tuple[str, ...], dict]:
     """The fields that differ between two entries of the same path, and details."""
+    values_a, values_b = _FIELD_VALUES(a), _FIELD_VALUES(b)
+    if values_a == values_b:
+        return (), {}
     changed = []
     details: dict = {}
-    for name in FIELDS:
-        va, vb = _value(a, name), _value(b, name)
+    for name, va, vb in zip(FIELDS, values_a, values_b):
         if va != vb:
             changed.append(name)
             details[name] = (va, vb)

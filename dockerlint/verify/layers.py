@@ -91,7 +91,11 @@ class Reader:
             n -= take
 
     def skip(self, n: int, what: str) -> None:
-        self.feed(n, (), what)
+        if self._pos + n <= len(self._buf):       # fast path: padding inside the buffer
+            self._pos += n
+            self.consumed += n
+        else:
+            self.feed(n, (), what)
 
     def drain(self) -> None:
         """Consume the rest of the input (tar trailers, padding)."""
@@ -255,7 +259,12 @@ _XATTR_PREFIXES = ("SCHILY.xattr.", "LIBARCHIVE.xattr.")
 
 
 def _number(field_: bytes, what: str) -> int:
-    if field_[:1] and field_[0] & 0x80:          # GNU base-256
+    if not field_[0] & 0x80:                     # octal text, the common case
+        try:
+            return int(field_.split(b"\0", 1)[0] or b"0", 8)
+        except ValueError:
+            pass
+    if field_[0] & 0x80:                         # GNU base-256
         value = int.from_bytes(field_, "big", signed=False)
         value &= (1 << (8 * len(field_) - 1)) - 1
         if field_[0] & 0x40:                        # negative
@@ -280,7 +289,7 @@ def _checksum_ok(block: bytes) -> bool:
 
 
 def _text(raw: bytes) -> str:
-    return raw.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+    return raw.partition(b"\0")[0].decode("utf-8", "surrogateescape")
 
 
 def _parse_pax(data: bytes) -> dict[str, str]:
@@ -307,9 +316,13 @@ def _parse_pax(data: bytes) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- entries
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
-    """One tar member: its header fields and a digest of its content, nothing more."""
+    """One tar member: its header fields and a digest of its content, nothing more.
+
+    Treat as immutable (not frozen only because frozen dataclasses are slow to
+    build, and an image has millions of entries).
+    """
 
     path: str               # canonical: no leading "/" or "./", no trailing "/"
     name: str               # the name exactly as stored
@@ -469,6 +482,21 @@ class Member:
     device: tuple[int, int]
     pax: dict[str, str]
     block: bytes
+    meta: bytes = b""           # raw extended-header payloads (PAX, GNU long names)
+
+
+# name mode uid gid size mtime chksum type linkname magic version uname gname major minor prefix
+_HEADER = struct.Struct("100s8s8s8s12s12s8s1s100s6s2s32s32s8s8s155s")
+
+
+def _pax_number(records: dict[str, str], key: str, default: float, what: str) -> float:
+    if key not in records:
+        return default
+    try:
+        value = float(records[key])
+    except ValueError:
+        raise ImageFormatError(f"invalid {what} tar: bad PAX {key}") from None
+    return int(value) if value.is_integer() else value
 
 
 def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
@@ -477,6 +505,7 @@ def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
     global_pax: dict[str, str] = {}
     long_name = long_link = None
     pax: dict[str, str] = {}
+    meta: list[bytes] = []
     while True:
         block = reader.read(BLOCK)
         if not block:
@@ -496,6 +525,7 @@ def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
                 raise ImageFormatError(f"invalid {what} tar: oversized extended header")
             data = reader.read_exact(size, what)
             reader.skip(-size % BLOCK, what)
+            meta.append(flag + data)
             if flag == b"L":
                 long_name = _text(data)
             elif flag == b"K":
@@ -509,46 +539,43 @@ def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
             ext = reader.read_exact(BLOCK, what)
             while ext[504:505] not in (b"\0", b""):
                 ext = reader.read_exact(BLOCK, what)
-        records = {**global_pax, **pax}
-        name = _text(block[0:100])
-        if block[257:263] == b"ustar\x00" and flag != b"S":     # POSIX ustar name prefix
-            prefix = _text(block[345:500])
+        (raw_name, raw_mode, raw_uid, raw_gid, _, raw_mtime, _, _, raw_link, magic, _,
+         raw_uname, raw_gname, raw_major, raw_minor, raw_prefix) = _HEADER.unpack_from(block)
+        name = _text(raw_name)
+        if magic == b"ustar\x00" and flag != b"S":           # POSIX ustar name prefix
+            prefix = _text(raw_prefix)
             if prefix:
                 name = prefix + "/" + name
         if long_name is not None:
             name = long_name
-        name = records.get("path", name)
-        linkname = records.get("linkpath", long_link if long_link is not None
-                               else _text(block[157:257]))
+        linkname = long_link if long_link is not None else _text(raw_link)
+        uid, gid = _number(raw_uid, "uid"), _number(raw_gid, "gid")
+        mtime: float = _number(raw_mtime, "mtime")
+        uname, gname = _text(raw_uname), _text(raw_gname)
+        records = {**global_pax, **pax} if (pax or global_pax) else {}
+        if records:
+            name = records.get("path", name)
+            linkname = records.get("linkpath", linkname)
+            uname = records.get("uname", uname)
+            gname = records.get("gname", gname)
+            size = int(_pax_number(records, "size", size, what))
+            uid = int(_pax_number(records, "uid", uid, what))
+            gid = int(_pax_number(records, "gid", gid, what))
+            mtime = _pax_number(records, "mtime", mtime, what)
         if flag == b"0" or flag == b"\0":
             etype = "dir" if name.endswith("/") else "file"
         else:
             etype = TYPES.get(flag, "other")
-
-        def num(key: str, raw: bytes, label: str) -> float:
-            if key in records:
-                try:
-                    value = float(records[key])
-                except ValueError:
-                    raise ImageFormatError(f"invalid {what} tar: bad PAX {key}") from None
-                return int(value) if value.is_integer() else value
-            return _number(raw, label)
-
-        size = int(num("size", block[124:136], "size"))
         member = Member(
-            name=name, type=etype, typeflag=flag,
-            mode=_number(block[100:108], "mode"),
-            uid=int(num("uid", block[108:116], "uid")),
-            gid=int(num("gid", block[116:124], "gid")),
-            uname=records.get("uname", _text(block[265:297])),
-            gname=records.get("gname", _text(block[297:329])),
-            size=size, mtime=num("mtime", block[136:148], "mtime"),
+            name=name, type=etype, typeflag=flag, mode=_number(raw_mode, "mode"),
+            uid=uid, gid=gid, uname=uname, gname=gname, size=size, mtime=mtime,
             linkname=linkname,
-            device=(_number(block[329:337], "devmajor"), _number(block[337:345], "devminor"))
+            device=(_number(raw_major, "devmajor"), _number(raw_minor, "devminor"))
             if flag in (b"3", b"4") else (0, 0),
-            pax=records, block=block,
+            pax=records, block=block, meta=b"".join(meta) if meta else b"",
         )
         pax = {}
+        meta = []
         long_name = long_link = None
         yield member
 
@@ -558,6 +585,13 @@ def data_size(member: Member) -> int:
     if member.typeflag in _DATA_TYPES or member.type == "other":
         return member.size
     return 0
+
+
+def _pax_time(pax: dict[str, str], key: str) -> float | None:
+    try:
+        return float(pax[key]) if key in pax else None
+    except ValueError:
+        raise ImageFormatError(f"invalid tar: bad PAX {key}") from None
 
 
 def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
@@ -599,11 +633,15 @@ def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
             reader.skip(length, "layer")
         reader.skip(-length % BLOCK, "layer")
         pax = m.pax
-        xattrs = tuple(sorted((k, v) for k, v in pax.items() if k.startswith(_XATTR_PREFIXES)))
-        extra = tuple(sorted((k, v) for k, v in pax.items()
-                             if k not in _PAX_FIELDS and not k.startswith(_XATTR_PREFIXES)))
-        atime = float(pax["atime"]) if "atime" in pax else None
-        ctime = float(pax["ctime"]) if "ctime" in pax else None
+        xattrs = extra = ()
+        atime = ctime = None
+        if pax:
+            xattrs = tuple(sorted((k, v) for k, v in pax.items()
+                                  if k.startswith(_XATTR_PREFIXES)))
+            extra = tuple(sorted((k, v) for k, v in pax.items()
+                                 if k not in _PAX_FIELDS and not k.startswith(_XATTR_PREFIXES)))
+            atime = _pax_time(pax, "atime")
+            ctime = _pax_time(pax, "ctime")
         linkname = canonical_path(m.linkname) if m.type == "hardlink" else m.linkname
         entry = Entry(
             path=path, name=m.name, type=m.type, mode=m.mode, uid=m.uid, gid=m.gid,
@@ -613,8 +651,8 @@ def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
             kind=kind, index=index,
         )
         summary.entries.append(entry)
+        fingerprint.update(m.meta)
         fingerprint.update(m.block)
-        fingerprint.update(repr(sorted(pax.items())).encode("utf-8", "surrogateescape"))
         fingerprint.update(digest.encode())
     summary.fingerprint = fingerprint.hexdigest()
     return summary
