@@ -219,3 +219,11 @@ def test_platform_value_span():
     df = model("FROM --platform=linux/arm64 alpine:3.20\n")
     platform = df.stages[0].platform
     assert platform.value == "linux/arm64" and df.source.slice(platform.span) == "linux/arm64"
+
+
+def test_run_sees_args_and_proxy_build_args_but_cmd_sees_only_env():
+    df = model("FROM debian:12\nARG V=1.0\nENV HOME=/root\n"
+               "RUN fetch $V $HTTP_PROXY\nCMD serve $V $HOME\n", build_args={"HTTP_PROXY": "http://proxy:3128"})
+    run, cmd = df.instructions[3], df.instructions[4]
+    assert [w.value for w in run.commands[0].argv] == ["fetch", "1.0", "http://proxy:3128"]
+    assert [w.value for w in cmd.cmd.commands[0].argv] == ["serve", None, "/root"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 from dockerlint.findings import Finding, Fix
 from dockerlint.model.expand import UNKNOWN, Expansion, expand
 from dockerlint.model.imageref import ImageRef, parse_image
-from dockerlint.model.scope import Scope, global_scope
+from dockerlint.model.scope import PROXY_ARGS, Scope, global_scope
 from dockerlint.model.values import (
     ArgDecl, CommandSpec, CopySpec, HealthcheckSpec, KeyValue, Mount, Port, RunSpec, UserSpec, Value,
 )
@@ -735,8 +735,9 @@ def _command_spec(instr: Instr, args: tuple[Arg, ...], script: str, offset: int)
     span = syntax.span_of(offset, len(syntax.rest)) if syntax.rest_offsets else syntax.span
 
     def commands():
+        # at run time the container has the image's ENV, and no ARG
         return _parse_shell(instr, script, lambda lo, hi: syntax.span_of(offset + lo, offset + hi),
-                            instr.shell)
+                            instr.shell, instr.scope.env.get)
     return CommandSpec(False, (), script, span, _Once(commands))
 
 
@@ -756,13 +757,12 @@ class _Once:
         return self.result
 
 
-def _parse_shell(instr: Instr, script: str, span_of, shell: tuple[str, ...]) -> tuple:
+def _parse_shell(instr: Instr, script: str, span_of, shell: tuple[str, ...], resolve) -> tuple:
     from dockerlint.model.shell import parse_commands, shell_dialect
 
     dialect = shell_dialect(shell)
     if dialect is None or not script.strip():
         return ()
-    resolve = instr.scope.vars.get
     return tuple(c.with_spans(span_of) for c in parse_commands(script, dialect=dialect, resolve=resolve))
 
 
@@ -772,9 +772,18 @@ def _run_commands(instr: Instr) -> tuple:
     syntax = instr.syntax
     if syntax.json_form:
         return ()
-    commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell)) if syntax.rest_offsets else []
+    resolve = _run_environment(instr).get
+    commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell, resolve)) \
+        if syntax.rest_offsets else []
     source = syntax.source
     if source is not None:
         for doc, interpreter in heredoc_scripts(syntax, instr.shell, tuple(commands)):
-            commands.extend(_parse_shell(instr, doc.content, heredoc_span_of(doc, source), interpreter))
+            commands.extend(_parse_shell(instr, doc.content, heredoc_span_of(doc, source), interpreter, resolve))
     return tuple(commands)
+
+
+def _run_environment(instr: Instr) -> Mapping[str, str | None]:
+    """What a RUN's shell sees: ENV and ARG values, plus proxy ``--build-arg``s,
+    which BuildKit passes to RUN without any declaration."""
+    proxies = {k: v for k, v in instr.dockerfile.build_args.items() if k in PROXY_ARGS and k not in instr.scope.vars}
+    return {**instr.scope.vars, **proxies} if proxies else instr.scope.vars
