@@ -7,6 +7,7 @@ rule pays only for what it reads.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import posixpath
 from functools import cached_property
@@ -353,7 +354,7 @@ class _Builder:
             if ins.keyword == "ARG":
                 globals_.append(instr)
                 decls, scope = _declare_args(instr, scope, self.build_args, None)
-                instr.__dict__["arg_decls"] = decls
+                instr.__dict__["arg_decls"] = decls  # fills the cached_property
         df.global_scope = scope
         df.global_args = tuple(globals_)
 
@@ -381,7 +382,7 @@ class _Builder:
             keyword = ins.keyword
             if keyword == "ARG":
                 decls, scope = _declare_args(instr, scope, self.build_args, df.global_scope)
-                instr.__dict__["arg_decls"] = decls
+                instr.__dict__["arg_decls"] = decls  # fills the cached_property
             elif keyword == "ENV":
                 pairs = instr.pairs or ()
                 scope = scope.with_env([(p.key, p.value.value) for p in pairs])
@@ -516,7 +517,6 @@ def _sub_span(syntax: Instruction, arg: Arg, lo: int, hi: int) -> Span | None:
     value = arg.value
     if source.text.startswith(value, arg.span.start) and arg.span.end - arg.span.start == len(value):
         return source.span(arg.span.start + lo, arg.span.start + hi)
-    import bisect
     at = bisect.bisect_left(offsets, arg.span.start)
     if at >= len(offsets) or offsets[at] != arg.span.start:
         return None
@@ -545,11 +545,11 @@ def _slice_value(instr: Instr, arg: Arg, expansion: Expansion, lo: int, hi: int)
 
 
 def _declare_args(instr: Instr, scope: Scope, build_args: Mapping[str, str] | None = None,
-                  global_scope: Scope | None = None) -> tuple[tuple[ArgDecl, ...], Scope]:
+                  globals_: Scope | None = None) -> tuple[tuple[ArgDecl, ...], Scope]:
     """The declarations of one ARG instruction and the scope after it.
 
     Defaults are expanded one after the other (``ARG A=1 B=$A`` gives B=1),
-    as BuildKit does. ``global_scope`` is None for a global ARG.
+    as BuildKit does. ``globals_`` (the global scope) is None for a global ARG.
     """
     if build_args is None:
         build_args = instr.dockerfile.build_args
@@ -566,8 +566,8 @@ def _declare_args(instr: Instr, scope: Scope, build_args: Mapping[str, str] | No
             value: str | None = build_args[name]
         elif default is not None:
             value = default.value
-        elif global_scope is not None and name in global_scope.vars:
-            value = global_scope.vars[name]
+        elif globals_ is not None and name in globals_.vars:
+            value = globals_.vars[name]
         else:
             value = None
         decls.append(ArgDecl(name, default, arg.span, name_span, value, from_build_arg))
@@ -608,30 +608,18 @@ def _resolve_workdir(cwd: str | None, path: str | None) -> str | None:
 
 
 def _find_stage(instr: Instr, name: str) -> Stage | None:
-    """A stage named by ``--from``/``from=``: a name (any stage) or an index."""
-    df = instr.dockerfile
-    if name.isdigit():
-        index = int(name)
-        stages = df.stages
-        if stages:
-            return stages[index] if index < len(stages) else None
-        # while building, stages are not published yet: resolved later in _link
-        return None
-    return df.stage(name)
+    """The stage ``--from``/``from=`` names: any stage by name, or by index.
+
+    Views that call this are computed after ``build`` has published the stages.
+    """
+    return instr.dockerfile.stage(name)
 
 
 def _copy_spec(instr: Instr) -> CopySpec:
     syntax = instr.syntax
-    marker_starts = {h.marker_span.start for h in syntax.heredocs}
-    words = [a for a in syntax.args if a.span.start not in marker_starts or not syntax.heredocs]
-    heredoc_words = [a for a in syntax.args if syntax.heredocs and a.span.start in marker_starts]
-    values = [instr._expand_arg(a)[0] for a in words]
-    if heredoc_words and words:
-        sources, dest = tuple(values[:-1]), values[-1]
-    elif values:
-        sources, dest = tuple(values[:-1]), values[-1]
-    else:
-        sources, dest = (), None
+    markers = {h.marker_span.start for h in syntax.heredocs}  # ``<<EOF`` is no path
+    values = [instr._expand_arg(a)[0] for a in syntax.args if a.span.start not in markers]
+    sources, dest = (tuple(values[:-1]), values[-1]) if values else ((), None)
 
     def expanded(name: str) -> Value | None:
         flag = syntax.flag(name)
