@@ -140,14 +140,23 @@ if sys.argv[1] == "diff":
 """
 
 
-def run_child(*args: str) -> tuple[dict | None, float]:
-    """Run CHILD in a fresh interpreter; returns its JSON output and its max RSS (MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_child(*args: str) -> tuple[dict | None, float, float]:
+    """Run CHILD in a fresh interpreter: its JSON output, max RSS (MB), CPU seconds.
+
+    RUSAGE_CHILDREN's max RSS is the largest child so far, so the no-op child
+    runs first and the diff child's figure is its own unless it is smaller.
+    """
+    cpu = _cpu()
     proc = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True,
                           check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     output = json.loads(proc.stdout) if proc.stdout.strip() else None
-    return output, max(after, before) / 1024
+    return output, rss, _cpu() - cpu
 
 
 def main() -> None:
@@ -167,21 +176,24 @@ def main() -> None:
         print(f"generated 2 archives, {size / 1e9:.2f} GB, {args.files:,} files each "
               f"in {time.perf_counter() - t0:.1f} s")
 
-        def sha256sum() -> float:
-            start = time.perf_counter()
+        def sha256sum() -> tuple[float, float]:
+            cpu, start = _cpu(), time.perf_counter()
             subprocess.run(["sha256sum", str(a), str(b)], check=True, capture_output=True)
-            return time.perf_counter() - start
+            return time.perf_counter() - start, _cpu() - cpu
 
         sha256sum()                                   # warm the page cache for both readers
-        _, baseline_rss = run_child("noop")
-        result, rss = run_child("diff", str(a), str(b))
-        sha_seconds = sha256sum()
+        _, baseline_rss, _ = run_child("noop")
+        result, rss, cpu = run_child("diff", str(a), str(b))
+        sha_seconds, sha_cpu = sha256sum()
         seconds = result["seconds"]
-        print(f"diff_images+classify: {seconds:.2f} s, {size / 1e6 / seconds:.0f} MB/s, "
-              f"max RSS {rss:.0f} MB (interpreter + imports alone: {baseline_rss:.0f} MB), "
-              f"{result['entries']:,} entries compared")
-        print(f"sha256sum (both):     {sha_seconds:.2f} s, {size / 1e6 / sha_seconds:.0f} MB/s")
-        print(f"ratio diff/sha256sum: {seconds / sha_seconds:.2f}x")
+        print(f"diff_images+classify: {seconds:.2f} s wall ({cpu:.2f} s CPU incl. start-up), "
+              f"{size / 1e6 / seconds:.0f} MB/s, max RSS {rss:.0f} MB (interpreter + imports "
+              f"alone: {baseline_rss:.0f} MB), {result['entries']:,} entries compared")
+        print(f"sha256sum (both):     {sha_seconds:.2f} s wall ({sha_cpu:.2f} s CPU), "
+              f"{size / 1e6 / sha_seconds:.0f} MB/s")
+        print(f"ratio diff/sha256sum: {seconds / sha_seconds:.2f}x wall, "
+              f"{cpu / sha_cpu:.2f}x CPU; load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} CPUs")
         print(f"verdict: {result['verdict']}; causes: {result['causes']}")
     finally:
         if args.keep is None:
