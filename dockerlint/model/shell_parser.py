@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from dockerlint.model.shell import Command, Redirect, Resolver, ShellIssue, ShellScript, Word
-from dockerlint.model.shell_wrappers import SHELLS, shell_script_index, unwrap
+from dockerlint.model.shell_wrappers import SCRIPT_OPTION, SHELLS, find_exec_ranges, shell_script_index, unwrap
 
 # Piece kinds.
 LITERAL = 0  # written text (quotes and escapes removed); 1:1 with the source when lengths match
@@ -828,28 +828,46 @@ class _Parser:
         self.unwrap(command, origin, chain)
         return chain
 
-    def unwrap(self, command: Command, origin: list[_Word], chain: list[Command]) -> None:
-        """Add the command a wrapper runs (``sudo X``) and the script of ``sh -c``."""
-        for _ in range(8):  # sudo env nice nohup X: a few levels at most
-            program = command.program
-            if not program:
-                return
-            values = [w.value for w in command.argv]
-            if program in SHELLS:
-                index = shell_script_index(values)
-                if index is not None:
-                    self.embedded(origin[index].pieces, f"{program} -c", bash=program != "sh" and program != "dash")
-                return
-            found = unwrap(program, values)
-            if found is None:
-                return
-            argv = command.argv[found.command:]
-            assigned = tuple(command.argv[i] for i in found.assignments)
-            inner = Command(argv, command.assignments + assigned, (), argv[0].start, command.end, program)
-            self.commands.append(inner)
+    def unwrap(self, command: Command, origin: list[_Word], chain: list[Command] | None) -> None:
+        """Add what a wrapper runs: ``sudo X``, ``find -exec X ;``, the script of ``sh -c``.
+
+        ``chain`` collects the commands that share the wrapper's place in a
+        pipeline (``sudo X | Y``: X pipes into Y too); None for ``find -exec``.
+        """
+        program = command.program
+        if not program or self.depth >= _MAX_DEPTH:
+            return
+        values = [w.value for w in command.argv]
+        if program in SHELLS or program in SCRIPT_OPTION:
+            index = shell_script_index(program, values)
+            if index is not None:
+                self.depth += 1
+                try:
+                    self.embedded(origin[index].pieces, f"{program} -c", bash=program not in ("sh", "dash", "su", "runuser"))
+                finally:
+                    self.depth -= 1
+            return
+        if program == "find":
+            for start, end in find_exec_ranges(values):
+                argv = command.argv[start:end]
+                inner = Command(argv, (), (), argv[0].start, argv[-1].end, "find -exec")
+                self.commands.append(inner)
+                self.unwrap(inner, origin[start:end], None)
+            return
+        found = unwrap(program, values)
+        if found is None:
+            return
+        argv = command.argv[found.command:]
+        assigned = tuple(command.argv[i] for i in found.assignments)
+        inner = Command(argv, command.assignments + assigned, (), argv[0].start, command.end, found.label)
+        self.commands.append(inner)
+        if chain is not None:
             chain.append(inner)
-            origin = origin[found.command:]
-            command = inner
+        self.depth += 1
+        try:
+            self.unwrap(inner, origin[found.command:], chain)
+        finally:
+            self.depth -= 1
 
 
 def _ansi_escape(m: re.Match) -> str:

@@ -19,10 +19,13 @@ class WrapperSpec:
     operands: int = 0  # words between the options and the command (timeout DURATION, gosu USER)
     assignments: bool = False  # NAME=value words before the command (env, sudo)
     no_run: str = ""  # options after which the command is only looked up, not run (command -v)
+    subcommand: str = ""  # wraps only as `NAME SUBCOMMAND ...` (conda run, uv run)
 
 
 # Option tables from each tool's manual page (sudo(8), env(1), xargs(1), time(1),
-# nice(1), timeout(1), stdbuf(1), chroot(8), bash's `exec`/`command` builtins).
+# nice(1), timeout(1), stdbuf(1), chroot(8), bash's `exec`/`command` builtins) and
+# the `run` help of conda, mamba, micromamba, uv, poetry and pipenv.
+_CONDA_RUN = WrapperSpec("np", frozenset({"name", "prefix", "cwd"}), subcommand="run")
 WRAPPERS: dict[str, WrapperSpec] = {
     "sudo": WrapperSpec("CDghpRrTtUu", frozenset({
         "chdir", "close-from", "group", "host", "other-user", "prompt", "role", "type",
@@ -44,7 +47,20 @@ WRAPPERS: dict[str, WrapperSpec] = {
     "su-exec": WrapperSpec(operands=1),
     "eatmydata": WrapperSpec(),
     "busybox": WrapperSpec(),
+    "conda": _CONDA_RUN,
+    "mamba": _CONDA_RUN,
+    "micromamba": _CONDA_RUN,
+    "uv": WrapperSpec("pw", frozenset({
+        "with", "with-editable", "with-requirements", "python", "project", "directory", "extra",
+        "group", "package", "env-file", "index", "index-url", "extra-index-url", "find-links",
+        "default-index", "python-platform"}), subcommand="run"),
+    "poetry": WrapperSpec(subcommand="run"),
+    "pipenv": WrapperSpec(subcommand="run"),
 }
+# Programs whose `-c SCRIPT` option is run by a shell (su(1), runuser(1)).
+SCRIPT_OPTION = frozenset({"su", "runuser"})
+# find(1) actions that run a command: `-exec CMD ARGS ;` (or `{} +`).
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 # Shell options that consume the next word (-o pipefail, -O extglob, --rcfile F).
@@ -58,6 +74,7 @@ class Unwrapped:
 
     command: int  # index of the wrapped command's name in argv
     assignments: tuple[int, ...]  # indexes of NAME=value words given to it
+    label: str  # the wrapper as Command.wrapper names it: "sudo", "conda run"
 
 
 def unwrap(program: str, values: list[str | None]) -> Unwrapped | None:
@@ -66,6 +83,10 @@ def unwrap(program: str, values: list[str | None]) -> Unwrapped | None:
     if spec is None:
         return None
     i = 1
+    if spec.subcommand:
+        if len(values) < 2 or values[1] != spec.subcommand:
+            return None
+        i = 2
     while i < len(values):
         text = values[i]
         if text is None or not text.startswith("-") or text == "-":
@@ -92,11 +113,17 @@ def unwrap(program: str, values: list[str | None]) -> Unwrapped | None:
     i += spec.operands
     if i >= len(values):
         return None
-    return Unwrapped(i, tuple(assignments))
+    label = f"{program} {spec.subcommand}" if spec.subcommand else program
+    return Unwrapped(i, tuple(assignments), label)
 
 
-def shell_script_index(values: list[str | None]) -> int | None:
-    """Index of the script in ``sh -c SCRIPT`` / ``bash -euo pipefail -c SCRIPT``."""
+def shell_script_index(program: str, values: list[str | None]) -> int | None:
+    """Index of the script in ``sh -c SCRIPT`` / ``bash -euo pipefail -c SCRIPT`` / ``su app -c SCRIPT``."""
+    if program in SCRIPT_OPTION:
+        for i, text in enumerate(values[1:-1], 1):
+            if text in ("-c", "--command"):
+                return i + 1
+        return None
     i = 1
     has_c = False
     while i < len(values):
@@ -115,3 +142,20 @@ def shell_script_index(values: list[str | None]) -> int | None:
         if any(c in _SHELL_SHORT_WITH_VALUE for c in letters):
             i += 1
     return i if has_c and i < len(values) else None
+
+
+def find_exec_ranges(values: list[str | None]) -> list[tuple[int, int]]:
+    """[start, end) argv ranges of the commands ``find ... -exec CMD ... ;`` runs."""
+    ranges = []
+    i = 1
+    while i < len(values):
+        if values[i] not in _FIND_EXEC:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(values) and values[j] != ";" and not (values[j] == "+" and values[j - 1] == "{}"):
+            j += 1
+        if j > i + 1:
+            ranges.append((i + 1, j))
+        i = j + 1
+    return ranges
