@@ -139,7 +139,7 @@ def _compatible(instruction: "Instruction", step: tuple[str, str]) -> bool:
             body = instruction.rest
         body = " ".join(body.split())
         command = run_command(payload)
-        return not body or command.endswith(body) or body.endswith(command)
+        return not body or command == body or command.endswith(" " + body)
     if keyword == "WORKDIR":
         path = instruction.args[0].value if instruction.args else ""
         return not path.startswith("/") or "$" in path or payload.rstrip("/") == path.rstrip("/")
