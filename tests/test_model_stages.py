@@ -133,3 +133,29 @@ def test_stage_graph_points_backwards_and_needed_is_reachability(case):
             todo.extend(s.dependencies)
     assert {s.index for s in df.stages if s.needed} == reach
     assert sum(s.is_target for s in df.stages) == 1
+
+
+TAGS = st.from_regex(r"[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,10}", fullmatch=True)
+
+
+@given(tag=TAGS, how=st.sampled_from(["literal", "default", "build-arg", "unknown"]))
+def test_from_tag_through_args(tag, how):
+    if how == "literal":
+        text, kwargs = f"FROM python:{tag}\n", {}
+    elif how == "default":
+        text, kwargs = f"ARG TAG={tag}\nFROM python:${{TAG}}\n", {}
+    elif how == "build-arg":
+        text, kwargs = "ARG TAG=old\nFROM python:$TAG\n", {"build_args": {"TAG": tag}}
+    else:
+        text, kwargs = "ARG TAG\nFROM python:$TAG\n", {}
+    df = model(text, **kwargs)
+    ref = df.stages[0].base
+    assert ref.repository == "python"
+    if how == "unknown":
+        assert ref.tag is None and not ref.resolved and ref.unresolved == ("TAG",)
+        return
+    assert ref.tag == tag and ref.resolved
+    if how == "literal":
+        assert df.source.slice(ref.tag_span) == tag
+    else:
+        assert ref.tag_span == ref.span  # the value came from an ARG: the whole word
