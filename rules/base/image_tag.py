@@ -16,7 +16,9 @@ from dockerlint.rule import rule
 def _resolved_bases(df):
     for stage in df.stages:
         ref = stage.base
-        if ref is not None and ref.resolved:
+        # An invalid reference is a placeholder (`ARG BASE=<image>`) meant to be
+        # overridden at build time, or a typo that fails the build anyway.
+        if ref is not None and ref.resolved and ref.is_valid:
             yield stage, ref
 
 
@@ -40,7 +42,8 @@ def image_untagged(df) -> Iterator[Finding]:
         FROM python:3.12.7-slim-bookworm
 
     Note: checked after ARG expansion, so `ARG BASE=python` + `FROM $BASE` is
-    reported and `FROM $BASE` with an unknown `BASE` is not. A digest
+    reported and `FROM $BASE` with an unknown `BASE` is not, nor is a
+    placeholder default that is not an image name (`ARG BASE=<image>`). A digest
     (`python@sha256:...`) counts as a version. `scratch` and earlier stages
     are not images from a registry.
     """

@@ -54,6 +54,7 @@ class Option:
     name: str  # long name without dashes when known (``requirement``), else the letter
     value: str | None  # None: no value, or a value that is not resolvable
     word: object  # the Word that holds the option
+    value_word: object = None  # the Word that holds the value (the option's own when attached)
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,11 @@ def parse_args(words: Sequence, short_value: frozenset[str], long_value: frozens
             continue
         if text.startswith("--"):
             name, eq, value = text[2:].partition("=")
+            value_word = word if eq else None
             if not eq and name in long_value and i < n:
-                value, eq = words[i].value, "="
+                value, eq, value_word = words[i].value, "=", words[i]
                 i += 1
-            options.append(Option(name, value if eq else None, word))
+            options.append(Option(name, value if eq else None, word, value_word))
             continue
         letters = text[1:]
         for k, letter in enumerate(letters):
@@ -104,11 +106,11 @@ def parse_args(words: Sequence, short_value: frozenset[str], long_value: frozens
             if letter == "=":
                 break
             if letter in short_value:
-                value = letters[k + 1:] or None
+                value, value_word = letters[k + 1:] or None, word
                 if value is None and i < n:
-                    value = words[i].value
+                    value, value_word = words[i].value, words[i]
                     i += 1
-                options.append(Option(name, value, word))
+                options.append(Option(name, value, word, value_word))
                 break
             options.append(Option(name, None, word))
     return ParsedArgs(tuple(options), tuple(positional))
@@ -256,7 +258,9 @@ def pip_requirement_words(install: PipInstall) -> Iterable[tuple[object, str, st
         yield word, pip_requirement_state(text), text
         i += 1
     for option in install.editables:
-        yield option.word, pip_requirement_state(option.value), option.value
+        # `-e` takes a project directory or a VCS URL, never a name from an index
+        state = pip_requirement_state(option.value)
+        yield option.value_word or option.word, (LOCAL if state == UNPINNED and not _VCS.match(option.value or "") else state), option.value
 
 
 # -- apt ---------------------------------------------------------------------------

@@ -43,8 +43,7 @@ def last_user_root(df) -> Iterator[Finding]:
         last = users[-1]
         name = last.user.user.value
         if name is not None and name in _ROOT:
-            yield last.finding(
-                f"Last USER should not be root: the image runs as `{last.user.user.raw}`",
-                span=last.user.span,
-            )
+            written = last.user.user.raw
+            shown = f"`{written}`" if written == name else f"`{written}` (= `{name}`)"
+            yield last.finding(f"Last USER should not be root: the image runs as {shown}", span=last.user.span)
         return

