@@ -58,10 +58,23 @@ def reported(report: dict) -> set[tuple[str, int]]:
     return {(f["rule"], f["line"]) for f in report.get("findings", [])}
 
 
+def needed_builder(dockerfile: Path) -> str:
+    """``# needs: buildkit`` marks a cause only BuildKit produces."""
+    match = re.search(r"^#\s*needs:\s*(\S+)", dockerfile.read_text(), re.MULTILINE)
+    return match[1] if match else "auto"
+
+
 @pytest.mark.parametrize("fixture", CAUSE_FIXTURES)
 def test_cause_is_found_on_its_line(fixture, base_image, docker_client, tmp_path):
+    builder = needed_builder(FIXTURES / fixture / "Dockerfile")
+    if builder == "buildkit":
+        from dockerlint.verify.build import find_buildkit_route
+
+        if find_buildkit_route() is None:
+            pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")
     before = daemon_state(docker_client)
-    code, report, stderr = verify(fixture, base_image, tmp_path, vary=fixture in NEEDS_VARY)
+    code, report, stderr = verify(fixture, base_image, tmp_path, vary=fixture in NEEDS_VARY,
+                                  builder=builder)
     assert code == 1, stderr
     assert report["extra"]["verify"]["verdict"] == "not reproducible"
     missing = expectations(FIXTURES / fixture / "Dockerfile") - reported(report)
