@@ -116,3 +116,37 @@ def test_exception_reincludes_file_inside_ignored_directory():
     assert matcher.must_walk("data")
     assert not IgnoreMatcher.from_text("data\n").must_walk("data")
     assert not IgnoreMatcher.from_text("data\n!src/keep\n").must_walk("data")
+
+
+# -- properties -----------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_component = st.text(alphabet="abcxyz019._-", min_size=1, max_size=6).filter(lambda c: c not in (".", ".."))
+_paths = st.lists(_component, min_size=1, max_size=4).map("/".join)
+
+
+@given(_paths)
+def test_a_path_written_as_a_pattern_ignores_itself_and_everything_below(path):
+    matcher = IgnoreMatcher.from_text(path + "\n")
+    assert matcher.ignored(path)
+    assert matcher.ignored(path + "/child/file")
+    assert not matcher.ignored("other-root/" + path)
+
+
+@given(_paths, st.integers(min_value=0, max_value=3))
+def test_a_star_stands_for_exactly_one_component(path, index):
+    parts = path.split("/")
+    index %= len(parts)
+    pattern = "/".join("*" if i == index else p for i, p in enumerate(parts))
+    assert IgnorePattern.compile(pattern).matches(path)
+    assert IgnorePattern.compile("**/" + parts[-1]).matches(path)
+    if len(parts) > 1:
+        assert not IgnorePattern.compile("*").matches(path)
+
+
+@given(_paths)
+def test_an_exception_after_everything_reincludes_exactly_that_path(path):
+    matcher = IgnoreMatcher.from_text(f"**\n!{path}\n")
+    assert not matcher.ignored(path)
+    assert matcher.ignored(path + "-sibling")

@@ -83,7 +83,13 @@ def pip_pin_versions(df) -> Iterator[Finding]:
                 names = [text for _, text in unpinned]
                 tool = "uv pip" if install.tool == "uv" else "pip"
                 yield run.finding(
-                    f"Pin versions in {tool} install: {summarize(names)} "
-                    f"(use `{names[0]}==<version>` or a requirements file)",
+                    f"Pin versions in {tool} install: {summarize(names)} ({_pin_hint(names[0])})",
                     span=unpinned[0][0].span,
                 )
+
+
+def _pin_hint(requirement: str) -> str:
+    if "://" in requirement:
+        url, _, fragment = requirement.partition("#")
+        return f"pin a tag or commit: `{url}@<ref>{'#' + fragment if fragment else ''}`"
+    return f"use `{requirement}==<version>` or a requirements file"
