@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,14 +28,3 @@ def clean_env(**extra: str) -> dict[str, str]:
     env.update(extra)
     return env
 
-
-def cli_problem(tmp_path: Path) -> str | None:
-    """Why the CLI cannot lint yet (engine, parser or rules still missing), or None when it can."""
-    (tmp_path / "probe").mkdir(exist_ok=True)
-    probe = tmp_path / "probe" / "Dockerfile"
-    probe.write_text(BAD, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "dockerlint", "--format", "gnu", str(probe)],
-                            capture_output=True, text=True, env=clean_env(), timeout=60)
-    if result.returncode == 1 and "DL3007" in result.stdout:
-        return None
-    return f"dockerlint CLI not ready: exit {result.returncode}: {(result.stderr or result.stdout).strip()[:200]}"

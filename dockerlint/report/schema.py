@@ -41,7 +41,8 @@ class Edit(_Model):
 
     start: int = Field(ge=0, description="Offset (in characters, 0-based) where the replaced text starts.")
     end: int = Field(ge=0, description="Offset just after the replaced text (exclusive).")
-    line: Optional[int] = Field(None, ge=1, description="1-based line of ``start``; null when the source text was not available.")
+    line: Optional[int] = Field(
+        None, ge=1, description="1-based line of ``start``; null when the source text was not available.")
     column: Optional[int] = Field(None, ge=1, description="1-based column of ``start``.")
     end_line: Optional[int] = Field(None, ge=1, description="1-based line of ``end``.")
     end_column: Optional[int] = Field(None, ge=1, description="1-based column of ``end`` (exclusive).")
@@ -67,7 +68,8 @@ class Finding(_Model):
     end_column: int = Field(ge=0, description="1-based column just after the finding (exclusive).")
     fix: Optional[Fix] = Field(description="A proposed fix, or null.")
     help_uri: str = Field(description="Documentation of the rule.")
-    extra: dict[str, Any] = Field(default_factory=dict, description="Rule-specific details (e.g. verify-build layer data).")
+    extra: dict[str, Any] = Field(
+        default_factory=dict, description="Rule-specific details (e.g. verify-build layer data).")
 
 
 class Summary(_Model):
@@ -87,7 +89,8 @@ class Report(_Model):
     files: list[str] = Field(description="Every file that was checked, with findings or not.")
     findings: list[Finding] = Field(description="Sorted by file, line, column, rule id.")
     summary: Summary
-    extra: dict[str, Any] = Field(default_factory=dict, description="Run-level details (e.g. the verify-build verdict).")
+    extra: dict[str, Any] = Field(
+        default_factory=dict, description="Run-level details (e.g. the verify-build verdict).")
 
 
 def json_schema() -> dict:
