@@ -227,3 +227,13 @@ def test_run_sees_args_and_proxy_build_args_but_cmd_sees_only_env():
     run, cmd = df.instructions[3], df.instructions[4]
     assert [w.value for w in run.commands[0].argv] == ["fetch", "1.0", "http://proxy:3128"]
     assert [w.value for w in cmd.cmd.commands[0].argv] == ["serve", None, "/root"]
+
+
+def test_user_parts_keep_their_own_raw_text_and_unknowns():
+    user = one("FROM python:3.11\nUSER $APP_USER:${APP_GROUP:-staff}\n", "USER").user
+    assert (user.user.raw, user.user.value, user.user.unresolved) == ("$APP_USER", None, ("APP_USER",))
+    assert (user.group.raw, user.group.value) == ("${APP_GROUP:-staff}", None)
+    nested = one("FROM scratch\nUSER ${U:-app:staff}\n", "USER").user
+    assert (nested.user.value, nested.group.value) == ("app", "staff")
+    from_var = one("FROM scratch\nARG UG=a:b\nUSER $UG\n", "USER").user
+    assert (from_var.user.value, from_var.group.value) == ("a", "b")

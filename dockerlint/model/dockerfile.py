@@ -234,12 +234,18 @@ class Instr:
             return None
         arg = self.syntax.args[0]
         value, expansion = self._expand_arg(arg)
-        text = expansion.text
-        colon = text.find(":")
+        colon = expansion.text.find(":")
         if colon == -1:
             return UserSpec(value, None, arg.span)
-        user = _slice_value(self, arg, expansion, 0, colon)
-        group = _slice_value(self, arg, expansion, colon + 1, len(text))
+        at = expansion.origins[colon]
+        if at >= 0 and _top_level(arg.value, at, self.dockerfile.escape):
+            # ``app:$GID``: each side is a word of its own
+            parts = (arg.value[:at], 0, at), (arg.value[at + 1:], at + 1, len(arg.value))
+            user, group = (_value(raw, expand(raw, self.scope.expansion_env, self.dockerfile.escape),
+                                  self.arg_span(arg, lo, hi) or arg.span) for raw, lo, hi in parts)
+        else:  # the colon came from a variable's value
+            user = _slice_value(arg, expansion, 0, colon)
+            group = _slice_value(arg, expansion, colon + 1, len(expansion.text))
         return UserSpec(user, group, arg.span)
 
     @cached_property
@@ -527,21 +533,37 @@ def _sub_span(syntax: Instruction, arg: Arg, lo: int, hi: int) -> Span | None:
     return syntax.span_of(at + lo, at + hi)
 
 
-def _slice_value(instr: Instr, arg: Arg, expansion: Expansion, lo: int, hi: int) -> Value:
-    """A Value for ``expansion.text[lo:hi]`` (a part of one expanded word)."""
+def _slice_value(arg: Arg, expansion: Expansion, lo: int, hi: int) -> Value:
+    """A Value for ``expansion.text[lo:hi]``, a part of a word that came from a variable."""
     text = expansion.text[lo:hi]
-    origins = [o for o in expansion.origins[lo:hi] if o >= 0]
-    span = arg.span
-    raw = text
-    if origins:
-        first, last = origins[0], origins[-1] + 1
-        raw = arg.value[first:last]
-        if len(origins) == hi - lo and last - first == hi - lo:
-            span = instr.arg_span(arg, first, last) or arg.span
     known = UNKNOWN not in text and expansion.error is None
-    return Value(raw, text if known else None, span,
+    return Value(arg.value, text if known else None, arg.span,
                  () if known else expansion.unresolved, expansion.names, expansion.undefined,
                  expansion.error, text)
+
+
+def _top_level(word: str, index: int, escape: str) -> bool:
+    """True when ``word[index]`` is outside quotes and ``${...}``."""
+    depth = 0
+    quote = None
+    i = 0
+    while i < index:
+        ch = word[i]
+        if ch == escape and quote != "'":
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "$" and word.startswith("{", i + 1):
+            depth += 1
+            i += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        i += 1
+    return depth == 0 and quote is None
 
 
 def _declare_args(instr: Instr, scope: Scope, build_args: Mapping[str, str] | None = None,
