@@ -94,7 +94,8 @@ def test_directives_comments_and_prev_comments():
     assert [(d.name, d.value) for d in tree.directives] == [
         ("syntax", "docker/dockerfile:1.7"), ("check", "skip=all"), ("escape", "`")]
     assert tree.escape == "`"
-    assert slice_of(tree, tree.directives[0].value_span) == "docker/dockerfile:1.7"
+    assert [slice_of(tree, d.value_span) for d in tree.directives] == ["docker/dockerfile:1.7", "skip=all", "`"]
+    assert [d.span.line for d in tree.directives] == [1, 2, 3]
     frm, run = tree.instructions
     assert [c.text for c in frm.comments] == ["build stage", "(second line)"]
     assert [c.text for c in run.comments] == ["reset above"]
@@ -108,6 +109,15 @@ def test_directive_after_instruction_or_blank_line_is_a_comment():
     assert tree.instructions[1].rest == "a `"
     tree = parse("# syntax=x\n\n# escape=`\nFROM a\n")
     assert [d.name for d in tree.directives] == ["syntax"]
+
+
+def test_syntax_and_check_directives_behind_a_shebang():
+    tree = parse("#!/usr/bin/env dockerfile-frontend\n# syntax=docker/dockerfile:1\n# check=skip=all\n"
+                 "# escape=`\nFROM a\nRUN b `\n")
+    assert [(d.name, d.value, d.span.line) for d in tree.directives] == [
+        ("syntax", "docker/dockerfile:1", 2), ("check", "skip=all", 3)]
+    assert tree.escape == "\\"  # the parser itself stops looking at the shebang line
+    assert tree.instructions[1].rest == "b `"
 
 
 def test_empty_continuation_line_warns_at_that_line():

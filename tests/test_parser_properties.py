@@ -139,6 +139,8 @@ def _slice(tree, span) -> str:
 def check_tree(gen: Generated) -> None:
     tree = parse(gen.text.encode())
     assert tree.escape == gen.escape
+    assert [(d.name, _slice(tree, d.value_span)) for d in tree.directives] == (
+        [("escape", "`")] if gen.escape == "`" else [])
     assert len(tree.instructions) == len(gen.instructions)
     assert len(tree.comments) == gen.comment_lines
     for ins, exp in zip(tree.instructions, gen.instructions):
@@ -198,6 +200,7 @@ def check_invariants(data: bytes | str) -> None:
         assert e.message and e.span.line >= 1 and e.span.column >= 1
         return
     text = tree.source.text
+    assert all(text[d.value_span.start:d.value_span.end] == d.value for d in tree.directives)
     buildkit_dump(tree)
     json.dumps(json_dump(tree))
     lines = [i.span.line for i in tree.instructions]

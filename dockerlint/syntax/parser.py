@@ -214,6 +214,8 @@ class _Parser:
             pending = []
         if not instructions:
             raise DockerfileSyntaxError("file with no instructions", source.span(0, 0))
+        if text.startswith("#!"):
+            self._directives_after_shebang()
         if self.too_long:
             raise DockerfileSyntaxError(LINE_TOO_LONG, self._line_span(self.nlines))
         return SyntaxTree(
@@ -235,7 +237,27 @@ class _Parser:
                     f"invalid escape token '{value}' does not match ` or \\", span)
             self.escape = value
         self.directives.append(Directive(
-            key, value, span, self.source.span(value_start, value_start + len(value))))
+            key, value, span, self.source.span(lead + value_start, lead + value_start + len(value))))
+
+    def _directives_after_shebang(self) -> None:
+        """``syntax`` and ``check`` as BuildKit's frontend and linter find them behind a ``#!`` line.
+
+        The parser itself stops looking at the shebang (so ``escape`` there is a
+        plain comment), but DetectSyntax and ParseDirective skip that line first.
+        """
+        seen = {d.name for d in self.directives}
+        for i in range(1, self.nlines):
+            start, end = self.starts[i], self._full_end(i)
+            token = self.text[start:end].removesuffix("\n").removesuffix("\r")
+            found = _parse_directive(token) if token.startswith("#") else None
+            if found is None or found[0].lower() not in _DIRECTIVE_NAMES or found[0].lower() in seen:
+                return
+            name, value, value_start = found
+            seen.add(name.lower())
+            if name.lower() != "escape":
+                self.directives.append(Directive(
+                    name.lower(), value, self.source.span(start, start + len(token)),
+                    self.source.span(start + value_start, start + value_start + len(value))))
 
     def _trim_continuation(self, line: str) -> tuple[str, bool]:
         """Drop a trailing escape character (and blanks after it) unless it is itself escaped."""
