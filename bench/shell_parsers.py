@@ -189,11 +189,16 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(found) - total} under powershell/cmd left out), "
           f"{sum(len(b) for b, _ in bodies) / total:.0f} characters on average\n")
     names = list(PARSERS)
-    print("| parser | understood (no error) | bodies/s | " + " | ".join(f"same names as {n}" for n in names) + " |")
-    print("| --- | --- | --- | " + " | ".join("---" for _ in names) + " |")
+    # A body ending in a Dockerfile heredoc marker (`RUN <<EOF`, `RUN cat <<EOF > f`) is
+    # complete only with the body BuildKit supplies; shown apart so no parser is blamed for it.
+    plain = [i for i, (body, _) in enumerate(bodies) if not _HEREDOC.search(body)]
+    print(f"| parser | understood (no error) | without the {total - len(plain)} heredoc-marker bodies | bodies/s | "
+          + " | ".join(f"same names as {n}" for n in names) + " |")
+    print("| --- | --- | --- | --- | " + " | ".join("---" for _ in names) + " |")
     for name in names:
         outcome = results[name]["outcome"]
         ok = sum(1 for good, _ in outcome if good)
+        ok_plain = sum(1 for i in plain if outcome[i][0])
         cells = []
         for other in names:
             if other == name:
@@ -203,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
             same = sum(1 for a, b in both if Counter(a) == Counter(b))
             cells.append(f"{same / len(both):.1%} of {len(both)}" if both else "n/a")
         speed = total / results[name]["seconds"]
-        print(f"| {name} | {ok}/{total} ({ok / total:.1%}) | {speed:,.0f} | " + " | ".join(cells) + " |")
+        print(f"| {name} | {ok}/{total} ({ok / total:.1%}) | {ok_plain}/{len(plain)} ({ok_plain / len(plain):.1%}) "
+              f"| {speed:,.0f} | " + " | ".join(cells) + " |")
 
     own, lex, ts = (results[n]["outcome"] for n in names)
     split = [(a, b, c) for (ga, a), (gb, b), (gc, c) in zip(own, lex, ts)

@@ -10,9 +10,15 @@ The model maps them to Dockerfile spans (``Instruction.span_of``) with
 ``Command.with_spans``. Parsing never raises: what is not understood becomes a
 ``ShellIssue`` and parsing goes on with a best guess.
 
-The parser is our own (``shell_parser``): on the shared corpus it understood
-more RUN bodies than bashlex or tree-sitter-bash, at higher speed, and exact
-offsets through ``sh -c '...'`` need control of the scanner (``bench/shell_parsers.py``).
+The parser is our own (``shell_parser``), chosen by measurement on the 2,935
+shell-form RUN bodies of the shared corpus (``bench/shell_parsers.py``): it
+reads all of them without error (bashlex 92.5%, tree-sitter-bash 95.8%, both
+failing on bodies that end in a Dockerfile heredoc marker), finds the same
+command names as tree-sitter-bash on every body both read, and is fast enough
+(thousands of bodies per second; tree-sitter's C is faster). It needs no new
+runtime dependency, and values (quote removal, ARG/ENV resolution, field
+splitting), dash-vs-bash differences and exact offsets through
+``sh -c '...'`` all need control of the scanner.
 """
 from __future__ import annotations
 

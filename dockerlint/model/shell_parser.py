@@ -843,7 +843,8 @@ class _Parser:
             if index is not None:
                 self.depth += 1
                 try:
-                    self.embedded(origin[index].pieces, f"{program} -c", bash=program not in ("sh", "dash", "su", "runuser"))
+                    posix = program in ("sh", "dash") or program in SCRIPT_OPTION
+                    self.embedded(origin[index].pieces, f"{program} -c", bash=not posix)
                 finally:
                     self.depth -= 1
             return
