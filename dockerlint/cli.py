@@ -280,10 +280,10 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
             _note(f"{changed} file(s) would be changed, {sum(r.fixed for r in results)} fix(es)")
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if changed else EXIT_OK)
     if fix:
-        written = sum(_write_fixed(r) for r in results)
-        errors += sum(1 for r in results if r.original is not None) - written
+        written = [r for r in results if r.original is not None and _write_fixed(r)]
+        errors += sum(1 for r in results if r.original is not None) - len(written)
         if not quiet:
-            _note(f"fixed {sum(r.fixed for r in results)} problem(s) in {written} file(s)")
+            _note(f"fixed {sum(r.fixed for r in written)} problem(s) in {len(written)} file(s)")
 
     _report(results, pairs, run_settings, rules, quiet=quiet, statistics=statistics)
     if errors or internal:
@@ -299,9 +299,18 @@ def _write_fixed(result) -> bool:
         return False
     try:
         with open(result.path, "rb") as fh:
-            bom = fh.read(3) == b"\xef\xbb\xbf"
+            raw = fh.read()
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _error(f"{result.path}: not written: the file is not UTF-8, so fixes could change other bytes")
+        return False
+    except OSError as exc:
+        _error(f"{result.path}: cannot read back for fixing: {exc.strerror or exc}")
+        return False
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    try:
         with open(result.path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(("\ufeff" if bom else "") + result.source)
+            fh.write(bom + result.source)
     except OSError as exc:
         _error(f"{result.path}: cannot write fixes: {exc.strerror or exc}")
         return False

@@ -251,6 +251,14 @@ def test_fix_keeps_bom_and_crlf(project):
     assert bad.read_bytes() == b"\xef\xbb\xbfFROM alpine:3.20\r\nRUN x\r\n"
 
 
+def test_fix_never_rewrites_a_file_that_is_not_utf8(project):
+    bad = project / "bad" / "Dockerfile"
+    bad.write_bytes(b"from alpine:3.20\nLABEL note=caf\xe9\n")
+    code, _, err = run("-f", "gnu", "--fix", "--ignore", "TST500", bad)
+    assert bad.read_bytes() == b"from alpine:3.20\nLABEL note=caf\xe9\n"
+    assert code == 2 and "not UTF-8" in err
+
+
 def test_diff_prints_a_patch_and_changes_nothing(project):
     bad = project / "bad" / "Dockerfile"
     before = bad.read_text()
