@@ -255,8 +255,12 @@ def parse_commands(script: str, *, dialect: str = "sh", resolve: Resolver | None
     return parse_script(script, dialect=dialect, resolve=resolve).commands
 
 
-_BASH_LIKE = frozenset({"bash", "zsh", "ksh", "mksh", "ksh93"})
-_SH_LIKE = frozenset({"sh", "dash", "ash", "busybox", "posh", "yash"})
+# POSIX shells by program name, and how their scripts read: "sh" (POSIX; dash,
+# busybox ash) or "bash" (bash, and shells sharing its $'...' and &> extensions).
+SHELL_DIALECTS = {
+    "sh": "sh", "dash": "sh", "ash": "sh", "posh": "sh", "yash": "sh",
+    "bash": "bash", "zsh": "bash", "ksh": "bash", "ksh93": "bash", "mksh": "bash",
+}
 
 
 def shell_dialect(shell: tuple[str, ...]) -> str | None:
@@ -271,14 +275,10 @@ def shell_dialect(shell: tuple[str, ...]) -> str | None:
     if program == "env" and len(words) > 1:
         words = words[1:]
         program = _program(words[0])
-    if program == "busybox":
+    if program == "busybox":  # busybox's sh is ash, whatever name it is called by
         program = _program(words[1]) if len(words) > 1 and not words[1].startswith("-") else "sh"
-        return "sh" if program in _SH_LIKE or program in _BASH_LIKE else None
-    if program in _BASH_LIKE:
-        return "bash"
-    if program in _SH_LIKE:
-        return "sh"
-    return None
+        return "sh" if program in SHELL_DIALECTS else None
+    return SHELL_DIALECTS.get(program)
 
 
 def is_posix_shell(shell: tuple[str, ...]) -> bool:

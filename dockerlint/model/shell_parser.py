@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from dockerlint.model.shell import Command, Redirect, Resolver, ShellIssue, ShellScript, Word
+from dockerlint.model.shell import SHELL_DIALECTS, Command, Redirect, Resolver, ShellIssue, ShellScript, Word
 from dockerlint.model.shell_wrappers import SCRIPT_OPTION, SHELLS, find_exec_ranges, shell_script_index, unwrap
 
 # Piece kinds.
@@ -232,7 +232,6 @@ class _Parser:
     def simple_command(self, stack: list[_Frame]) -> list[Command] | None:
         """Read one simple command (or a reserved word); return what it emitted."""
         text = self.text
-        start = self.pos
         words: list[_Word] = []
         assignments: list[_Word] = []
         redirects: list[Redirect] = []
@@ -279,8 +278,6 @@ class _Parser:
             else:
                 words.append(word)
         if not (words or assignments or redirects):
-            return None
-        if self.pos == start:
             return None
         ends = [w.end for w in words] + [w.end for w in assignments] + [r.end for r in redirects]
         starts = [w.start for w in words] + [w.start for w in assignments] + [r.start for r in redirects]
@@ -843,8 +840,8 @@ class _Parser:
             if index is not None:
                 self.depth += 1
                 try:
-                    posix = program in ("sh", "dash") or program in SCRIPT_OPTION
-                    self.embedded(origin[index].pieces, f"{program} -c", bash=not posix)
+                    bash = SHELL_DIALECTS.get(program) == "bash"  # su/runuser: the user's sh
+                    self.embedded(origin[index].pieces, f"{program} -c", bash=bash)
                 finally:
                     self.depth -= 1
             return

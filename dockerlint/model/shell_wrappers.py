@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dockerlint.model.shell import SHELL_DIALECTS
+
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -62,7 +64,7 @@ SCRIPT_OPTION = frozenset({"su", "runuser"})
 # find(1) actions that run a command: `-exec CMD ARGS ;` (or `{} +`).
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
-SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
+SHELLS = frozenset(SHELL_DIALECTS)
 # Shell options that consume the next word (-o pipefail, -O extglob, --rcfile F).
 _SHELL_SHORT_WITH_VALUE = "oO"
 _SHELL_LONG_WITH_VALUE = frozenset({"rcfile", "init-file"})
