@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ from dockerlint.verify.diff import diff_images  # noqa: E402
 BASE = layer(F("./", type="dir"), F("./bin/", type="dir"), F("./bin/sh", b"#" * 300))
 RUN = (4, 1, 4, 30, "RUN pip install -r requirements.txt")
 COPY = (3, 1, 3, 20, "COPY src/ /app/")
+
+
+def nested_tar(stamp: int) -> bytes:
+    return layer(F("inner.txt", b"same", mtime=stamp), fmt=tarfile.USTAR_FORMAT)
 
 
 def explain(layer_a: bytes, layer_b: bytes, instruction=RUN, **cfg_b):
@@ -56,6 +61,8 @@ def build(stamp: int, *specs_of_stamp):
     ("REPRO-TMP", lambda t: F("tmp/build.tmp", b"%d" % t)),
     ("REPRO-SHADOW-DATE", lambda t: F("etc/shadow", b"me:!:%d:0:99999:7:::\n" % t)),
     ("REPRO-ARCHIVE", lambda t: F("srv/data.gz", gzip.compress(b"payload", mtime=t))),
+    ("REPRO-ARCHIVE", lambda t: F("srv/bundle.tar", nested_tar(t))),
+    ("REPRO-ARCHIVE", lambda t: F("srv/app.whl", b"PK\x03\x04" + b"%d" % t)),
     ("REPRO-CONTENT", lambda t: F("app/version.txt", b"built at %d" % t)),
     ("REPRO-FILE-SET", lambda t: F("app/out-%d.txt" % t, b"x")),
     ("REPRO-FILE-METADATA", lambda t: F("app/run.sh", b"x", mode=0o700 + (t % 2) * 0o55)),
@@ -232,3 +239,12 @@ def test_as_dict_is_json_ready():
     causes = explain(layer(F("var/log/a.log", b"1")), layer(F("var/log/a.log", b"2")))
     payload = json.loads(json.dumps([c.as_dict() for c in causes]))
     assert payload[0]["id"] == "REPRO-LOG" and payload[0]["location"] == list(RUN)
+
+
+def test_equivalent_layer_is_a_tar_format_cause():
+    specs = (F("a", b"1"),)
+    a = docker_save([layer(*specs, fmt=tarfile.USTAR_FORMAT)])
+    b = docker_save([layer(*specs, fmt=tarfile.GNU_FORMAT)])
+    (cause,) = classify(diff_images(io.BytesIO(a), io.BytesIO(b)), {0: RUN})
+    assert cause.id == "REPRO-TAR-FORMAT" and cause.location == RUN
+    assert "every entry is equal" in cause.message

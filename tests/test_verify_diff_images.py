@@ -234,3 +234,25 @@ def test_progress_reports_bytes():
     seen: list[int] = []
     diff_images(io.BytesIO(image), io.BytesIO(image), progress=seen.append)
     assert seen == sorted(seen) and seen[-1] > len(image)      # both archives counted
+
+
+def test_same_entries_in_another_tar_encoding_is_equivalent_not_identical():
+    specs = (F("a", b"1"), F("b/", type="dir"))
+    a = docker_save([layer(*specs, fmt=tarfile.USTAR_FORMAT)])
+    b = docker_save([layer(*specs, fmt=tarfile.GNU_FORMAT)])
+    (l0,) = run(a, b).layers
+    assert l0.status == "equivalent" and l0.entries == ()
+    assert l0.diff_id_a != l0.diff_id_b
+    assert run(a, b).verdict is Verdict.NOT_REPRODUCIBLE
+
+
+def test_gzipped_docker_save_archive_is_read():
+    image = docker_save([BASE, app_layer(EPOCH)])
+    assert run(gzip.compress(image), image).verdict is Verdict.REPRODUCIBLE
+
+
+def test_corrupt_layer_error_names_the_member():
+    good = docker_save([BASE])
+    broken = docker_save([layer(F("a", b"x" * 5000))[:2048]])
+    with pytest.raises(ImageFormatError, match=r"/layer.tar: truncated"):
+        run(broken, good)

@@ -63,7 +63,7 @@ def read_image(stream, progress=None) -> Image:
     ``progress(bytes_read)`` is called now and then for a progress bar.
     Raises :class:`ImageFormatError` for anything that is not a readable image.
     """
-    outer = Reader(stream.read)
+    outer, _ = decompressed(Reader(stream.read))     # `docker save | gzip` works too
     jsons: dict[str, object] = {}
     layers: dict[str, LayerSummary] = {}
     links: dict[str, str] = {}
@@ -89,10 +89,12 @@ def read_image(stream, progress=None) -> Image:
             except ValueError:
                 pass                                  # not JSON after all: ignore
         elif sniff_compression(head) or looks_like_tar(head) or name.endswith("layer.tar"):
-            member_reader = Reader(body.read)
-            reader, codec = decompressed(member_reader)
-            summary = read_layer(reader)
-            reader.drain()
+            try:
+                reader, codec = decompressed(Reader(body.read))
+                summary = read_layer(reader)
+                reader.drain()
+            except ImageFormatError as exc:
+                raise ImageFormatError(f"{member.name}: {exc}") from None
             summary.compression = codec
             summary.uncompressed_size = reader.consumed
             layers[name] = summary

@@ -207,7 +207,8 @@ _KINDS = [
               "are encoded differently in the tar (name spelling, PAX records)",
               "Use the same builder and version for both builds; compare with dockerlint "
               "(canonical paths) rather than by digest.",
-              "same canonical path stored as './x' vs 'x', extra PAX records",
+              "same canonical path stored as './x' vs 'x', extra PAX records; a layer whose "
+              "entries are all equal but whose bytes (diffID) differ",
               one="is encoded differently in the tar (name spelling, PAX records)"),
     CauseKind("REPRO-TAR-ORDER", "tar entry order",
               "are stored in another order",
@@ -581,6 +582,10 @@ def classify(image_diff: ImageDiff,
             causes.append(_make("REPRO-LAYER-ORDER", l.index, location(l.index), 1,
                                 (f"layer {l.index} is layer {l.index_b} in build B",), "",
                                 {"positions": (l.index, l.index_b)}, noun="1 layer"))
+        if l.status == "equivalent":
+            causes.append(_make("REPRO-TAR-FORMAT", l.index, location(l.index), 1,
+                                (l.diff_id_a, l.diff_id_b), " (every entry is equal, the "
+                                "layer's diffID is not)", {}, noun="1 layer"))
         if l.status == "reordered" or l.order_changed:
             causes.append(_make("REPRO-TAR-ORDER", l.index, location(l.index),
                                 l.entry_count_a, (), "", {},

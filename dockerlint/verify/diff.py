@@ -62,7 +62,8 @@ class EntryDiff:
 class LayerDiff:
     """A pair of layers (or a layer present in one image only).
 
-    ``status``: identical, reordered (same entries, other tar order), different,
+    ``status``: identical, equivalent (every entry equal but the tar bytes, hence
+    the diffID, differ), reordered (same entries, other tar order), different,
     moved (same diffID at another position), only_a, only_b.
     """
 
@@ -305,6 +306,8 @@ def _pair(la: Layer, lb: Layer, ia: int, ib: int) -> LayerDiff:
         status = "different"
     elif order:
         status = "reordered"
+    elif la.diff_id and lb.diff_id and la.diff_id != lb.diff_id:
+        status = "equivalent"         # every entry equal, bytes not: tar encoding differs
     else:
         status = "identical" if ia == ib else "moved"
     return _layer_diff(la, lb, ia, ib, status, entries, order)

@@ -17,6 +17,7 @@ import hashlib
 import posixpath
 import re
 import struct
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -341,7 +342,7 @@ class Entry:
     atime: float | None = None
     ctime: float | None = None
     digest: str = ""        # sha256 hex of the content (regular files only)
-    head: bytes = b""       # first bytes of the content: pyc / gzip headers
+    head: bytes = b""       # first 16 bytes of a pyc / gzip file (their headers)
     norm_digest: str = ""   # digest with the format's timestamp field zeroed (pyc, gzip)
     kind: str = ""          # sniffed content format: pyc, gzip, zip, tar, zstd, bzip2, xz
     index: int = 0          # position within its layer
@@ -643,12 +644,13 @@ def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
             atime = _pax_time(pax, "atime")
             ctime = _pax_time(pax, "ctime")
         linkname = canonical_path(m.linkname) if m.type == "hardlink" else m.linkname
-        entry = Entry(
-            path=path, name=m.name, type=m.type, mode=m.mode, uid=m.uid, gid=m.gid,
-            uname=m.uname, gname=m.gname, size=m.size if m.type == "file" else 0,
-            mtime=m.mtime, linkname=linkname, device=m.device, xattrs=xattrs, pax=extra,
-            atime=atime, ctime=ctime, digest=digest, head=head, norm_digest=norm_digest,
-            kind=kind, index=index,
+        entry = Entry(  # share equal strings: memory is per entry, and images have many
+            path=path, name=path if m.name == path else m.name, type=m.type, mode=m.mode,
+            uid=m.uid, gid=m.gid, uname=sys.intern(m.uname), gname=sys.intern(m.gname),
+            size=m.size if m.type == "file" else 0, mtime=m.mtime, linkname=linkname,
+            device=m.device, xattrs=xattrs, pax=extra, atime=atime, ctime=ctime, digest=digest,
+            head=head if kind in ("pyc", "gzip") else b"", norm_digest=norm_digest, kind=kind,
+            index=index,
         )
         summary.entries.append(entry)
         fingerprint.update(m.meta)
