@@ -130,3 +130,24 @@ def test_empty_report_lists_checked_files():
     assert [a["location"]["uri"] for a in run["artifacts"]] == [
         "Dockerfile", "gpu%20image/Dockerfile.gpu", "clean.Dockerfile"]
     assert GPU in empty_report().files
+
+
+def test_security_rules_carry_a_security_severity_for_code_scanning(validator):
+    from dockerlint.findings import Severity
+    from dockerlint.rule import rule
+
+    @rule(id="SEC001", name="secret-in-env", severity=Severity.ERROR, category="security")
+    def secret_in_env(df):
+        """Do not put secrets in ENV.
+
+        Note: they stay in the image history.
+        """
+        return iter(())
+
+    report = sample_report(rules={**RULES, "SEC001": secret_in_env})
+    log = _sarif(report)
+    validator.validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SEC001"]["properties"]["security-severity"] == "8.0"
+    assert "security-severity" not in rules["DL3007"]["properties"]
+    assert "Note: they stay in the image history." in rules["SEC001"]["help"]["text"]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from dockerlint.rule import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "3.0", Severity.STYLE: "1.0"}
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.STYLE: "note"}
 
 
@@ -37,31 +38,26 @@ def artifact_uri(path: str) -> str:
 def _rule_descriptor(rule_id: str, rule: "Rule | None") -> dict[str, Any]:
     if rule is None:  # e.g. an internal-error finding from a rule that failed to load
         return {"id": rule_id, "helpUri": rule_help_uri(rule_id)}
+    from dockerlint.docs import render_rule  # the same markdown as `dockerlint explain`
+
     doc = rule.doc
     full = " ".join(part for part in (doc.summary, " ".join(doc.why.split())) if part)
-    markdown = [f"**{doc.summary}**"] if doc.summary else []
-    if doc.why:
-        markdown.append(doc.why)
-    for label, example in (("Bad", doc.bad), ("Good", doc.good)):
-        if example:
-            markdown.append(f"{label}:\n\n```dockerfile\n{example}\n```")
-    if doc.fix:
-        markdown.append(f"Fix: {doc.fix}")
-    markdown.append(f"[{rule.id} documentation]({rule_help_uri(rule.id)})")
-    text = "\n\n".join(
-        part for part in (doc.summary, doc.why, doc.bad and f"Bad:\n{doc.bad}",
-                          doc.good and f"Good:\n{doc.good}", doc.fix and f"Fix: {doc.fix}") if part
-    )
+    markdown = f"{render_rule(rule, level=3)}\n[{rule.id} documentation]({rule_help_uri(rule.id)})\n"
+    text = "\n\n".join(part for part in (
+        doc.summary, doc.why, doc.bad and f"Bad:\n{doc.bad}", doc.good and f"Good:\n{doc.good}",
+        doc.fix and f"Fix: {doc.fix}", doc.note and f"Note: {doc.note}") if part)
     descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": doc.summary or rule.name},
         "fullDescription": {"text": full or rule.name},
-        "help": {"text": text or rule.name, "markdown": "\n\n".join(markdown)},
+        "help": {"text": text or rule.name, "markdown": markdown},
         "helpUri": rule_help_uri(rule.id),
         "defaultConfiguration": {"level": LEVELS[rule.severity], "enabled": rule.default_enabled},
         "properties": {"category": rule.category, "tags": [rule.category]},
     }
+    if rule.category == "security":  # GitHub code scanning ranks security alerts by this score
+        descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.severity]
     if rule.aliases:
         descriptor["deprecatedIds"] = list(rule.aliases)
     return descriptor
