@@ -190,9 +190,8 @@ class Instr:
         """Expand ``text`` in this instruction's scope (span: the instruction)."""
         return _value(text, expand(text, self.scope.expansion_env, self.dockerfile.escape), self.span)
 
-    def _expand_arg(self, arg: Arg, scope: Scope | None = None, split: bool = False) -> tuple[Value, Expansion]:
-        scope = scope or self.scope
-        expansion = expand(arg.value, scope.expansion_env, self.dockerfile.escape, split=split)
+    def _expand_arg(self, arg: Arg, split: bool = False) -> tuple[Value, Expansion]:
+        expansion = expand(arg.value, self.scope.expansion_env, self.dockerfile.escape, split=split)
         return _value(arg.value, expansion, arg.span), expansion
 
     def arg_span(self, arg: Arg, lo: int, hi: int) -> Span | None:
