@@ -174,6 +174,13 @@ def test_unknown_rule_in_config_names_the_file(project):
     assert code == 2 and ".dockerlint.toml" in line and "EX404" in line
 
 
+def test_hadolint_config_with_codes_we_lack_still_lints(project):
+    (project / ".hadolint.yaml").write_text("ignored: [SC2086, DL3000, EX002]\noverride:\n  error: [EX001, DL3057]\n")
+    code, out, err = run("-f", "gnu", project / "bad" / "Dockerfile")
+    assert err == "" and code == 1
+    assert out.splitlines() == [f"{project}/bad/Dockerfile:1.1-1.4: error: keyword 'from' should be 'FROM' [EX001]"]
+
+
 def test_unknown_target_is_an_error(project):
     code, _, err = run("--target", "nope", project / "bad" / "Dockerfile")
     assert code == 2 and "target stage 'nope' not found" in one_error_line(err)
@@ -319,6 +326,12 @@ def test_rules_table_and_json_list_every_rule():
     code, out, _ = run("rules", "--format", "json")
     data = {r["id"]: r for r in json.loads(out)}
     assert data["EX002"]["severity"] == "warning" and data["DLINT002"]["default_enabled"] is False
+
+
+def test_rules_markdown_documents_plugin_rules_too():
+    code, out, _ = run("rules", "--format", "markdown")
+    assert code == 0
+    assert "EX001" in out and "keyword-case" in out and "Write instruction keywords in upper case." in out
 
 
 def test_explain_prints_the_rule_docs_and_rejects_unknown_ids():

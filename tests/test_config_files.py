@@ -146,6 +146,19 @@ verbose: true
     assert s.strict_labels and s.formats == ("gitlab",)
 
 
+def test_a_complete_hadolint_config_from_its_readme_loads(tmp_path):
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "engine" / "hadolint.yaml"
+    cfg = write(tmp_path / ".hadolint.yaml", fixture.read_text())
+    s = load_config(cfg)
+    assert s.failure_threshold == Severity.WARNING and s.formats == ("json",) and s.no_color
+    assert s.selection[0].ignore == ("DL3000", "SC1010") and not s.selection[0].strict
+    assert dict(s.severity)["DL3002"] == Severity.ERROR and dict(s.severity)["DL3015"] == Severity.STYLE
+    assert dict(s.required_labels) == {"author": "text", "contact": "email", "created": "rfc3339",
+                                       "version": "semver", "documentation": "url",
+                                       "git-revision": "hash", "license": "spdx"}
+    assert s.trusted_registries == ("docker.io", "my-company.com:500", "*.gcr.io")
+
+
 def test_unknown_hadolint_key_is_an_error(tmp_path):
     cfg = write(tmp_path / ".hadolint.yml", "ignore: [DL3008]\n")
     with pytest.raises(ConfigError, match=r"unknown hadolint key 'ignore'.*ignored"):
