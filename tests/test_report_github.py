@@ -128,3 +128,10 @@ def test_quiet_prints_annotations_only_but_still_writes_the_summary(tmp_path):
     lines = _render(sample_report(quiet=True), {"GITHUB_STEP_SUMMARY": str(summary)})
     assert all(line.startswith("::") for line in lines) and len(lines) == 7
     assert "| Severity |" in summary.read_text(encoding="utf-8")
+
+
+def test_stdin_findings_are_annotations_without_a_file():
+    f = sample_report().findings[0]
+    stdin = f.__class__(message="m", span=f.span, rule_id="X1", path="-", severity=f.severity)
+    _, props, _ = parse(github.annotation(stdin, "X1", env={}))
+    assert "file" not in props and props["line"] == "1"

@@ -44,7 +44,8 @@ def repo_path(path: str, env: Mapping[str, str]) -> str:
 
 def annotation(finding: "Finding", title: str, env: Mapping[str, str]) -> str:
     s = finding.span
-    props = [("file", repo_path(finding.path, env))]
+    # stdin ("-") has no file to annotate: the annotation then stands alone in the run.
+    props = [] if finding.path in ("", "-") else [("file", repo_path(finding.path, env))]
     if s.line >= 1:
         props += [("line", s.line), ("endLine", max(s.end_line, s.line))]
         # The runner drops columns of multi-line annotations; do not send them.
