@@ -6,7 +6,7 @@ from typing import Iterator
 
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.rule import rule
-from dockerlint.rules._common import runs
+from dockerlint.rules._common import runs, shipped_stage_indexes
 from dockerlint.rules.packages._installers import PipInstall, pip_install
 
 # pip parses PIP_NO_CACHE_DIR with strtobool and, for backward compatibility,
@@ -41,8 +41,13 @@ def pip_no_cache_dir(df) -> Iterator[Finding]:
     `$PIP_CACHE_DIR` or `--cache-dir`). With a cache mount the cache is the
     point. `pipx` and `pipenv` are not pip. `uv pip install` is checked the
     same way with uv's `--no-cache`, `UV_NO_CACHE` and `~/.cache/uv`.
+    Builder stages that other stages only COPY from are not checked: their
+    cache never reaches an image (hadolint reports them).
     """
+    shipped = shipped_stage_indexes(df)
     for run in runs(df):
+        if run.stage is not None and run.stage.index not in shipped and not _is_trigger(run):
+            continue
         exported: set[str] = set()
         for cmd in run.commands:
             if cmd.program == "export":
@@ -57,6 +62,11 @@ def pip_no_cache_dir(df) -> Iterator[Finding]:
                 span=install.install.span,
                 fix=_insert_flag(run, install),
             )
+
+
+def _is_trigger(run) -> bool:
+    """An ONBUILD RUN runs in every image built FROM this one: always shipped."""
+    return any(i.onbuild is run for i in run.stage.instructions)
 
 
 def _flag(install: PipInstall) -> str:
