@@ -44,9 +44,12 @@ class Source:
         return row + 1, offset - self._line_starts[row] + 1
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
+        starts = self._line_starts
+        row = bisect.bisect_right(starts, start) - 1
+        if row + 1 >= len(starts) or end < starts[row + 1]:  # on one line: one search
+            return Span(start, end, row + 1, start - starts[row] + 1, row + 1, end - starts[row] + 1)
         end_line, end_column = self.position(end)
-        return Span(start, end, line, column, end_line, end_column)
+        return Span(start, end, row + 1, start - starts[row] + 1, end_line, end_column)
 
     def line_span(self, line: int) -> Span:
         """The span of a whole 1-based line, without its line break."""

@@ -93,6 +93,7 @@ class _Parser:
         self.text = text
         self.source = Source(text, path, had_bom)
         self.starts = self.source._line_starts
+        self.lines = text.split("\n")
         count = len(self.starts)
         if self.starts[-1] == len(text):  # no line after a final line break
             count -= 1
@@ -107,17 +108,19 @@ class _Parser:
     def _full_end(self, i: int) -> int:
         return self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
 
+    def _line(self, i: int) -> tuple[int, str]:
+        """Start and text of line ``i`` without its line break (BuildKit trims every trailing CR)."""
+        return self.starts[i], self.lines[i].rstrip("\r")
+
     def _bounds(self, i: int) -> tuple[int, int]:
-        """Start and end of line ``i`` without its line break (BuildKit trims every trailing CR/LF)."""
-        start, end = self.starts[i], self._full_end(i)
-        text = self.text
-        while end > start and text[end - 1] in "\r\n":
-            end -= 1
-        return start, end
+        start, line = self._line(i)
+        return start, start + len(line)
 
     def _scan_limit(self, count: int, had_bom: bool) -> tuple[int, bool]:
         """How many lines bufio.Scanner hands out before a line overflows its buffer."""
         starts, text = self.starts, self.text
+        if len(text) * 4 + 3 < MAX_LINE - 1:  # no line can reach the limit
+            return count, False
         for i in range(count):
             start, end = starts[i], self._full_end(i)
             bom = 3 if i == 0 and had_bom else 0
@@ -145,8 +148,8 @@ class _Parser:
         seen: set[str] = set()
         i = 0
         while i < self.nlines:
-            start, end = self._bounds(i)
-            raw = text[start:end]
+            start, raw = self._line(i)
+            end = start + len(raw)
             token = raw.lstrip(GO_SPACE)
             lead = start + len(raw) - len(token)
             if token.startswith("#"):
@@ -178,8 +181,8 @@ class _Parser:
             empty_line = None
             i += 1
             while more and i < self.nlines:
-                cstart, cend = self._bounds(i)
-                craw = text[cstart:cend]
+                cstart, craw = self._line(i)
+                cend = cstart + len(craw)
                 stripped = craw.lstrip(GO_SPACE)
                 i += 1
                 if stripped.startswith("#"):
@@ -280,8 +283,8 @@ class _Parser:
                 if i >= self.nlines:
                     raise DockerfileSyntaxError(
                         "unterminated heredoc", self._lines_span(first, max(i - 1, first), lead))
-                start, end = self._bounds(i)
-                candidate = text[start:end]
+                start, candidate = self._line(i)
+                end = start + len(candidate)
                 i += 1
                 if m.chomp:
                     candidate = candidate.lstrip("\t")
