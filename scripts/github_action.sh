@@ -13,8 +13,6 @@ workspace=${GITHUB_WORKSPACE:-$PWD}
 tmp=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/dockerlint.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-declare -A extension=([sarif]=sarif [json]=json [gitlab]=json [checkstyle]=xml [junit]=xml [gnu]=txt)
-
 cd "$workspace" || { echo "::error title=dockerlint::cannot enter GITHUB_WORKSPACE $workspace"; exit 2; }
 
 # Paths: one per line when the input has several lines (so a path may contain
@@ -43,11 +41,15 @@ formats=(--format json --output "$tmp/counts.json")
 report=""
 format=${INPUT_FORMAT:-}
 if [ -n "$format" ] && [ "$format" != github ]; then
-  if [ -z "${extension[$format]:-}" ]; then
-    echo "::error title=dockerlint::unknown format '$format' (allowed: github, ${!extension[*]})"
-    exit 2
-  fi
-  report=${INPUT_OUTPUT_FILE:-dockerlint.${extension[$format]}}
+  case "$format" in  # (no associative arrays: macOS runners have bash 3.2)
+    sarif) extension=sarif ;;
+    json|gitlab) extension=json ;;
+    checkstyle|junit) extension=xml ;;
+    gnu|tty) extension=txt ;;
+    *) echo "::error title=dockerlint::unknown format '$format' (allowed: github, sarif, json, gitlab, checkstyle, junit, gnu, tty)"
+       exit 2 ;;
+  esac
+  report=${INPUT_OUTPUT_FILE:-dockerlint.$extension}
   formats+=(--format "$format" --output "$report")
 fi
 formats+=(--format github)
