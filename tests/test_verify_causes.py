@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
-from imagesynth import EPOCH, F, config, docker_save, layer, oci_layout, pyc  # noqa: E402
+from imagesynth import EPOCH, F, config, docker_save, layer, oci_layout, pyc
 
-from dockerlint.verify import causes as causes_mod  # noqa: E402
-from dockerlint.verify.causes import CATALOGUE, classify, render_markdown  # noqa: E402
-from dockerlint.verify.diff import diff_images  # noqa: E402
+from dockerlint.verify import causes as causes_mod
+from dockerlint.verify.causes import CATALOGUE, classify, render_markdown
+from dockerlint.verify.diff import diff_images
 
 BASE = layer(F("./", type="dir"), F("./bin/", type="dir"), F("./bin/sh", b"#" * 300))
 RUN = (4, 1, 4, 30, "RUN pip install -r requirements.txt")

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
-from imagesynth import EPOCH, F, config, docker_save, layer, oci_layout, pyc  # noqa: E402
+from imagesynth import EPOCH, F, config, docker_save, layer, oci_layout, pyc
 
-from dockerlint.verify.diff import (  # noqa: E402
-    ImageFormatError, Verdict, decode_pyc_header, diff_images,
+from dockerlint.verify.diff import (
+    ImageFormatError,
+    Verdict,
+    decode_pyc_header,
+    diff_images,
 )
 
 BASE = layer(F("./", type="dir"), F("./bin/", type="dir"), F("./bin/sh", b"#" * 300))

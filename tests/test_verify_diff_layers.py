@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
-from imagesynth import EPOCH, F, layer, pyc  # noqa: E402
+from imagesynth import EPOCH, F, layer, pyc
 
-from dockerlint.verify.layers import (  # noqa: E402
-    ChunkStream, ImageFormatError, canonical_path, path_problems, read_layer_stream,
+from dockerlint.verify.layers import (
+    ChunkStream,
+    ImageFormatError,
+    canonical_path,
+    path_problems,
+    read_layer_stream,
 )
 
 

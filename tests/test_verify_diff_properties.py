@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
-from imagesynth import F, docker_save, layer, oci_layout  # noqa: E402
+from imagesynth import F, docker_save, layer, oci_layout
 
-from dockerlint.verify.diff import Verdict, diff_images  # noqa: E402
+from dockerlint.verify.diff import Verdict, diff_images
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

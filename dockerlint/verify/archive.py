@@ -14,8 +14,19 @@ import posixpath
 from dataclasses import dataclass, field, replace
 
 from dockerlint.verify.layers import (
-    BLOCK, ImageFormatError, LayerSummary, Limited, PathIssue, Reader, canonical_path,
-    data_size, decompressed, iter_members, looks_like_tar, path_problems, read_layer,
+    BLOCK,
+    ImageFormatError,
+    LayerSummary,
+    Limited,
+    PathIssue,
+    Reader,
+    canonical_path,
+    data_size,
+    decompressed,
+    iter_members,
+    looks_like_tar,
+    path_problems,
+    read_layer,
     sniff_compression,
 )
 

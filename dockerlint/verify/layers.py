@@ -40,7 +40,7 @@ class ImageFormatError(ValueError):
 class Reader:
     """Buffered, forward-only reader over ``read(n)``; hashes without copying."""
 
-    __slots__ = ("_raw", "_buf", "_pos", "consumed")
+    __slots__ = ("_buf", "_pos", "_raw", "consumed")
 
     def __init__(self, raw: Callable[[int], bytes]):
         self._raw = raw
@@ -440,16 +440,16 @@ def _package_versions(db: str, data: bytes) -> dict[str, str]:
     versions: dict[str, str] = {}
     if db.endswith("dpkg/status"):
         for stanza in re.split(r"\n\s*\n", text):
-            name = re.search(r"^Package:\s*(\S+)", stanza, re.M)
-            version = re.search(r"^Version:\s*(\S+)", stanza, re.M)
-            arch = re.search(r"^Architecture:\s*(\S+)", stanza, re.M)
+            name = re.search(r"^Package:\s*(\S+)", stanza, re.MULTILINE)
+            version = re.search(r"^Version:\s*(\S+)", stanza, re.MULTILINE)
+            arch = re.search(r"^Architecture:\s*(\S+)", stanza, re.MULTILINE)
             if name and version:
                 key = name.group(1) + (f":{arch.group(1)}" if arch else "")
                 versions[key] = version.group(1)
     else:
         for stanza in re.split(r"\n\s*\n", text):
-            name = re.search(r"^P:(\S+)", stanza, re.M)
-            version = re.search(r"^V:(\S+)", stanza, re.M)
+            name = re.search(r"^P:(\S+)", stanza, re.MULTILINE)
+            version = re.search(r"^V:(\S+)", stanza, re.MULTILINE)
             if name and version:
                 versions[name.group(1)] = version.group(1)
     return versions
