@@ -54,7 +54,8 @@ if [ -n "$format" ] && [ "$format" != github ]; then
 fi
 formats+=(--format github)
 
-"$dockerlint" "${formats[@]}" "${options[@]}" -- "${paths[@]}"
+# ${options[@]+...}: an empty array is "unbound" to `set -u` in bash < 4.4.
+"$dockerlint" "${formats[@]}" ${options[@]+"${options[@]}"} -- "${paths[@]}"
 status=$?
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
