@@ -187,3 +187,37 @@ def test_buildkit_builder_when_reachable(base_image, docker_client, tmp_path):
     code, report, stderr = verify("reproducible", base_image, tmp_path, builder="buildkit")
     assert code == 0, stderr
     assert daemon_state(docker_client) == before
+
+
+def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "Dockerfile").write_text(
+        "ARG BASE=dockerlint-test-base\nFROM ${BASE}\nRUN echo started > /s.txt\nRUN sleep 60\n")
+    before = daemon_state(docker_client)
+    script = ("import sys\nfrom dockerlint.verify.command import run\n"
+              f"sys.exit(run({str(context / 'Dockerfile')!r}, build_args={{'BASE': {base_image!r}}}))\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait until the `sleep 60` step is running
+            running = [c for c in docker_client.api.containers()
+                       if "sleep 60" in c.get("Command", "")]
+            if running:
+                break
+            time.sleep(0.2)
+        assert running, "the build never reached its sleeping step"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "warning" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1].startswith("dockerlint: interrupted"), stderr
+    assert daemon_state(docker_client) == before

@@ -11,10 +11,14 @@ untagged intermediate image of this run.
 from __future__ import annotations
 
 import sys
+import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     import docker
+
+
+RETRY_SECONDS = 15.0
 
 
 class ResourceTracker:
@@ -61,8 +65,10 @@ class ResourceTracker:
             self._sweep_children(listing)
             protected = self._kept_with_ancestors(listing)
             pending = [i for i in reversed(self.images) if not any(_same(i, p) for p in protected)]
-        # Children must go before parents; an order mistake only costs another pass.
+        # Children must go before parents, and a container the daemon is still
+        # removing holds its image for a moment: retry until nothing moves.
         failures: dict[str, str] = {}
+        give_up = time.monotonic() + RETRY_SECONDS
         while pending:
             retry: list[str] = []
             for image_id in pending:
@@ -74,8 +80,10 @@ class ResourceTracker:
                     retry.append(image_id)
                     failures[image_id] = str(exc.explanation or exc)
             if len(retry) == len(pending):
-                leftovers += [f"image {_short(i)}: {failures[i]}" for i in retry]
-                break
+                if time.monotonic() > give_up:
+                    leftovers += [f"image {_short(i)}: {failures[i]}" for i in retry]
+                    break
+                time.sleep(0.25)
             pending = retry
         for item in leftovers:
             print(f"dockerlint: warning: could not remove {item}", file=warn)
