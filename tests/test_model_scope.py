@@ -60,7 +60,7 @@ def test_arg_defaults_expand_in_order():
 def test_env_values_in_one_instruction_see_the_scope_before_it():
     df = model("FROM scratch\nENV A=1\nENV A=2 B=$A\nWORKDIR /$B\n")
     env = instr_at(df, "WORKDIR").env
-    assert env == {"A": "2", "B": "1"}
+    assert (env["A"], env["B"]) == ("2", "1")
 
 
 def test_env_is_inherited_from_the_parent_stage():
@@ -134,3 +134,10 @@ def test_expand_uses_the_instruction_scope():
     df = model("FROM scratch\nENV A=1\nRUN echo\n")
     value = instr_at(df, "RUN").expand("v${A}")
     assert value.value == "v1" and value.span == instr_at(df, "RUN").span
+
+
+def test_scratch_stage_has_buildkit_default_path():
+    df = model("FROM scratch\nENV PATH=/opt/bin:$PATH\n")
+    assert instr_at(df, "ENV").pairs[0].value.value == "/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    image = model("FROM debian:12\nENV PATH=/opt/bin:$PATH\n")
+    assert instr_at(image, "ENV").pairs[0].value.value is None  # the image's PATH is not known

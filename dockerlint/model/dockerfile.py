@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dockerlint.context import BuildContext
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _TRUE = frozenset({"1", "t", "true"})
 _FALSE = frozenset({"0", "f", "false"})
 
@@ -451,8 +452,9 @@ class _Builder:
         parent = stage.base_stage
         if parent is not None:
             return parent.final_scope, parent.final_cwd, parent.final_shell
-        if stage.is_scratch:
-            return Scope(), "/", DEFAULT_SHELL
+        if stage.is_scratch:  # BuildKit gives every Linux image a PATH
+            path = MappingProxyType({"PATH": DEFAULT_PATH})
+            return Scope(path, path), "/", DEFAULT_SHELL
         return Scope(open=True), None, DEFAULT_SHELL
 
     def _link(self, stages: list[Stage]) -> None:
