@@ -7,7 +7,7 @@ import pytest
 
 CORPUS = Path("/work/shared/corpus/real")
 VIEWS = ("arg_decls", "pairs", "workdir", "workdir_path", "user", "expose", "copy", "run", "cmd",
-         "healthcheck", "shell_argv", "onbuild", "commands")
+         "healthcheck", "shell_argv", "volumes", "onbuild", "commands")
 
 
 def _files():

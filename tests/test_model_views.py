@@ -237,3 +237,13 @@ def test_user_parts_keep_their_own_raw_text_and_unknowns():
     assert (nested.user.value, nested.group.value) == ("app", "staff")
     from_var = one("FROM scratch\nARG UG=a:b\nUSER $UG\n", "USER").user
     assert (from_var.user.value, from_var.group.value) == ("a", "b")
+
+
+def test_mount_from_an_image_and_volumes():
+    df = model("FROM alpine:3.20\nARG D=/data\n"
+               "RUN --mount=from=ghcr.io/astral-sh/uv:0.4,source=/uv,target=/bin/uv uv --version\n"
+               'VOLUME $D /cache\nVOLUME ["/models"]\n')
+    mount = df.instructions[2].run.mounts[0]
+    assert mount.from_stage is None and mount.from_image.registry == "ghcr.io" and mount.from_image.tag == "0.4"
+    volumes = [v.value for i in df.instructions if i.volumes for v in i.volumes]
+    assert volumes == ["/data", "/cache", "/models"]

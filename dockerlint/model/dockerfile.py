@@ -311,6 +311,13 @@ class Instr:
         return HealthcheckSpec(kind, options, command)
 
     @cached_property
+    def volumes(self) -> tuple[Value, ...] | None:
+        """The paths of a VOLUME (JSON or shell form), expanded."""
+        if self.keyword != "VOLUME":
+            return None
+        return tuple(self._expand_arg(a)[0] for a in self.syntax.args)
+
+    @cached_property
     def shell_argv(self) -> tuple[str, ...] | None:
         """The argv a SHELL instruction sets."""
         if self.keyword != "SHELL":
@@ -638,6 +645,16 @@ def _find_stage(instr: Instr, name: str) -> Stage | None:
     return instr.dockerfile.stage(name)
 
 
+def _image_named(instr: Instr, name: str, span: Span) -> ImageRef | None:
+    """The image a ``--from``/``from=`` names when no stage has that name.
+
+    BuildKit does not expand variables there, so a ``$`` names nothing usable.
+    """
+    if name.isdigit() or "$" in name:
+        return None
+    return parse_image(name, expand(name, None, instr.dockerfile.escape), span)
+
+
 def _copy_spec(instr: Instr) -> CopySpec:
     syntax = instr.syntax
     markers = {h.marker_span.start for h in syntax.heredocs}  # ``<<EOF`` is no path
@@ -657,9 +674,8 @@ def _copy_spec(instr: Instr) -> CopySpec:
     from_image = None
     if from_:
         from_stage = _find_stage(instr, from_)
-        if from_stage is None and not from_.isdigit() and "$" not in from_:
-            expansion = expand(from_, None, instr.dockerfile.escape)
-            from_image = parse_image(from_, expansion, from_flag.value_span or from_flag.span)
+        if from_stage is None:
+            from_image = _image_named(instr, from_, from_flag.value_span or from_flag.span)
     excludes = tuple(
         (expand(f.value, instr.scope.expansion_env, instr.dockerfile.escape).value or f.value)
         for f in syntax.flags if f.name == "exclude" and f.value is not None
@@ -719,6 +735,7 @@ def _parse_mount(instr: Instr, flag: Flag) -> Mount:
         readonly = mount_type not in ("cache", "tmpfs")
     from_ = options.pop("from", None)
     from_stage = _find_stage(instr, from_) if from_ else None
+    from_image = _image_named(instr, from_, flag.span) if from_ and from_stage is None else None
     return Mount(
         type=mount_type,
         target=options.pop("target", None),
@@ -731,6 +748,7 @@ def _parse_mount(instr: Instr, flag: Flag) -> Mount:
         span=flag.span,
         from_stage=from_stage,
         error=error,
+        from_image=from_image,
     )
 
 

@@ -108,6 +108,7 @@ class Mount:
     span: Span | None = None
     from_stage: Stage | None = field(default=None, compare=False, repr=False)
     error: str | None = None
+    from_image: ImageRef | None = None  # ``from=`` naming an image, not a stage
 
 
 @dataclass(frozen=True, slots=True, eq=False)
