@@ -213,3 +213,17 @@ def test_json_dump_lists_every_node():
     assert run["flags"][0]["name"] == "mount"
     assert run["heredocs"][0]["span"]["line"] == 4
     assert run["span"]["end_line"] == 5
+
+
+def test_megabyte_inputs():
+    with pytest.raises(DockerfileSyntaxError) as err:
+        parse(b"FROM a\nRUN " + b"x" * 1_000_000)
+    assert err.value.message == "dockerfile line greater than max allowed size of 65535"
+    big = b"FROM a\n" + b"RUN echo " + b" \\\n  ".join([b"word"] * 100_000) + b"\n"
+    run = parse(big).instructions[1]
+    assert run.rest.split() == ["echo"] + ["word"] * 100_000
+    noise = bytes(range(256)) * 4096  # a megabyte of every byte value
+    try:
+        parse(noise)
+    except DockerfileSyntaxError as e:
+        assert e.span.line >= 1

@@ -40,17 +40,17 @@ class Marker:
 class _Buffer:
     """BuildKit shares one word buffer between nested lexer calls; so do we."""
 
-    __slots__ = ("text",)
+    __slots__ = ("parts",)
 
     def __init__(self) -> None:
-        self.text = ""
+        self.parts: list[str] = []
 
 
 class _Words:
     __slots__ = ("buf", "words", "spans", "in_word", "start")
 
     def __init__(self, buf: _Buffer):
-        buf.text = ""
+        buf.parts.clear()
         self.buf = buf
         self.words: list[str] = []
         self.spans: list[tuple[int, int]] = []
@@ -59,7 +59,7 @@ class _Words:
 
     def add_char(self, ch: str, pos: int) -> None:
         if ch in GO_SPACE_SET:
-            if self.in_word and self.buf.text:
+            if self.in_word and self.buf.parts:
                 self._flush(pos)
         else:
             self.add_raw(ch, pos)
@@ -70,19 +70,19 @@ class _Words:
 
     def add_raw(self, text: str, pos: int) -> None:
         if text:
-            if not self.buf.text:
+            if not self.buf.parts:
                 self.start = pos
-            self.buf.text += text
+            self.buf.parts.append(text)
         self.in_word = True
 
     def _flush(self, end: int) -> None:
-        self.words.append(self.buf.text)
+        self.words.append("".join(self.buf.parts))
         self.spans.append((self.start, end))
-        self.buf.text = ""
+        self.buf.parts.clear()
         self.in_word = False
 
     def finish(self, end: int) -> list[str]:
-        if self.buf.text:
+        if self.buf.parts:
             self._flush(end)
         return self.words
 

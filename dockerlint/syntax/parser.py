@@ -13,6 +13,7 @@ every substring so that any part maps back to the file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import accumulate
 
 from .gotext import (
@@ -378,9 +379,12 @@ def _span(source: Source, offs, a: int, b: int, end: int) -> Span:
     return source.span(pos, pos)
 
 
+_LEADING_TABS = re.compile(r"(?m)^\t+")
+
+
 def _chomp(body: str) -> str:
     """``<<-``: BuildKit's ChompHeredocContent strips leading tabs from every line."""
-    return re.sub(r"(?m)^\t+", "", body)
+    return _LEADING_TABS.sub("", body)
 
 
 # -- flags ---------------------------------------------------------------------
@@ -399,9 +403,7 @@ class _ByteView:
         """Index of the character holding byte ``pos`` (len(text) at the end)."""
         if self.ascii:
             return pos
-        import bisect
-
-        return bisect.bisect_right(self._ends, pos)
+        return bisect_right(self._ends, pos)
 
     def tail(self, pos: int, offs: list[int]) -> tuple[str, list[int]]:
         """``text[pos:]`` in bytes, as a string: a cut inside a character leaves its bytes escaped."""
