@@ -46,6 +46,8 @@ def _safe(text: str) -> str:
 
 def cell_width(text: str) -> int:
     """Columns a terminal gives ``text``: wide East Asian characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
     width = 0
     for char in text:
         if unicodedata.combining(char):
