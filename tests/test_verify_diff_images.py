@@ -259,3 +259,33 @@ def test_corrupt_layer_error_names_the_member():
     broken = docker_save([layer(F("a", b"x" * 5000))[:2048]])
     with pytest.raises(ImageFormatError, match=r"/layer.tar: truncated"):
         run(broken, good)
+
+
+def test_sequential_and_parallel_reads_agree():
+    a = docker_save([BASE, app_layer(EPOCH)])
+    b = docker_save([BASE, app_layer(EPOCH + 3)])
+    parallel = diff_images(io.BytesIO(a), io.BytesIO(b))
+    sequential = diff_images(io.BytesIO(a), io.BytesIO(b), parallel=False)
+    assert parallel.layers == sequential.layers and parallel.config == sequential.config
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_an_exception_from_progress_aborts_the_diff(parallel):
+    big = docker_save([layer(F("big", b"x" * (12 << 20)))])
+
+    def progress(done: int) -> None:
+        if done > 5 << 20:
+            raise Stop("timeout")
+
+    with pytest.raises(Stop):
+        diff_images(io.BytesIO(big), io.BytesIO(big), progress=progress, parallel=parallel)
+
+
+def test_an_unreadable_second_archive_fails_while_the_first_is_read():
+    big = docker_save([layer(F("big", b"x" * (12 << 20)))])
+    with pytest.raises(ImageFormatError):
+        diff_images(io.BytesIO(big), io.BytesIO(b"junk" * 200))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dockerlint.verify.layers import (
@@ -68,13 +69,34 @@ def _member_path(name: str) -> str:
     return canonical_path(name)
 
 
-def read_image(stream, progress=None) -> Image:
+PROGRESS_EVERY = 4 << 20
+
+
+def _counting(stream, progress) -> Callable[[int], bytes]:
+    """``stream.read`` that reports the bytes read so far every few MB."""
+    if progress is None:
+        return stream.read
+    state = [0, 0]                                   # total, total at the last report
+
+    def read(n: int) -> bytes:
+        data = stream.read(n)
+        state[0] += len(data)
+        if state[0] - state[1] >= PROGRESS_EVERY or not data:
+            state[1] = state[0]
+            progress(state[0])
+        return data
+
+    return read
+
+
+def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
     """Summarise a ``docker save`` stream (binary file-like with ``read``).
 
-    ``progress(bytes_read)`` is called now and then for a progress bar.
-    Raises :class:`ImageFormatError` for anything that is not a readable image.
+    ``progress(bytes_read)`` is called every few MB of archive read (it may
+    raise to abort the read).  Raises :class:`ImageFormatError` for anything
+    that is not a readable image.
     """
-    outer, _ = decompressed(Reader(stream.read))     # `docker save | gzip` works too
+    outer, _ = decompressed(Reader(_counting(stream, progress)))  # `docker save | gzip` too
     jsons: dict[str, object] = {}
     layers: dict[str, LayerSummary] = {}
     links: dict[str, str] = {}
@@ -111,8 +133,6 @@ def read_image(stream, progress=None) -> Image:
             layers[name] = summary
         _skip_rest(outer, body)
         outer.skip(-size % BLOCK, "image archive")
-        if progress is not None:
-            progress(outer.consumed)
     outer.drain()
     image = _assemble(jsons, layers, links)
     image.issues = issues + image.issues

@@ -15,6 +15,8 @@ import difflib
 import enum
 import operator
 import struct
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -416,19 +418,50 @@ def diff_read_images(a: Image, b: Image) -> ImageDiff:
     )
 
 
-def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = None) -> ImageDiff:
+def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = None,
+                parallel: bool = True) -> ImageDiff:
     """Stream-diff two ``docker save`` archives (binary file-likes with ``read``).
 
     Memory is bounded by the number of entries (headers and digests are kept,
-    content never is).  Raises :class:`ImageFormatError` on unreadable input.
+    content never is).  With ``parallel`` the two archives are read in two
+    threads (hashing releases the GIL, so big files use two cores).
+    ``progress(total_bytes_read)`` is called every few MB; an exception it
+    raises aborts the diff and is re-raised.  Raises :class:`ImageFormatError`
+    on unreadable input.
     """
-    done = [0]
+    done = [0, 0]
+    lock = threading.Lock()
+    abort = threading.Event()
 
-    def report(n: int) -> None:
-        if progress is not None:
-            progress(done[0] + n)
+    def reporter(side: int) -> Callable[[int], None]:
+        def report(n: int) -> None:
+            if abort.is_set():
+                raise _Aborted
+            with lock:
+                done[side] = n
+                if progress is not None:
+                    progress(done[0] + done[1])
+        return report
 
-    image_a = read_image(stream_a, report)
-    done[0] = image_a.bytes_read
-    image_b = read_image(stream_b, report)
+    if not parallel:
+        return diff_read_images(read_image(stream_a, reporter(0)),
+                                read_image(stream_b, reporter(1)))
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dockerlint-diff")
+    futures = [pool.submit(read_image, stream, reporter(side))
+               for side, stream in enumerate((stream_a, stream_b))]
+    try:
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            if future.done() and future.exception() is not None:
+                raise future.exception()
+        image_a, image_b = (f.result() for f in futures)
+    except BaseException:
+        abort.set()                  # the other reader stops at its next progress call
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return diff_read_images(image_a, image_b)
+
+
+class _Aborted(Exception):
+    """Stops the second reader once the first one failed."""
