@@ -148,7 +148,7 @@ class _Words:
         if self.current:
             self.done.append("".join(self.current))
             self.current = []
-        return tuple(w for w in self.done)
+        return tuple(self.done)
 
 
 class _Lexer:
@@ -304,7 +304,7 @@ class _Lexer:
                 chars.append("$")
                 origins.append(dollar_at)
                 return
-            is_set, value = self._lookup(name)
+            _, value = self._lookup(name)
             if value is None:
                 self._unknown(name, chars, origins)
             else:
@@ -321,7 +321,7 @@ class _Lexer:
         op = s[self.i]
         self.i += 1
         if op == "}":
-            is_set, value = self._lookup(name)
+            _, value = self._lookup(name)
             if value is None:
                 self._unknown(name, chars, origins)
             else:
@@ -421,7 +421,7 @@ class _Lexer:
             self._until("}", True, r_chars, [], None)
         except ExpansionError:
             raise ExpansionError("syntax error: missing '}'") from None
-        is_set, value = self._lookup(name)
+        _, value = self._lookup(name)
         pattern, replacement = "".join(p_chars), "".join(r_chars)
         if value is None or UNKNOWN in pattern or UNKNOWN in replacement:
             self._unknown(name, chars, origins)
