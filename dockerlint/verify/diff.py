@@ -16,8 +16,8 @@ import enum
 import operator
 import struct
 import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from dockerlint.verify.archive import Image, Layer, read_image
