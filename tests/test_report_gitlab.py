@@ -109,3 +109,13 @@ def test_zero_findings_is_an_empty_array():
     out = io.StringIO()
     render("gitlab", empty_report(), out)
     assert out.getvalue() == "[]\n"
+
+
+def test_a_span_ending_on_a_line_break_ends_on_the_line_before():
+    report = sample_report()
+    f = report.findings[0]
+    text = report.sources[MAIN]
+    end = text.index("\n") + 1  # the whole first line, line break included
+    whole_line = f.__class__(message="m", span=Source(text).span(0, end), rule_id="X1", path=MAIN)
+    report.findings[:] = [whole_line]
+    assert _issues(report)[0]["location"]["lines"] == {"begin": 1, "end": 1}

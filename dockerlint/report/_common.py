@@ -40,6 +40,13 @@ def rule_help_uri(rule_id: str) -> str:
     return f"{RULES_DOC_URL}#{rule_id.lower()}"
 
 
+def last_line(span: Span) -> int:
+    """The last line a span touches: one that ends just after a line break ends on the line before."""
+    if span.end_line > span.line and span.end_column <= 1:
+        return span.end_line - 1
+    return max(span.end_line, span.line)
+
+
 def severity_counts(findings: Iterable["Finding"]) -> Counter:
     return Counter(f.severity for f in findings)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import posix_path, rule_help_uri, rule_title, summary_line
+from dockerlint.report._common import last_line, posix_path, rule_help_uri, rule_title, summary_line
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -47,7 +47,7 @@ def annotation(finding: "Finding", title: str, env: Mapping[str, str]) -> str:
     # stdin ("-") has no file to annotate: the annotation then stands alone in the run.
     props = [] if finding.path in ("", "-") else [("file", repo_path(finding.path, env))]
     if s.line >= 1:
-        props += [("line", s.line), ("endLine", max(s.end_line, s.line))]
+        props += [("line", s.line), ("endLine", last_line(s))]
         # The runner drops columns of multi-line annotations; do not send them.
         if s.end_line == s.line and s.column >= 1:
             props += [("col", s.column), ("endColumn", max(s.end_column, s.column))]

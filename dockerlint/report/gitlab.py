@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import fingerprints, posix_path, rule_help_uri
+from dockerlint.report._common import fingerprints, last_line, posix_path, rule_help_uri
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -42,7 +42,7 @@ def _issue(report: "Report", f: "Finding", fingerprint: str) -> dict[str, Any]:
         "fingerprint": fingerprint,
         "location": {
             "path": posix_path(f.path),  # GitLab: relative to the repo root, no ./
-            "lines": {"begin": line, "end": max(s.end_line, line)},
+            "lines": {"begin": line, "end": max(last_line(s), line)},
         },
     }
     body = [rule.doc.why] if rule and rule.doc.why else []

@@ -22,7 +22,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Iterator, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import Sources, group_by_file, severity_counts, summary_line
+from dockerlint.report._common import Sources, group_by_file, last_line, severity_counts, summary_line
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -61,9 +61,7 @@ def _frame(finding: "Finding", sources: Sources) -> list[Line]:
     s = finding.span
     if s.line < 1 or sources.get(finding.path) is None:
         return []
-    last = max(s.end_line, s.line)
-    if s.end_line > s.line and s.end_column == 1:
-        last -= 1  # the span ends with a line break: its last line is the one before
+    last = last_line(s)
     shown = range(s.line, min(last, s.line + FRAME_MAX_LINES - 1) + 1)
     gutter = len(str(shown[-1]))
     lines: list[Line] = []
