@@ -13,6 +13,9 @@ match nothing so a typo never silently disables a check.
 from __future__ import annotations
 
 import importlib
+import os
+import re
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -98,10 +101,77 @@ def rules_in_module(module: ModuleType) -> list[Rule]:
     return found
 
 
-def _entry_points() -> list:
-    from importlib.metadata import entry_points
+@dataclass(frozen=True)
+class EntryPoint:
+    name: str
+    value: str  # "module" or "module:attribute"
+    distribution: str
 
-    return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name != "builtin", ep.name))
+    def load(self):
+        module, _, attr = self.value.partition(":")
+        obj = importlib.import_module(module.strip())
+        for part in filter(None, attr.strip().split(".")):
+            obj = getattr(obj, part)
+        return obj
+
+
+def entry_points() -> list[EntryPoint]:
+    """The ``dockerlint.rules`` entry points of every installed distribution.
+
+    Why not ``importlib.metadata.entry_points()``: importing it and scanning
+    every distribution costs 30-60 ms, a third of a one-file run (the case a
+    pre-commit hook pays on every commit). This reads the same files
+    (``*.dist-info``/``*.egg-info`` ``entry_points.txt`` on ``sys.path``, the
+    first distribution of a name wins) and opens only the directories; zipped
+    path entries fall back to importlib.metadata.
+    """
+    if any(entry and os.path.isfile(entry) for entry in sys.path):
+        from importlib.metadata import entry_points as slow
+
+        return [EntryPoint(ep.name, ep.value, getattr(ep.dist, "name", "") or "")
+                for ep in slow(group=ENTRY_POINT_GROUP)]
+    found: list[EntryPoint] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        directory = entry or "."
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            dist = re.sub(r"[-_.]+", "_", name.rsplit(".", 1)[0].split("-")[0]).lower()
+            if dist in seen:
+                continue
+            seen.add(dist)
+            try:
+                with open(os.path.join(directory, name, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            if f"[{ENTRY_POINT_GROUP}]" in text:
+                found.extend(EntryPoint(k, v, dist) for k, v in _section(text, ENTRY_POINT_GROUP))
+    return found
+
+
+def _section(text: str, group: str) -> list[tuple[str, str]]:
+    """``name = value`` pairs of one ``[group]`` of an entry_points.txt (INI format)."""
+    pairs, inside = [], False
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            inside = line == f"[{group}]"
+        elif inside and "=" in line:
+            key, _, value = line.partition("=")
+            pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _entry_points() -> list[EntryPoint]:
+    return sorted(entry_points(), key=lambda ep: (ep.name != "builtin", ep.name))
 
 
 def load_rules(extra: Iterable[Rule] = ()) -> dict[str, Rule]:

@@ -143,3 +143,19 @@ def test_lint_path_on_a_directory_lints_every_dockerfile(tmp_path):
     (tmp_path / "notes.txt").write_text("ADD a /a\n")
     found = lint_path(tmp_path, rules=[no_add], config=False)
     assert sorted(Path(f.path).relative_to(tmp_path).as_posix() for f in found) == ["a/Dockerfile", "b.dockerfile"]
+
+
+def test_fast_entry_point_scan_agrees_with_importlib_metadata(tmp_path, monkeypatch):
+    from importlib.metadata import entry_points as reference
+
+    from dockerlint.registry import entry_points
+
+    dist = tmp_path / "extra_rules-2.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: extra-rules\nVersion: 2.0\n")
+    (dist / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n\n[dockerlint.rules]\nextra = extra_rules.pack\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ours = sorted((ep.name, ep.value) for ep in entry_points())
+    theirs = sorted((ep.name, ep.value) for ep in reference(group="dockerlint.rules"))
+    assert ours == theirs
+    assert ("extra", "extra_rules.pack") in ours and ("builtin", "dockerlint.rules") in ours
