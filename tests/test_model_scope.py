@@ -141,3 +141,65 @@ def test_scratch_stage_has_buildkit_default_path():
     assert instr_at(df, "ENV").pairs[0].value.value == "/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     image = model("FROM debian:12\nENV PATH=/opt/bin:$PATH\n")
     assert instr_at(image, "ENV").pairs[0].value.value is None  # the image's PATH is not known
+
+
+# -- property: scoping agrees with a plain simulation of BuildKit's rules ----------------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+UNKNOWN_VALUE = object()
+VAR = st.sampled_from(["A", "B", "C"])
+RHS = st.one_of(st.none(), st.sampled_from(["x", "yy", "1.0"]), VAR.map(lambda n: "$" + n))
+
+
+def _resolve(rhs, state):
+    if rhs is None or not rhs.startswith("$"):
+        return rhs
+    return state.get(rhs[1:], "")
+
+
+@st.composite
+def scoped_files(draw):
+    build_args = draw(st.dictionaries(VAR, st.sampled_from(["ba", "bb"]), max_size=2))
+    lines, probes = [], []
+    globals_: dict = {}
+    for _ in range(draw(st.integers(0, 2))):
+        name, rhs = draw(VAR), draw(RHS)
+        lines.append(f"ARG {name}" + (f"={rhs}" if rhs is not None else ""))
+        if name in build_args:
+            globals_[name] = build_args[name]
+        else:
+            globals_[name] = _resolve(rhs, globals_) if rhs is not None else UNKNOWN_VALUE
+    ends: list[dict] = []
+    for k in range(draw(st.integers(1, 3))):
+        parent = draw(st.one_of(st.none(), st.integers(0, k - 1))) if k else None
+        lines.append(f"FROM {'scratch' if parent is None else f's{parent}'} AS s{k}")
+        state = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"} \
+            if parent is None else dict(ends[parent])
+        for _ in range(draw(st.integers(0, 4))):
+            kind, name, rhs = draw(st.sampled_from(["ARG", "ENV", "PROBE"])), draw(VAR), draw(RHS)
+            if kind == "PROBE":
+                lines.append(f"WORKDIR /${name}")
+                value = state.get(name, "")
+                probes.append(None if value is UNKNOWN_VALUE else "/" + value)
+            elif kind == "ENV":
+                rhs = rhs if rhs is not None else "e"
+                lines.append(f"ENV {name}={rhs}")
+                state[name] = _resolve(rhs, state)
+            else:
+                lines.append(f"ARG {name}" + (f"={rhs}" if rhs is not None else ""))
+                if name in build_args:
+                    state[name] = build_args[name]
+                elif rhs is not None:
+                    state[name] = _resolve(rhs, state)
+                else:
+                    state[name] = globals_.get(name, UNKNOWN_VALUE)
+        ends.append(state)
+    return "\n".join(lines) + "\n", build_args, probes
+
+
+@given(scoped_files())
+def test_scoping_agrees_with_simulation(case):
+    text, build_args, probes = case
+    df = model(text, build_args=build_args)
+    got = [i.workdir.value for i in df.instructions if i.keyword == "WORKDIR"]
+    assert got == probes, text
