@@ -11,7 +11,9 @@ from dockerlint.rules.packages._installers import PipInstall, pip_install
 
 # pip parses PIP_NO_CACHE_DIR with strtobool and, for backward compatibility,
 # disables the cache for *any* valid boolean, "0" and "false" included.
-_STRTOBOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
+_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+_STRTOBOOL = _TRUE | {"n", "no", "f", "false", "off", "0"}
+_DISABLING_VALUES = {"pip": _STRTOBOOL, "uv": _TRUE}  # uv reads UV_NO_CACHE as a plain boolean
 _NO_CACHE_FLAGS = {"pip": ("no-cache-dir",), "uv": ("no-cache", "n", "no-cache-dir")}
 _NO_CACHE_ENV = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
 _CACHE_DIR_ENV = {"pip": ("PIP_CACHE_DIR",), "uv": ("UV_CACHE_DIR",)}
@@ -48,10 +50,10 @@ def pip_no_cache_dir(df) -> Iterator[Finding]:
     for run in runs(df):
         if run.stage is not None and run.stage.index not in shipped and not _is_trigger(run):
             continue
-        exported: set[str] = set()
+        exported: list[tuple[str, str]] = []  # NAME=value exported earlier in this RUN
         for cmd in run.commands:
             if cmd.program == "export":
-                exported.update(_assigned_names(w.value for w in cmd.argv[1:]))
+                exported.extend(_assignments(cmd.argv[1:]))
                 continue
             install = pip_install(cmd)
             if install is None or _cache_disabled(install, run, exported):
@@ -73,26 +75,19 @@ def _flag(install: PipInstall) -> str:
     return "--no-cache" if install.tool == "uv" else "--no-cache-dir"
 
 
-def _assigned_names(texts) -> set[str]:
-    """Names set by ``NAME=value`` words whose value pip would accept."""
-    names = set()
-    for text in texts:
-        if text and "=" in text:
-            name, _, value = text.partition("=")
-            if value.strip().lower() in _STRTOBOOL:
-                names.add(name)
-    return names
+def _assignments(words) -> list[tuple[str, str]]:
+    """``(NAME, value)`` of the ``NAME=value`` words (unresolvable ones left out)."""
+    return [(w.value.partition("=")[0], w.value.partition("=")[2]) for w in words if w.value and "=" in w.value]
 
 
-def _cache_disabled(install: PipInstall, run, exported: set[str]) -> bool:
+def _cache_disabled(install: PipInstall, run, exported: list[tuple[str, str]]) -> bool:
     tool = install.tool
     if install.args.has(*_NO_CACHE_FLAGS[tool]):
         return True
-    env_name = _NO_CACHE_ENV[tool]
-    if env_name in exported or env_name in _assigned_names(w.value for w in install.command.assignments):
-        return True
-    value = run.env.get(env_name)
-    if value is not None and value.strip().lower() in _STRTOBOOL:
+    name, disabling = _NO_CACHE_ENV[tool], _DISABLING_VALUES[tool]
+    assigned = [v for n, v in [*exported, *_assignments(install.command.assignments)] if n == name]
+    value = assigned[-1] if assigned else run.env.get(name)  # the latest assignment wins
+    if value is not None and value.strip().lower() in disabling:
         return True
     return _cache_mounted(install, run)
 
