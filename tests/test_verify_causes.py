@@ -248,3 +248,19 @@ def test_equivalent_layer_is_a_tar_format_cause():
     (cause,) = classify(diff_images(io.BytesIO(a), io.BytesIO(b)), {0: RUN})
     assert cause.id == "REPRO-TAR-FORMAT" and cause.location == RUN
     assert "every entry is equal" in cause.message
+
+
+def test_directories_follow_the_cause_of_what_changed_inside_them():
+    def pip_layer(t):
+        return layer(F("root/", type="dir", mtime=t), F("root/.cache/", type="dir", mtime=t),
+                     F("root/.cache/pip/", type="dir", mtime=t),
+                     F("root/.cache/pip/x", b"%d" % t, mtime=t),
+                     F("etc/", type="dir", mtime=t), F("etc/machine-id", b"%d" % t, mtime=t),
+                     F("app/", type="dir", mtime=t), F("app/run.log", b"%d" % t, mtime=t),
+                     F("app/out.txt", b"same", mtime=t))
+
+    causes = explain(pip_layer(EPOCH), pip_layer(EPOCH + 1))
+    assert ids(causes) == {"REPRO-CACHE-PIP": 4, "REPRO-MACHINE-ID": 2, "REPRO-LOG": 1,
+                           "REPRO-MTIME-BUILD": 2}          # app/ has mixed children
+    assert next(c for c in causes if c.id == "REPRO-MTIME-BUILD").examples == (
+        "app", "app/out.txt")

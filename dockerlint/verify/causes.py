@@ -283,6 +283,7 @@ _ARCHIVE_KINDS = {"gzip", "zip", "tar", "zstd", "bzip2", "xz"}
 _METADATA_FIELDS = {"mode", "uid", "gid", "uname", "gname", "xattrs", "device"}
 _FORMAT_FIELDS = {"name", "pax"}
 _TIMESTAMPS = {"mtime", "atime", "ctime"}
+_MTIME_CAUSES = {"REPRO-MTIME-BUILD", "REPRO-MTIME-CONTEXT"}
 
 
 @dataclass
@@ -499,6 +500,22 @@ def _make(cause_id: str, layer: int | None, location: Location | None, count: in
                  layer, location, count, examples, details)
 
 
+def _follow_children(items: list[EntryDiff], found: dict[str, str]) -> dict[str, str]:
+    """A directory whose only change is its mtime changed because of what was written
+    inside it: when all its differing children share one cause, it gets that cause
+    (``root/.cache`` goes with the pip cache below it, ``etc`` with ``etc/machine-id``)."""
+    children: dict[str, list[str]] = {}
+    for d in items:
+        if d.path != ".":
+            children.setdefault(d.path.rpartition("/")[0] or ".", []).append(d.path)
+    dirs = [d for d in items if d.timestamps_only and d.a.type == "dir" and d.path in children]
+    for d in sorted(dirs, key=lambda d: -d.path.count("/")):       # deepest first
+        below = {found[c] for c in children[d.path]}
+        if len(below) == 1 and not below <= _MTIME_CAUSES:   # a COPY'd dir keeps build time
+            found[d.path] = below.pop()
+    return found
+
+
 def _classify_entries(diffs: Iterable[EntryDiff], layer: LayerDiff | None,
                       instruction_of: Callable[[int | None], str],
                       groups: dict[tuple[int | None, str], list[EntryDiff]],
@@ -512,8 +529,9 @@ def _classify_entries(diffs: Iterable[EntryDiff], layer: LayerDiff | None,
         names, pkg_notes = _dist_info_drift(items)
         ctx = _LayerContext(instruction_of(index), frozenset(d.path for d in items),
                             frozenset(names), frozenset(dbs))
+        found = _follow_children(items, {d.path: cause_of(d, ctx) for d in items})
         for d in items:
-            groups.setdefault((index, cause_of(d, ctx)), []).append(d)
+            groups.setdefault((index, found[d.path]), []).append(d)
         notes.setdefault(index, []).extend(db_notes + pkg_notes)
 
 
@@ -634,7 +652,9 @@ def render_markdown() -> str:
          "reports them for differences between two builds, and the static reproducibility "
          "rules use the same ids for the Dockerfile patterns that cause them. Causes marked "
          "*metadata* do not make an image \"not reproducible\" (verdict: reproducible except "
-         "metadata). Each differing entry gets the first cause in this order that matches it."),
+         "metadata). Each differing entry gets the first cause in this order that matches it; "
+         "a directory whose only change is its mtime takes the cause of its differing "
+         "children when they all share one (other than an mtime cause)."),
         "",
         "| id | cause | how it shows in a diff | fix | metadata |",
         "| --- | --- | --- | --- | --- |",
