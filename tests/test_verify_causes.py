@@ -64,7 +64,7 @@ def build(stamp: int, *specs_of_stamp):
     ("REPRO-ARCHIVE", lambda t: F("srv/bundle.tar", nested_tar(t))),
     ("REPRO-ARCHIVE", lambda t: F("srv/app.whl", b"PK\x03\x04" + b"%d" % t)),
     ("REPRO-CONTENT", lambda t: F("app/version.txt", b"built at %d" % t)),
-    ("REPRO-FILE-SET", lambda t: F("app/out-%d.txt" % t, b"x")),
+    ("REPRO-FILE-SET", lambda t: F(f"app/out-{t}.txt", b"x")),
     ("REPRO-FILE-METADATA", lambda t: F("app/run.sh", b"x", mode=0o700 + (t % 2) * 0o55)),
     ("REPRO-WHITEOUT", lambda t: F("app/.wh.old", mtime=t)),
     ("REPRO-MOUNT-STUB", lambda t: F("proc/", type="dir", mtime=t)),
