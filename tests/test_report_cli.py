@@ -76,3 +76,31 @@ def test_checkstyle_and_text_formats_agree_on_the_findings(reports):
     assert "\x1b[" not in reports["tty"]  # a file never gets colour
     summary = reports["tty"].rstrip().splitlines()[-1]
     assert summary.startswith(f"{count} problems (") and summary.endswith(") in 2 of 3 files.")
+
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus of real Dockerfiles is not beside the checkout")
+def test_real_corpus_reports_validate(tmp_path):
+    """605 Dockerfiles written by others: every machine format still validates."""
+    args = [a for fmt, name in (("sarif", "r.sarif"), ("json", "r.json"), ("gitlab", "gl.json"),
+                                ("junit", "j.xml")) for a in ("--format", fmt, "--output", str(tmp_path / name))]
+    result = subprocess.run([sys.executable, "-m", "dockerlint", *args, str(CORPUS)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    from dockerlint.report.schema import SCHEMA_FILE
+
+    jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))).validate(data)
+    assert data["summary"]["files_checked"] == len(data["files"]) >= 600
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    log = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    assert len(log["runs"][0]["results"]) == len(data["findings"])
+    issues = json.loads((tmp_path / "gl.json").read_text(encoding="utf-8"))
+    assert len({i["fingerprint"] for i in issues}) == len(issues) == len(data["findings"])
+    from lxml import etree
+
+    xsd = etree.XMLSchema(etree.parse(str(SCHEMAS / "junit-jenkins-xunit-junit-10.xsd")))
+    assert xsd.validate(etree.parse(str(tmp_path / "j.xml"))), xsd.error_log
