@@ -211,6 +211,9 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
     if stdin_filename and "-" not in paths:
         raise click.UsageError("--stdin-filename needs '-' among the paths")
 
+    if select and not _split_csv(select):
+        raise click.BadParameter("needs at least one rule (use --ignore ALL to disable every rule)",
+                                 param_hint="--select")
     severity = _severity_pairs(severities) + [
         (rule_id, Severity.parse(level))
         for level, ids in (("error", sev_error), ("warning", sev_warning), ("info", sev_info),

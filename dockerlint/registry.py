@@ -260,6 +260,8 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
 def check_selectors(selectors: Iterable[str], rules: Mapping[str, Rule], where: str = "") -> None:
     """Raise SelectorError for the first selector that matches no rule."""
     for sel in selectors:
+        if sel.strip().casefold() in CATEGORIES:  # a category is valid even when no rule has it yet
+            continue
         if not sel.strip() or not match(sel, rules)[0]:
             suffix = f" in {where}" if where else ""
             raise SelectorError(f"unknown rule {sel!r}{suffix} (not a rule id, prefix, name or "

@@ -121,6 +121,7 @@ def test_binary_file_given_explicitly_is_a_syntax_error_finding(project):
     (("missing/Dockerfile",), "missing/Dockerfile: no such file or directory"),
     (("--select", "NOPE1", "{bad}"), "unknown rule 'NOPE1'"),
     (("--ignore", "EX001,ZZ9", "{bad}"), "unknown rule 'ZZ9'"),
+    (("--select", ",", "{bad}"), "--select"),
     (("--severity", "EX001=loud", "{bad}"), "unknown level 'loud'"),
     (("--severity", "EX001", "{bad}"), "expected KEY=VALUE"),
     (("--require-label", "a:phone", "{bad}"), "unknown label format 'phone'"),

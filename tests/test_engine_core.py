@@ -94,6 +94,10 @@ def test_rules_off_by_default_need_their_exact_id():
     assert [f.rule_id for f in lint_text(text, rules=[off_by_default], extend_select=["TST300"])] == ["TST300"]
 
 
+def test_a_category_without_rules_selects_nothing_rather_than_failing():
+    assert lint_text("FROM alpine:3.20\nADD a /a\n", rules=RULES, select=["ml"]) == []
+
+
 def test_unknown_selector_is_an_error_naming_it():
     with pytest.raises(SelectorError, match="'DL9999'"):
         lint_text("FROM alpine:3.20\n", rules=RULES, ignore=["DL9999"])
