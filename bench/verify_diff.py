@@ -8,7 +8,8 @@ mtimes, .pyc header timestamps, a log, one big file's content, config
 
 * ``diff_images`` + ``classify`` over the two archives: wall time, MB/s, max RSS
 * the same child doing nothing but imports (baseline RSS)
-* ``sha256sum`` over the same two archives (reads and hashes every byte once)
+* ``sha256sum`` over the same two archives (reads and hashes every byte once),
+  one process for both and two processes in parallel
 
 Everything is deleted at the end.  Usage::
 
@@ -181,16 +182,27 @@ def main() -> None:
             subprocess.run(["sha256sum", str(a), str(b)], check=True, capture_output=True)
             return time.perf_counter() - start, _cpu() - cpu
 
+        def sha256sum_parallel() -> float:
+            start = time.perf_counter()
+            procs = [subprocess.Popen(["sha256sum", str(p)], stdout=subprocess.DEVNULL)
+                     for p in (a, b)]
+            for proc in procs:
+                proc.wait()
+            return time.perf_counter() - start
+
         sha256sum()                                   # warm the page cache for both readers
         _, baseline_rss, _ = run_child("noop")
         result, rss, cpu = run_child("diff", str(a), str(b))
         sha_seconds, sha_cpu = sha256sum()
+        sha_parallel = sha256sum_parallel()
         seconds = result["seconds"]
         print(f"diff_images+classify: {seconds:.2f} s wall ({cpu:.2f} s CPU incl. start-up), "
               f"{size / 1e6 / seconds:.0f} MB/s, max RSS {rss:.0f} MB (interpreter + imports "
               f"alone: {baseline_rss:.0f} MB), {result['entries']:,} entries compared")
         print(f"sha256sum (both):     {sha_seconds:.2f} s wall ({sha_cpu:.2f} s CPU), "
               f"{size / 1e6 / sha_seconds:.0f} MB/s")
+        print(f"sha256sum a & b:      {sha_parallel:.2f} s wall (two processes), "
+              f"{size / 1e6 / sha_parallel:.0f} MB/s")
         print(f"ratio diff/sha256sum: {seconds / sha_seconds:.2f}x wall, "
               f"{cpu / sha_cpu:.2f}x CPU; load average {os.getloadavg()[0]:.1f} on "
               f"{os.cpu_count()} CPUs")
