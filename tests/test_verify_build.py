@@ -398,3 +398,28 @@ def test_missing_dockerfile_and_context_are_errors(tmp_path):
     assert run(str(tmp_path / "Dockerfile"), context=str(tmp_path / "missing"),
                stdout=io.StringIO(), stderr=stderr) == 2
     assert "is not a directory" in stderr.getvalue()
+
+
+def test_endpoint_follows_the_current_docker_context(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    from dockerlint.verify.daemon import endpoint
+
+    meta = tmp_path / "contexts" / "meta" / hashlib.sha256(b"farm").hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({
+        "Name": "farm", "Metadata": {},
+        "Endpoints": {"docker": {"Host": "tcp://build-farm.example:2375", "SkipTLSVerify": False}},
+    }))
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "farm"}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    assert (endpoint().url, endpoint().source) == ("tcp://build-farm.example:2375", "context farm")
+    monkeypatch.setenv("DOCKER_HOST", "unix:///run/other.sock")
+    assert (endpoint().url, endpoint().source) == ("unix:///run/other.sock", "DOCKER_HOST")
+    monkeypatch.delenv("DOCKER_HOST")
+    monkeypatch.setenv("DOCKER_CONTEXT", "missing")
+    with pytest.raises(VerifyError, match="missing"):
+        endpoint()

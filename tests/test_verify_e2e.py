@@ -106,27 +106,39 @@ def test_strict_fails_on_metadata(base_image, tmp_path):
     assert code == 1
 
 
-def test_failing_build_reports_step_and_output_and_cleans_up(base_image, docker_client, tmp_path):
+def skip_without_buildkit(builder: str) -> None:
+    from dockerlint.verify.build import find_buildkit_route
+
+    if builder == "buildkit" and find_buildkit_route() is None:
+        pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")
+
+
+@pytest.mark.parametrize("builder", ["classic", "buildkit"])
+def test_failing_build_reports_step_and_output_and_cleans_up(builder, base_image, docker_client, tmp_path):
+    skip_without_buildkit(builder)
     before = daemon_state(docker_client)
-    code, report, stderr = verify("failing-step", base_image, tmp_path)
+    code, report, stderr = verify("failing-step", base_image, tmp_path, builder=builder)
     assert code == 2
     first, *tail = stderr.splitlines()
-    assert first.startswith("dockerlint: error: build A failed at step 4/5")
-    assert "exit 3" in first and "non-zero code: 3" in first
+    step = "step 4/5 `RUN" if builder == "classic" else "step [3/4] RUN"
+    assert first.startswith(f"dockerlint: error: build A failed at {step} echo \"about to fail\"")
+    assert first.endswith("exit code: 3" if builder == "buildkit" else "returned a non-zero code: 3")
     assert any("some diagnostics on stderr" in line for line in tail)
     assert "\x1b" not in stderr
     assert report == {}
     assert daemon_state(docker_client) == before
 
 
-def test_timeout_stops_the_build_and_cleans_up(base_image, docker_client, tmp_path):
+@pytest.mark.parametrize("builder", ["classic", "buildkit"])
+def test_timeout_stops_the_build_and_cleans_up(builder, base_image, docker_client, tmp_path):
+    skip_without_buildkit(builder)
     context = tmp_path / "ctx"
     context.mkdir()
     (context / "Dockerfile").write_text(
         "ARG BASE=dockerlint-test-base\nFROM ${BASE}\nRUN echo started > /s.txt\nRUN sleep 60\n")
     before = daemon_state(docker_client)
     stderr = io.StringIO()
-    code = run(str(context / "Dockerfile"), build_args={"BASE": base_image}, timeout=4,
+    code = run(str(context / "Dockerfile"), build_args={"BASE": base_image}, timeout=4, builder=builder,
                outputs=[("json", str(tmp_path / "r.json"))], stdout=io.StringIO(), stderr=stderr)
     assert code == 2
     assert "timed out" in stderr.getvalue().splitlines()[0]
@@ -174,10 +186,7 @@ def test_tty_output_has_verdict_and_layer_table(base_image, tmp_path):
 
 
 def test_buildkit_builder_when_reachable(base_image, docker_client, tmp_path):
-    from dockerlint.verify.build import find_buildkit_route
-
-    if find_buildkit_route() is None:
-        pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")
+    skip_without_buildkit("buildkit")
     before = daemon_state(docker_client)
     code, report, stderr = verify("date-content", base_image, tmp_path, builder="buildkit")
     assert code == 1, stderr
@@ -221,3 +230,28 @@ def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path):
     assert "warning" not in stderr, stderr
     assert stderr.strip().splitlines()[-1].startswith("dockerlint: interrupted"), stderr
     assert daemon_state(docker_client) == before
+
+
+def test_dockerfile_the_daemon_rejects_is_one_error_line(base_image, docker_client, tmp_path):
+    (tmp_path / "Dockerfile").write_text("ARG BASE=x\nFROM ${BASE}\nFOO bar\n")
+    before = daemon_state(docker_client)
+    stderr = io.StringIO()
+    code = run(str(tmp_path / "Dockerfile"), build_args={"BASE": base_image},
+               stdout=io.StringIO(), stderr=stderr)
+    assert code == 2
+    assert stderr.getvalue().splitlines() == [
+        "dockerlint: error: build A failed before the first step: "
+        "dockerfile parse error line 3: unknown instruction: FOO"]
+    assert daemon_state(docker_client) == before
+
+
+def test_dockerfile_from_stdin(base_image, monkeypatch, tmp_path):
+    dockerfile = FIXTURES / "date-content" / "Dockerfile"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(dockerfile.read_bytes())))
+    out = tmp_path / "r.json"
+    code = run("-", context=str(dockerfile.parent), build_args={"BASE": base_image},
+               outputs=[("json", str(out))], stdout=io.StringIO(), stderr=io.StringIO())
+    report = json.loads(out.read_text())
+    assert code == 1
+    assert ("REPRO-CONTENT", 5) in reported(report)
+    assert {f["file"] for f in report["findings"]} == {"-"}

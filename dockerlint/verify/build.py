@@ -198,7 +198,7 @@ class ClassicStream:
             self.tail.append(line)
 
     def failure(self, label: str) -> VerifyError:
-        where = f"step {self.step}/{self.total} `{self.step_text}`" if self.step else "before the first step"
+        where = f"at step {self.step}/{self.total} `{self.step_text}`" if self.step else "before the first step"
         return _failure(label, where, self.error, list(self.tail))
 
 
@@ -295,7 +295,7 @@ class BuildKitStream:
 
     def failure(self, label: str, returncode: int) -> VerifyError:
         step = self.steps.get(self.error_vertex, "")
-        where = f"step {step}" if step else "before the first step"
+        where = f"at step {step}" if step else "before the first step"
         tail = list(self.output.get(self.error_vertex, ())) if self.error_vertex else list(self.last_lines)
         message = self.error or (self.last_lines[-1] if self.last_lines else f"docker exited with {returncode}")
         return _failure(label, where, message, tail)
@@ -490,9 +490,9 @@ def _failure(label: str, where: str, message: str, tail: list[str]) -> VerifyErr
     message = " ".join(message.split()) or "unknown error"
     details = "\n".join(tail)
     if mentions_full_disk(message) or mentions_full_disk(details):
-        return VerifyError(f"build {label} ran out of disk space on the Docker host at {where}: {message}",
+        return VerifyError(f"build {label} ran out of disk space on the Docker host {where}: {message}",
                            details=details)
-    return BuildFailed(f"build {label} failed at {where}: {message}", details=details)
+    return BuildFailed(f"build {label} failed {where}: {message}", details=details)
 
 
 def _api_error_text(exc: BaseException) -> str:

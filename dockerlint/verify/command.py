@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, Sequence, TextIO
@@ -120,7 +121,8 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     from dockerlint.verify.context_archive import make_archive
     from dockerlint.verify.daemon import connect
 
-    path, tree = _parse(options.dockerfile)
+    path, data = _read(options.dockerfile)
+    tree = _parse(options.dockerfile, data)
     if not os.path.isdir(options.context):
         raise VerifyError(f"build context {options.context} is not a directory")
     deadline = None if options.timeout is None else time.monotonic() + options.timeout
@@ -128,12 +130,20 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     builder = select_builder(client, options.builder)
     tracker = ResourceTracker(client)
     archives = []
+    stdin_copy = None
     try:
-        archive_a = make_archive(options.context, path)
+        if options.dockerfile == "-":  # the archive needs the Dockerfile as a file
+            stdin_copy = tempfile.NamedTemporaryFile(prefix="dockerlint-", suffix=".Dockerfile")
+            stdin_copy.write(data)
+            stdin_copy.flush()
+            path_for_archive = stdin_copy.name
+        else:
+            path_for_archive = path
+        archive_a = make_archive(options.context, path_for_archive)
         archives.append(archive_a)
         archive_b = archive_a
         if options.vary:
-            archive_b = make_archive(options.context, path, mtime_shift=VARY_MTIME_SHIFT)
+            archive_b = make_archive(options.context, path_for_archive, mtime_shift=VARY_MTIME_SHIFT)
             archives.append(archive_b)
         common = dict(build_args=options.build_args, target=options.target, platform=options.platform,
                       source_date_epoch=options.source_date_epoch, deadline=deadline)
@@ -149,6 +159,8 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     finally:
         for archive in archives:
             archive.close()
+        if stdin_copy is not None:
+            stdin_copy.close()
         tracker.cleanup(warn=stderr)
         client.close()
     varied = ["wall-clock time", "build-context mtimes", "hostname"] if options.vary else []
@@ -162,18 +174,23 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     return explain(path, tree, image_diff, options.target, run_info, (result_a.image_id, result_b.image_id))
 
 
-def _parse(dockerfile: str) -> tuple[str, "SyntaxTree"]:
+def _read(dockerfile: str) -> tuple[str, bytes]:
+    """(path shown in the report, bytes); ``-`` reads standard input."""
+    if dockerfile == "-":
+        return "-", sys.stdin.buffer.read()
+    try:
+        with open(dockerfile, "rb") as handle:
+            return os.path.abspath(dockerfile), handle.read()
+    except OSError as exc:
+        raise VerifyError(f"cannot read {dockerfile}: {exc.strerror or exc}") from None
+
+
+def _parse(dockerfile: str, data: bytes) -> "SyntaxTree":
     from dockerlint.syntax import parse
     from dockerlint.syntax.nodes import DockerfileSyntaxError
 
-    path = os.path.abspath(dockerfile)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise VerifyError(f"cannot read {dockerfile}: {exc.strerror or exc}") from None
-    try:
-        return path, parse(data, path=dockerfile)
+        return parse(data, path=dockerfile)
     except DockerfileSyntaxError as exc:
         raise VerifyError(f"{dockerfile}:{exc}") from None
 
