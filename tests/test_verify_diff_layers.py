@@ -179,3 +179,11 @@ def test_corrupt_gzip_raises_image_format_error():
 
 def test_empty_tar_is_an_empty_layer():
     assert summarise(bytes(1024)).entries == []
+
+
+@pytest.mark.parametrize("record", [{"size": "-5"}, {"mtime": "nan"}, {"uid": "inf"},
+                                    {"atime": "x"}, {"gid": "-1"}])
+def test_bad_pax_numbers_are_format_errors(record):
+    data = layer(F("f", b"x", pax=record))
+    with pytest.raises(ImageFormatError, match="bad PAX"):
+        summarise(data)

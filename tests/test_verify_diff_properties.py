@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
 from imagesynth import F, docker_save, layer, oci_layout
 
-from dockerlint.verify.diff import Verdict, diff_images
+from dockerlint.verify.diff import ImageFormatError, Verdict, diff_images
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -100,3 +100,30 @@ def test_changing_one_field_reports_exactly_that_field(specs, data):
     mutated[target] = dataclasses.replace(spec, **changes)
     (l0,) = run(docker_save([layer(*specs)]), docker_save([layer(*mutated)])).layers
     assert [(e.path, e.kind, e.fields) for e in l0.entries] == [(spec.path, "changed", expected)]
+
+
+VALID = docker_save([layer(F("a", b"hello"), F("d/", type="dir"),
+                           F("l", type="symlink", linkname="a"),
+                           F("p", b"x", pax={"SCHILY.xattr.user.k": "v", "mtime": "1.5"}))])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_damaged_archives_raise_only_image_format_error(data):
+    """Flip, cut or splice bytes anywhere: the result is a diff or ImageFormatError."""
+    blob = bytearray(VALID)
+    for _ in range(data.draw(st.integers(1, 4))):
+        action = data.draw(st.sampled_from(["flip", "cut", "splice"]))
+        at = data.draw(st.integers(0, len(blob) - 1))
+        if action == "flip":
+            blob[at] = data.draw(st.integers(0, 255))
+        elif action == "cut":
+            del blob[at:]
+            if not blob:
+                break
+        else:
+            blob[at:at] = data.draw(st.binary(min_size=1, max_size=600))
+    try:
+        run(bytes(blob), VALID)
+    except ImageFormatError:
+        pass

@@ -14,6 +14,7 @@ is not a readable tar, and nothing else.
 from __future__ import annotations
 
 import hashlib
+import math
 import posixpath
 import re
 import struct
@@ -496,7 +497,9 @@ def _pax_number(records: dict[str, str], key: str, default: float, what: str) ->
     try:
         value = float(records[key])
     except ValueError:
-        raise ImageFormatError(f"invalid {what} tar: bad PAX {key}") from None
+        value = math.nan
+    if not math.isfinite(value) or (key != "mtime" and value < 0):
+        raise ImageFormatError(f"invalid {what} tar: bad PAX {key} {records[key][:30]!r}")
     return int(value) if value.is_integer() else value
 
 
@@ -589,10 +592,7 @@ def data_size(member: Member) -> int:
 
 
 def _pax_time(pax: dict[str, str], key: str) -> float | None:
-    try:
-        return float(pax[key]) if key in pax else None
-    except ValueError:
-        raise ImageFormatError(f"invalid tar: bad PAX {key}") from None
+    return _pax_number(pax, key, 0, "layer") if key in pax else None
 
 
 def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
