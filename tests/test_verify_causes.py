@@ -264,3 +264,13 @@ def test_directories_follow_the_cause_of_what_changed_inside_them():
                            "REPRO-MTIME-BUILD": 2}          # app/ has mixed children
     assert next(c for c in causes if c.id == "REPRO-MTIME-BUILD").examples == (
         "app", "app/out.txt")
+
+
+def test_conda_package_drift():
+    def conda_layer(version):
+        return layer(F(f"opt/conda/conda-meta/numpy-{version}-py311h64a7726_0.json", b"{}"),
+                     F("opt/conda/conda-meta/python-3.11.7-h955ad1f_0.json", b"{}"))
+
+    (cause,) = explain(conda_layer("1.26.3"), conda_layer("1.26.4"))
+    assert cause.id == "REPRO-PACKAGE-DRIFT" and cause.count == 2
+    assert cause.details["packages"] == ["numpy 1.26.3 -> 1.26.4"]

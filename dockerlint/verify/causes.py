@@ -153,8 +153,8 @@ _KINDS = [
               "Pin versions: snapshot apt sources (snapshot.debian.org, `apt-get install "
               "--snapshot`), pin the base image by digest, install Python packages from a "
               "lock file with hashes (pip --require-hashes, uv.lock, conda-lock).",
-              "dpkg status / apk installed versions differ; *.dist-info directories with "
-              "another version"),
+              "dpkg status / apk installed versions differ; *.dist-info directories or "
+              "conda-meta records with another version"),
     CauseKind("REPRO-PIP-METADATA", "pip installer metadata",
               "are pip metadata files (RECORD, direct_url.json, INSTALLER)",
               "Follows from .pyc differences (RECORD lists their hashes): fix those; uv: "
@@ -275,7 +275,10 @@ _LOG = _rx(r"^var/log(/|$)", r"\.log$", r"(^|/)\.?logs?/")
 _TMP = _rx(r"^(tmp|var/tmp|run)/")
 _PIP_META = _rx(r"\.dist-info/(RECORD|direct_url\.json|INSTALLER|REQUESTED|uv_cache\.json)$")
 _SHADOW = _rx(r"^etc/(g?shadow)-?$")
-_DIST_INFO = re.compile(r"(?:^|/)([A-Za-z0-9_.]+?)-([^-/]+)\.(?:dist|egg)-info(?:/|$)")
+# Installed-package records whose path carries name and version: Python dist-info /
+# egg-info directories, conda-meta/<name>-<version>-<build>.json.
+_VERSIONED = re.compile(r"(?:^|/)([A-Za-z0-9_.]+?)-([^-/]+)\.(?:dist|egg)-info(?:/|$)"
+                        r"|(?:^|/)conda-meta/([A-Za-z0-9_.-]+?)-([^-/]+)-[^-/]+\.json$")
 _STUB_DIRS = {"proc", "sys", "dev", "dev/pts", "dev/shm", "dev/mqueue"}
 _STUB_FILES = {"etc/hosts", "etc/hostname", "etc/resolv.conf", ".dockerenv", "dev/console",
                "etc/mtab"}
@@ -325,8 +328,8 @@ def _package_name(name: str) -> str:
 def _is_drift(d: EntryDiff, ctx: _LayerContext) -> bool:
     if d.path in ctx.drift_dbs:
         return True
-    match = _DIST_INFO.search(d.path)
-    return bool(match) and _package_name(match.group(1)) in ctx.drifted
+    found = _versioned(d.path)
+    return found is not None and found[0] in ctx.drifted
 
 
 def _mtime_cause(d: EntryDiff, ctx: _LayerContext) -> str:
@@ -412,14 +415,24 @@ def _db_drift(layer: LayerDiff) -> tuple[set[str], list[str]]:
     return dbs, notes
 
 
+def _versioned(path: str) -> tuple[str, str] | None:
+    """(normalised package name, version) of a package record path, if it is one."""
+    match = _VERSIONED.search(path)
+    if match is None:
+        return None
+    name, version = (match.group(1), match.group(2)) if match.group(1) else (
+        match.group(3), match.group(4))
+    return _package_name(name), version
+
+
 def _dist_info_drift(entries: Iterable[EntryDiff]) -> tuple[set[str], list[str]]:
+    """Packages installed in another version (dist-info / conda-meta records)."""
     versions: dict[str, dict[str, set[str]]] = {"only_a": {}, "only_b": {}}
     for d in entries:
         if d.kind in versions:
-            match = _DIST_INFO.search(d.path)
-            if match:
-                versions[d.kind].setdefault(_package_name(match.group(1)), set()).add(
-                    match.group(2))
+            found = _versioned(d.path)
+            if found:
+                versions[d.kind].setdefault(found[0], set()).add(found[1])
     names = set(versions["only_a"]) & set(versions["only_b"])
     notes = [f"{n} {','.join(sorted(versions['only_a'][n]))} -> "
              f"{','.join(sorted(versions['only_b'][n]))}" for n in sorted(names)]
