@@ -27,7 +27,7 @@ class Failure(Exception):
     """An expected error: printed as one line, exit status 2."""
 
 
-def fail(message: str) -> "Failure":
+def fail(message: str) -> Failure:
     return Failure(message)
 
 
@@ -166,7 +166,8 @@ def _verify_options(func):
               help="Exit 1 only for findings at or above this severity (default: info; none never fails).")
 @click.option("--no-fail", is_flag=True, default=None, help="Exit 0 even when findings reach the threshold.")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")
-@click.option("--context", type=click.Path(file_okay=False), help="Build context (default: the Dockerfile's directory).")
+@click.option("--context", type=click.Path(file_okay=False),
+              help="Build context (default: the Dockerfile's directory).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
 @click.option("--target", metavar="STAGE", help="Lint for this target stage.")
 @click.option("--trusted-registry", "trusted_registries", multiple=True, metavar="REGISTRY",
@@ -244,7 +245,8 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
 
     rules = installed_rules()
     check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
-                     *(sel for sel, _ in overrides.severity)], rules, where="--select/--ignore/--extend-select/--severity")
+                     *(sel for sel, _ in overrides.severity)], rules,
+                    where="--select/--ignore/--extend-select/--severity")
     finder = ConfigFinder(config, overrides)
     linter = Linter(rules, finder)
     run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
@@ -280,7 +282,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
                 out.write(unified_diff(r.original, r.source, r.path))
                 changed += 1
         if not quiet:
-            _note(f"{changed} file(s) would be changed, {sum(r.fixed for r in results)} fix(es)")
+            _note(f"would fix {sum(r.fixed for r in results)} problem(s) in {changed} file(s)")
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if changed else EXIT_OK)
     if fix:
         written = [r for r in results if r.original is not None and _write_fixed(r)]
@@ -321,7 +323,7 @@ def _write_fixed(result) -> bool:
 
 
 def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: bool) -> None:
-    from dockerlint.report import Report, render
+    from dockerlint.report import Report
 
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     with_findings = {f.path for f in findings}
@@ -384,10 +386,12 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
 
 @cli.command("verify")
 @click.argument("dockerfile", default="Dockerfile", type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format (repeatable).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the matching --format's report here.")
-@click.option("--context", type=click.Path(file_okay=False), help="Build context (default: the Dockerfile's directory).")
+@click.option("--context", type=click.Path(file_okay=False),
+              help="Build context (default: the Dockerfile's directory).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
 @click.option("--target", metavar="STAGE", help="Build this stage.")
 @click.option("--no-color", is_flag=True, help="No colours (also NO_COLOR).")

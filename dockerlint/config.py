@@ -16,7 +16,7 @@ project without one pays nothing for it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -82,7 +82,7 @@ class Overrides:
         changes: dict[str, Any] = {
             "selection": s.selection + ((layer,) if layer != Selection() else ()),
             "severity": s.severity + self.severity,
-            "per_file_ignores": s.per_file_ignores + tuple((g, ids) for g, ids in self.per_file_ignores),
+            "per_file_ignores": s.per_file_ignores + self.per_file_ignores,
             "trusted_registries": s.trusted_registries + self.trusted_registries,
             "required_labels": tuple({**dict(s.required_labels), **dict(self.required_labels)}.items()),
             "build_args": tuple({**dict(s.build_args), **dict(self.build_args)}.items()),

@@ -23,7 +23,6 @@ import inspect
 import os
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dockerlint.config import ConfigFinder, Overrides, Settings, parse_threshold
@@ -165,7 +164,7 @@ class Linter:
         return current
 
     # -- helpers --------------------------------------------------------------
-    def _plan(self, settings: Settings) -> "_Plan":
+    def _plan(self, settings: Settings) -> _Plan:
         plan = self._plans.get(settings)
         if plan is None:
             try:
@@ -175,12 +174,12 @@ class Linter:
         return plan
 
     @staticmethod
-    def _stamp(f: Finding, rule: Rule, plan: "_Plan", path: str) -> Finding:
+    def _stamp(f: Finding, rule: Rule, plan: _Plan, path: str) -> Finding:
         return replace(f, rule_id=rule.id, rule_name=rule.name, category=rule.category,
                        severity=plan.severity.get(rule.id, rule.severity), path=path)
 
     @staticmethod
-    def _stamp_severity(f: Finding, plan: "_Plan") -> Finding:
+    def _stamp_severity(f: Finding, plan: _Plan) -> Finding:
         level = plan.severity.get(f.rule_id)
         return f if level is None or level == f.severity else replace(f, severity=level)
 

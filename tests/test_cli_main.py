@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from dockerlint import registry
 from dockerlint.cli import main
-from dockerlint.findings import Finding, Severity
+from dockerlint.findings import Severity
 from dockerlint.rule import rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "plugin" / "src"))

@@ -124,7 +124,8 @@ def test_unknown_option_is_a_type_error():
 def test_per_file_ignores_match_globs_relative_to_the_config(tmp_path):
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "Dockerfile.dev").write_text("from alpine:3.20\nADD a /a\n")
-    (tmp_path / ".dockerlint.toml").write_text('[per-file-ignores]\n"svc/*.dev" = ["EX002"]\n"**/nothing" = ["EX001"]\n')
+    (tmp_path / ".dockerlint.toml").write_text(
+        '[per-file-ignores]\n"svc/*.dev" = ["EX002"]\n"**/nothing" = ["EX001"]\n')
     found = lint_path(tmp_path / "svc" / "Dockerfile.dev", rules=RULES)
     assert [f.rule_id for f in found] == ["EX001"]
     assert [f.rule_id for f in lint_path(tmp_path / "svc" / "Dockerfile.dev", rules=RULES, config=False)] == [
@@ -157,7 +158,8 @@ def test_fast_entry_point_scan_agrees_with_importlib_metadata(tmp_path, monkeypa
     dist = tmp_path / "extra_rules-2.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: extra-rules\nVersion: 2.0\n")
-    (dist / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n\n[dockerlint.rules]\nextra = extra_rules.pack\n")
+    (dist / "entry_points.txt").write_text(
+        "[console_scripts]\nx = y:z\n\n[dockerlint.rules]\nextra = extra_rules.pack\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     ours = sorted((ep.name, ep.value) for ep in entry_points())
     theirs = sorted((ep.name, ep.value) for ep in reference(group="dockerlint.rules"))

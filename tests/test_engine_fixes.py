@@ -8,10 +8,9 @@ from hypothesis import given, settings, strategies as st
 
 from dockerlint.engine import Linter
 from dockerlint.config import Settings
-from dockerlint.findings import Edit, Finding, Fix, Severity
+from dockerlint.findings import Edit, Finding, Fix
 from dockerlint.fixes import apply_fixes, unified_diff
 from dockerlint.registry import ENGINE_RULES
-from dockerlint.rule import rule
 from dockerlint.syntax import parse
 from dockerlint.syntax.nodes import Source
 
