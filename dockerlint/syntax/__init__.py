@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 from .nodes import (
-    Arg, Comment, Directive, DockerfileSyntaxError, Flag, Heredoc, Instruction, ParseWarning, Source,
-    Span, SyntaxTree,
+    Arg,
+    Comment,
+    Directive,
+    DockerfileSyntaxError,
+    Flag,
+    Heredoc,
+    Instruction,
+    ParseWarning,
+    Source,
+    Span,
+    SyntaxTree,
 )
 from .parser import parse
 

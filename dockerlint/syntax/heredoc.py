@@ -47,7 +47,7 @@ class _Buffer:
 
 
 class _Words:
-    __slots__ = ("buf", "words", "spans", "in_word", "start")
+    __slots__ = ("buf", "in_word", "spans", "start", "words")
 
     def __init__(self, buf: _Buffer):
         buf.parts.clear()

@@ -17,13 +17,30 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from .gotext import (
-    GO_SPACE, GO_SPACE_BYTES, GO_SPACE_SET, SPLIT_SPACE, go_lower, go_quote, runes, to_bytes, utf8_len,
+    GO_SPACE,
+    GO_SPACE_BYTES,
+    GO_SPACE_SET,
+    SPLIT_SPACE,
+    go_lower,
+    go_quote,
+    runes,
+    to_bytes,
+    utf8_len,
 )
 from .heredoc import HeredocError, heredoc_markers
 from .jsonform import NotStringArray, parse_json_array
 from .nodes import (
-    Arg, Comment, Directive, DockerfileSyntaxError, Flag, Heredoc, Instruction, ParseWarning,
-    Source, Span, SyntaxTree,
+    Arg,
+    Comment,
+    Directive,
+    DockerfileSyntaxError,
+    Flag,
+    Heredoc,
+    Instruction,
+    ParseWarning,
+    Source,
+    Span,
+    SyntaxTree,
 )
 
 MAX_LINE = 64 * 1024  # bufio.MaxScanTokenSize: the scanner's buffer, line break included
@@ -39,6 +56,39 @@ _RE_SPACE = " \t\n\f\r"  # Go regexp \s
 _SPLIT = re.compile(f"[{SPLIT_SPACE}]+")
 _NON_SPLIT = re.compile(f"[^{SPLIT_SPACE}]+")
 _SPACES, _WORD, _QUOTE = 0, 1, 2
+
+
+class _Node:
+    """An instruction as BuildKit's newNodeFromLine builds it, plus source offsets.
+
+    Positions of ``flags`` and ``args`` index the strings they were cut from,
+    whose offsets travel along (``offs`` for the keyword, ``arg_offs`` or
+    ``rest_offs`` for the arguments).
+    """
+
+    __slots__ = (
+        "arg_offs",
+        "args",
+        "cmd",
+        "cmd_start",
+        "end",
+        "flags",
+        "inner",
+        "json",
+        "lower",
+        "offs",
+        "rest",
+        "rest_offs",
+    )
+
+    def __init__(self, cmd: str, lower: str, cmd_start: int, offs: list[int], end: int):
+        self.cmd, self.lower, self.cmd_start, self.offs, self.end = cmd, lower, cmd_start, offs, end
+        self.flags: list[tuple] = []  # (name, value, start, end, eq, offsets)
+        self.args: list[tuple[str, int, int]] = []  # (value, start, end)
+        self.json = False
+        self.inner: _Node | None = None
+        self.rest, self.rest_offs = "", []
+        self.arg_offs: list[int] | None = None
 
 
 class _Reject(Exception):
@@ -164,7 +214,7 @@ class _Parser:
                     if found is None or found[0].lower() not in _DIRECTIVE_NAMES:
                         directives_done = True
                     else:
-                        self._directive(found, lead, end, i, seen)
+                        self._directive(found, lead, end, seen)
                         if pending and pending[-1] is comment:
                             pending.pop()
                         i += 1
@@ -178,24 +228,7 @@ class _Parser:
                 i += 1
                 continue
             first = i
-            pieces = [(lead, lead + len(body))]
-            empty_line = None
-            i += 1
-            while more and i < self.nlines:
-                cstart, craw = self._line(i)
-                cend = cstart + len(craw)
-                stripped = craw.lstrip(GO_SPACE)
-                i += 1
-                if stripped.startswith("#"):
-                    self.comments.append(Comment(
-                        stripped[1:].strip(GO_SPACE), source.span(cend - len(stripped), cend)))
-                    continue
-                if not stripped:
-                    if empty_line is None:
-                        empty_line = i - 1
-                    continue
-                body, more = self._trim_continuation(craw)
-                pieces.append((cstart, cstart + len(body)))
+            pieces, i, empty_line = self._continuation(i + 1, (lead, lead + len(body)), more)
             last = i - 1
             line = "".join(text[a:b] for a, b in pieces)
             offs: list[int] = []
@@ -209,8 +242,8 @@ class _Parser:
             except _Reject as e:
                 raise DockerfileSyntaxError(str(e), self._lines_span(first, last, lead)) from None
             heredocs: tuple[Heredoc, ...] = ()
-            target = node["inner"] if node["lower"] == "onbuild" and node["inner"] else node
-            if (target["lower"] in HEREDOC_KEYWORDS and not target["json"] and "<<" in line):
+            target = node.inner if node.lower == "onbuild" and node.inner else node
+            if (target.lower in HEREDOC_KEYWORDS and not target.json and "<<" in line):
                 heredocs, i = self._heredocs(line, offs, first, lead, i)
                 last = i - 1
             span = self._lines_span(first, last, lead)
@@ -228,7 +261,28 @@ class _Parser:
             comments=tuple(self.comments),
         )
 
-    def _directive(self, found, lead: int, end: int, i: int, seen: set[str]) -> None:
+    def _continuation(self, i: int, first_piece: tuple[int, int], more: bool):
+        """Join continuation lines from line ``i``: comment lines are skipped, empty ones too (noted)."""
+        source = self.source
+        pieces = [first_piece]
+        empty_line = None
+        while more and i < self.nlines:
+            start, raw = self._line(i)
+            stripped = raw.lstrip(GO_SPACE)
+            i += 1
+            if stripped.startswith("#"):
+                end = start + len(raw)
+                self.comments.append(Comment(stripped[1:].strip(GO_SPACE), source.span(end - len(stripped), end)))
+                continue
+            if not stripped:
+                if empty_line is None:
+                    empty_line = i - 1
+                continue
+            body, more = self._trim_continuation(raw)
+            pieces.append((start, start + len(body)))
+        return pieces, i, empty_line
+
+    def _directive(self, found, lead: int, end: int, seen: set[str]) -> None:
         name, value, value_start = found
         key = name.lower()
         span = self.source.span(lead, end)
@@ -303,7 +357,7 @@ class _Parser:
 
     # -- one instruction -------------------------------------------------------
 
-    def _node(self, line: str, offs: list[int], end_offset: int) -> dict:
+    def _node(self, line: str, offs: list[int], end_offset: int) -> _Node:
         """splitCommand + the line parser for the keyword (BuildKit's newNodeFromLine)."""
         lstripped = line.lstrip(GO_SPACE)
         a = len(line) - len(lstripped)
@@ -311,61 +365,57 @@ class _Parser:
         m = _SPLIT.search(trimmed)
         cmd = trimmed[:m.start()] if m else trimmed
         lower = go_lower(cmd)
-        node = {"cmd": cmd, "lower": lower, "cmd_start": a, "offs": offs, "end": end_offset,
-                "flags": [], "args": [], "json": False, "inner": None}
+        node = _Node(cmd, lower, a, offs, end_offset)
         if m:
             after_at = a + m.end()
             after = trimmed[m.end():]
             rest_raw, rest_offs, flags = _extract_flags(after, offs[after_at:after_at + len(after)])
-            node["flags"] = flags
+            node.flags = flags
         else:
             rest_raw, rest_offs = "", []
         rest = rest_raw.lstrip(GO_SPACE)
         cut = len(rest_raw) - len(rest)
         rest = rest.rstrip(GO_SPACE)
         rest_offs = rest_offs[cut:cut + len(rest)]
-        node["rest"], node["rest_offs"] = rest, rest_offs
+        node.rest, node.rest_offs = rest, rest_offs
         if lower in ("run", "cmd", "entrypoint", "shell"):
-            node["args"], node["json"] = _maybe_json(rest)
+            node.args, node.json = _maybe_json(rest)
         elif lower in ("add", "copy", "volume"):
-            node["args"], node["json"] = _maybe_json_list(rest)
+            node.args, node.json = _maybe_json_list(rest)
         elif lower in ("from", "expose"):
-            node["args"] = _whitespace_list(rest)
+            node.args = _whitespace_list(rest)
         elif lower in ("maintainer", "user", "workdir", "stopsignal"):
-            node["args"] = [(rest, 0, len(rest))] if rest else []
+            node.args = [(rest, 0, len(rest))] if rest else []
         elif lower == "arg":
-            node["args"] = _words(rest, self.escape)
+            node.args = _words(rest, self.escape)
         elif lower in ("env", "label"):
-            node["args"] = _name_values(rest, self.escape, "LABEL" if lower == "label" else "ENV")
+            node.args = _name_values(rest, self.escape, "LABEL" if lower == "label" else "ENV")
         elif lower == "healthcheck":
-            node["args"], node["json"], node["arg_offs"] = _healthcheck(rest, rest_offs)
+            node.args, node.json, node.arg_offs = _healthcheck(rest, rest_offs)
         elif lower == "onbuild" and rest:
             end = rest_offs[-1] + 1
-            node["inner"] = self._node(rest, rest_offs, end)
+            node.inner = self._node(rest, rest_offs, end)
         return node
 
-    def _instruction(self, node: dict, line: str, span: Span, comments, heredocs, inner=False):
+    def _instruction(self, node: _Node, line: str, span: Span, comments, heredocs) -> Instruction:
         source = self.source
-        offs, end = node["offs"], node["end"]
-        rest, rest_offs = node["rest"], node["rest_offs"]
-        arg_offs = node.get("arg_offs", rest_offs)
-        cmd = node["cmd"]
-        keyword_span = _span(source, offs, node["cmd_start"], node["cmd_start"] + len(cmd), end)
+        offs, end = node.offs, node.end
+        rest, rest_offs = node.rest, node.rest_offs
+        arg_offs = rest_offs if node.arg_offs is None else node.arg_offs
+        cmd = node.cmd
+        keyword_span = _span(source, offs, node.cmd_start, node.cmd_start + len(cmd), end)
         flags = tuple(
             Flag(name, value, _span(source, f_offs, a, b, end),
                  None if eq is None else _span(source, f_offs, eq + 1, b, end))
-            for name, value, a, b, eq, f_offs in node["flags"]
+            for name, value, a, b, eq, f_offs in node.flags
         )
-        args = tuple(Arg(value, _span(source, arg_offs, a, b, end)) for value, a, b in node["args"])
+        args = tuple(Arg(value, _span(source, arg_offs, a, b, end)) for value, a, b in node.args)
         inner_node = None
-        if node["inner"] is not None:
-            inner_node = self._instruction(
-                node["inner"], rest, source.span(rest_offs[0], span.end), (), heredocs, inner=True)
-        if inner:
-            span = source.span(keyword_span.start, span.end)
+        if node.inner is not None:
+            inner_node = self._instruction(node.inner, rest, source.span(rest_offs[0], span.end), (), heredocs)
         return Instruction(
-            keyword=cmd.upper() if cmd.isascii() else node["lower"].upper(),
-            keyword_span=keyword_span, flags=flags, args=args, json_form=node["json"],
+            keyword=cmd.upper() if cmd.isascii() else node.lower.upper(),
+            keyword_span=keyword_span, flags=flags, args=args, json_form=node.json,
             heredocs=heredocs, span=span, original=line, rest=rest, rest_offsets=tuple(rest_offs),
             comments=comments, inner=inner_node, source=source,
         )
