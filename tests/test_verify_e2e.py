@@ -97,6 +97,9 @@ def test_reproducible_build(base_image, docker_client, tmp_path):
     assert {f["rule"] for f in report["findings"]} == {"REPRO-CONFIG-METADATA"}
     assert info["builder"]["kind"] in ("classic", "buildkit")
     assert info["builder"]["engine_version"]
+    from dockerlint.report.schema import Report
+
+    Report.model_validate(report)  # the json format's published schema holds for verify reports
     assert daemon_state(docker_client) == before
 
 

@@ -96,7 +96,7 @@ def run(
     if keep_images:
         print(f"image A: {outcome.image_ids[0]}\nimage B: {outcome.image_ids[1]}", file=stderr)
     try:
-        _render(outcome, outputs, color, stdout)
+        _render(outcome, outputs, color, stdout, quiet)
     except (OSError, ValueError) as exc:
         print(f"dockerlint: error: {exc}", file=stderr)
         return EXIT_ERROR
@@ -319,7 +319,7 @@ def _span(source: "Source", ref: "InstructionRef"):
 
 
 def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
-            stdout: TextIO) -> None:
+            stdout: TextIO, quiet: bool = False) -> None:
     from dockerlint.report import Report, render
     from dockerlint import __version__
     from dockerlint.verify.summary import render_summary
@@ -334,7 +334,7 @@ def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: 
         if target is None:
             render(fmt, report, stdout)
             if fmt == "tty":
-                render_summary(outcome.extra["verify"], stdout, use_color)
+                render_summary(outcome.extra["verify"], stdout, use_color, quiet)
         else:
             with open(target, "w", encoding="utf-8") as handle:
                 render(fmt, report, handle)

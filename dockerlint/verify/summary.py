@@ -13,10 +13,14 @@ _VERDICT_COLOR = {
 }
 
 
-def render_summary(info: dict, stream: TextIO, color: bool = False) -> None:
+def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool = False) -> None:
+    """Verdict line, then (unless ``quiet``) builder, variations and the layer table."""
     verdict = str(info.get("verdict", ""))
     builder = info.get("builder") or {}
     lines = ["", _paint(f"verdict: {verdict}", _VERDICT_COLOR.get(verdict, "0"), color)]
+    if quiet:
+        stream.write("\n".join(lines) + "\n")
+        return
     built = f"built twice with the {builder.get('kind', '?')} builder via {builder.get('via', '?')}"
     if builder.get("engine_version"):
         built += f", Docker Engine {builder['engine_version']} (API {builder.get('api_version', '?')})"
