@@ -73,7 +73,7 @@ def collect(tree: SyntaxTree) -> list[Suppression]:
     last_line = source.line_count
 
     found: list[Suppression] = []
-    for number, text in enumerate(source.text.splitlines(), 1):
+    for number, text in enumerate(source.text.split("\n"), 1):  # Source counts lines by \n only
         if "ignore" not in text or number in inside:
             continue
         m = _PRAGMA.match(text)

@@ -109,3 +109,8 @@ def test_suppression_text_inside_a_heredoc_or_continuation_is_not_a_pragma():
             "    echo b\n"
             "ADD a /a\n")
     assert lines(text) == [("EX002", 5)]
+
+
+def test_line_numbers_follow_newlines_only_even_with_form_feeds_in_the_file():
+    text = "FROM alpine:3.20\nLABEL a=\"x\x0cy\"\n# dockerlint ignore=EX002\nADD a /a\nADD b /b\n"
+    assert lines(text) == [("EX002", 5)]
