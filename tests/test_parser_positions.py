@@ -227,3 +227,31 @@ def test_megabyte_inputs():
         parse(noise)
     except DockerfileSyntaxError as e:
         assert e.span.line >= 1
+
+
+@pytest.mark.parametrize("rest, words", [  # BuildKit's TestParseWords, seen through ARG
+    ("foo", ["foo"]), ("foo bar", ["foo", "bar"]), ("foo\\ bar", ["foo\\ bar"]), ("foo=bar", ["foo=bar"]),
+    ("foo bar 'abc xyz'", ["foo", "bar", "'abc xyz'"]), ('foo bar "abc xyz"', ["foo", "bar", '"abc xyz"']),
+    ("àöû", ["àöû"]), ('föo bàr "âbc xÿz"', ["föo", "bàr", '"âbc xÿz"']),
+])
+def test_arg_words_split_like_buildkit(rest, words):
+    assert [a.value for a in parse(f"ARG {rest}\n").instructions[0].args] == words
+
+
+def test_warnings_like_buildkit_empty_continuation_test():
+    text = ("\nFROM alpine:3.6\n\nRUN something \\\n\n    following \\\n\n    more\n\nRUN another \\\n\n"
+            "    thing\nRUN non-indented \\\n# this is a comment\n   after-comment\n\nRUN indented \\\n"
+            "    # this is an indented comment\n    comment\n\t")
+    tree = parse(text)
+    assert [w.message for w in tree.warnings] == [
+        "Empty continuation line found in: RUN something     following     more",
+        "Empty continuation line found in: RUN another     thing",
+    ]
+    assert [w.span.line for w in tree.warnings] == [5, 11]
+
+
+def test_scanner_error_like_buildkit_test():
+    text = "\n\t\tFROM image\n\t\tLABEL test=" + "a" * 65536 + "\n"
+    with pytest.raises(DockerfileSyntaxError) as err:
+        parse(text)
+    assert err.value.message == "dockerfile line greater than max allowed size of 65535"
