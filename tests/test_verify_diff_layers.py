@@ -158,7 +158,9 @@ def test_malicious_layer_is_read_without_touching_the_disk(tmp_path, monkeypatch
     data = layer(F("../../evil", b"x"), F("link", type="symlink", linkname="../../../../tmp"),
                  F("link/inside", b"y"))
     summary = summarise(data)
-    assert {i.problem for i in summary.issues} == {"parent-traversal", "link-escape"}
+    assert [(i.path, i.problem) for i in summary.issues] == [
+        ("../../evil", "parent-traversal"), ("link", "link-escape"),
+        ("link/inside", "through-symlink")]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -187,3 +189,10 @@ def test_bad_pax_numbers_are_format_errors(record):
     data = layer(F("f", b"x", pax=record))
     with pytest.raises(ImageFormatError, match="bad PAX"):
         summarise(data)
+
+
+def test_entries_below_a_symlink_of_the_same_layer_are_reported():
+    data = layer(F("etc", type="symlink", linkname="/host/etc"), F("etc/cron.d/job", b"x"),
+                 F("etc2/", type="dir"), F("etc2/ok", b"y"))
+    issues = summarise(data).issues
+    assert [(i.path, i.problem) for i in issues] == [("etc/cron.d/job", "through-symlink")]

@@ -73,7 +73,8 @@ _KINDS = [
               "Do not use or publish this image: rebuild from a trusted base; dockerlint never "
               "follows these paths.",
               "member names with '..' or a leading '/', hard links or relative symlinks that "
-              "climb above the root", severity=Severity.ERROR),
+              "climb above the root, entries written below a symlink of the same layer",
+              severity=Severity.ERROR),
     CauseKind("REPRO-LAYER-COUNT", "layer count mismatch",
               "exist in one build only",
               "Make every step deterministic (no conditional RUN / COPY of optional files); "

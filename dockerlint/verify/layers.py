@@ -363,7 +363,7 @@ class PathIssue:
 
     layer: int | None
     path: str
-    problem: str            # parent-traversal, absolute-path, link-escape, empty-name
+    problem: str    # parent-traversal, absolute-path, link-escape, through-symlink, empty-name
     detail: str = ""
 
 
@@ -595,14 +595,33 @@ def _pax_time(pax: dict[str, str], key: str) -> float | None:
     return _pax_number(pax, key, 0, "layer") if key in pax else None
 
 
+def _through_symlink(path: str, symlinks: set[str]) -> str:
+    """The first ancestor of ``path`` that is a symlink, or "" (tar-slip via a link)."""
+    cut = path.find("/")
+    while cut != -1:
+        if path[:cut] in symlinks:
+            return path[:cut]
+        cut = path.find("/", cut + 1)
+    return ""
+
+
 def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
     """Walk one (uncompressed) layer tar, hashing content, keeping headers only."""
     summary = LayerSummary()
     fingerprint = hashlib.sha256()
+    symlinks: set[str] = set()
     for index, m in enumerate(iter_members(reader)):
         path = canonical_path(m.name)
         for problem, detail in path_problems(m.name, m.type, m.linkname):
             summary.issues.append(PathIssue(layer, m.name, problem, detail))
+        if symlinks:
+            through = _through_symlink(path, symlinks)
+            if through:
+                summary.issues.append(PathIssue(
+                    layer, m.name, "through-symlink",
+                    f"written below {through!r}, a symlink earlier in this layer"))
+        if m.type == "symlink":
+            symlinks.add(path)
         length = data_size(m)
         digest = norm_digest = kind = ""
         head = b""
