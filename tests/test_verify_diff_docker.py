@@ -40,7 +40,7 @@ def test_two_builds_of_a_run_step_differ_in_build_time_mtimes(docker_client, bas
     assert result.layers[0].status == "identical"            # the imported base
     assert result.layers[1].status == "different"
     causes = {c.id: c for c in classify(result, {1: (2, 1, 2, 40, "RUN mkdir /app")})}
-    assert causes["REPRO-MTIME-BUILD"].examples == ("app", "app/out.txt")
+    assert causes["REPRO-MTIME-BUILD"].examples == ("app/out.txt", "app")
     assert causes["REPRO-MTIME-BUILD"].location[0] == 2
     assert "REPRO-CONFIG-METADATA" in causes
     volatile = {c.key for c in result.volatile_config}

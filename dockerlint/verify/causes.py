@@ -447,12 +447,14 @@ def _plural(n: int) -> str:
 
 
 def _examples(diffs: list[EntryDiff]) -> tuple[str, ...]:
-    return tuple(d.path for d in sorted(diffs, key=lambda d: d.path)[:3])
+    """Three paths, files before directories (a file says more than its parent)."""
+    ranked = sorted(diffs, key=lambda d: (_entry(d).type == "dir", d.path))
+    return tuple(d.path for d in ranked[:3])
 
 
 def _detail(cause_id: str, diffs: list[EntryDiff], notes: tuple[str, ...]) -> tuple[str, dict]:
     """Extra words for the message and machine-readable details."""
-    first = diffs[0]
+    first = min(diffs, key=lambda d: (_entry(d).type == "dir", d.path))   # the first example
     fields = Counter(f for d in diffs for f in d.fields)
     kinds = Counter(d.kind for d in diffs)
     details: dict = {"fields": dict(sorted(fields.items())), "kinds": dict(sorted(kinds.items()))}
