@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
 
 from .gotext import (
@@ -56,6 +57,7 @@ _RE_SPACE = " \t\n\f\r"  # Go regexp \s
 _SPLIT = re.compile(f"[{SPLIT_SPACE}]+")
 _NON_SPLIT = re.compile(f"[^{SPLIT_SPACE}]+")
 _SPACES, _WORD, _QUOTE = 0, 1, 2
+Offsets = Sequence[int]  # source offset of each character of a string (a list, or a range)
 
 
 class _Node:
@@ -81,14 +83,14 @@ class _Node:
         "rest_offs",
     )
 
-    def __init__(self, cmd: str, lower: str, cmd_start: int, offs: list[int], end: int):
+    def __init__(self, cmd: str, lower: str, cmd_start: int, offs: Offsets, end: int):
         self.cmd, self.lower, self.cmd_start, self.offs, self.end = cmd, lower, cmd_start, offs, end
         self.flags: list[tuple] = []  # (name, value, start, end, eq, offsets)
         self.args: list[tuple[str, int, int]] = []  # (value, start, end)
         self.json = False
         self.inner: _Node | None = None
         self.rest, self.rest_offs = "", []
-        self.arg_offs: list[int] | None = None
+        self.arg_offs: Offsets | None = None
 
 
 class _Reject(Exception):
@@ -230,10 +232,12 @@ class _Parser:
             first = i
             pieces, i, empty_line = self._continuation(i + 1, (lead, lead + len(body)), more)
             last = i - 1
-            line = "".join(text[a:b] for a, b in pieces)
-            offs: list[int] = []
-            for a, b in pieces:
-                offs.extend(range(a, b))
+            if len(pieces) == 1:  # the common case: a range indexes and slices like the list
+                a, b = pieces[0]
+                line, offs = text[a:b], range(a, b)
+            else:
+                line = "".join(text[a:b] for a, b in pieces)
+                offs = [o for a, b in pieces for o in range(a, b)]
             if empty_line is not None:
                 self.warnings.append(ParseWarning(
                     "Empty continuation line found in: " + line, self._line_span(empty_line)))
@@ -357,7 +361,7 @@ class _Parser:
 
     # -- one instruction -------------------------------------------------------
 
-    def _node(self, line: str, offs: list[int], end_offset: int) -> _Node:
+    def _node(self, line: str, offs: Offsets, end_offset: int) -> _Node:
         """splitCommand + the line parser for the keyword (BuildKit's newNodeFromLine)."""
         lstripped = line.lstrip(GO_SPACE)
         a = len(line) - len(lstripped)
@@ -455,17 +459,17 @@ class _ByteView:
             return pos
         return bisect_right(self._ends, pos)
 
-    def tail(self, pos: int, offs: list[int]) -> tuple[str, list[int]]:
+    def tail(self, pos: int, offs: Offsets) -> tuple[str, Offsets]:
         """``text[pos:]`` in bytes, as a string: a cut inside a character leaves its bytes escaped."""
         k = self.char(pos)
         if self.ascii or k >= len(self.text) or (self._ends[k - 1] if k else 0) == pos:
             return self.text[k:], offs[k:]
         partial = self.bytes[pos:self._ends[k]]
         escaped = "".join(chr(0xDC00 + ord(c)) for c in partial)
-        return escaped + self.text[k + 1:], [offs[k]] * len(partial) + offs[k + 1:]
+        return escaped + self.text[k + 1:], [offs[k]] * len(partial) + list(offs[k + 1:])
 
 
-def _extract_flags(line: str, offs: list[int]):
+def _extract_flags(line: str, offs: Offsets):
     """BuildKit's extractBuilderFlags: leading ``--name[=value]`` words, byte by byte.
 
     Returns the rest of the line (and its offsets) and the flags as
@@ -652,7 +656,7 @@ def _name_values(rest: str, esc: str, keyword: str):
     return out
 
 
-def _healthcheck(rest: str, offs: list[int]):
+def _healthcheck(rest: str, offs: Offsets):
     """parseHealthConfig: the type word (found byte by byte), then the command as for CMD."""
     view = _ByteView(rest)
     b = view.bytes
@@ -669,6 +673,6 @@ def _healthcheck(rest: str, offs: list[int]):
     args, is_json = _maybe_json(cmd)
     # one offsets list for all args: the kind's characters, then the command's
     k = view.char(sep)
-    arg_offs = offs[:k] + cmd_offs
+    arg_offs = list(offs[:k]) + list(cmd_offs)
     shift = len(arg_offs) - len(cmd_offs)
     return [(kind, 0, min(len(kind), k))] + [(v, a + shift, e + shift) for v, a, e in args], is_json, arg_offs
