@@ -49,7 +49,7 @@ class EntryDiff:
 
     path: str
     kind: str
-    fields: tuple[str, ...]           # changed fields, in FIELDS order ("" for only_a/only_b)
+    fields: tuple[str, ...]           # changed fields in FIELDS order; () for only_a/only_b
     a: Entry | None
     b: Entry | None
     layer: int | None = None          # layer index used for attribution (image A's numbering)
@@ -90,7 +90,8 @@ class LayerDiff:
     packages_b: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
-    def identical(self) -> bool:
+    def same_content(self) -> bool:
+        """The same layer, possibly at another position (``moved``)."""
         return self.status in ("identical", "moved") and not self.entries
 
 
@@ -106,6 +107,14 @@ class ConfigDiff:
 
 @dataclass(frozen=True, slots=True)
 class ImageDiff:
+    """Everything that differs between two images; ``verdict`` sums it up.
+
+    ``layers`` is sorted by position (A's; B's for a layer only in B).  ``merged`` is only filled when the layer structure
+    differs: the overlay-merged file systems compared path by path, each
+    difference attributed to the layer that last wrote the path (A's index,
+    or B's for paths only in B).
+    """
+
     layers: tuple[LayerDiff, ...]
     config: tuple[ConfigDiff, ...]
     layer_count_a: int
