@@ -145,18 +145,33 @@ class Linter:
         return FileResult(path, findings, tree.source.text, settings, internal_errors=internal)
 
     def _fix(self, result: FileResult, context_dir: str | None) -> FileResult:
-        """Apply safe fixes and re-lint until nothing changes (or a fix breaks the file)."""
+        """Apply safe fixes and re-lint until nothing changes.
+
+        A fix must never turn a valid file into one BuildKit rejects: when a
+        pass does, each of its fixes is tried alone and only those that keep
+        the file valid are applied.
+        """
         from dockerlint.fixes import apply_fixes
 
+        def broken(r: FileResult) -> bool:
+            return any(f.rule_id == SYNTAX_ERROR for f in r.findings)
+
+        def relint(text: str) -> FileResult:
+            return self._lint_once(text, result.path, result.settings, context_dir)
+
         original, current, fixed = result.source, result, 0
+        was_broken = broken(result)
         for _ in range(MAX_FIX_PASSES):
             new_text, applied = apply_fixes(current.source, current.findings)
             if not applied or new_text == current.source:
                 break
-            candidate = self._lint_once(new_text, result.path, result.settings, context_dir)
-            if any(f.rule_id == SYNTAX_ERROR for f in candidate.findings) and not any(
-                    f.rule_id == SYNTAX_ERROR for f in current.findings):
-                break  # never write a file BuildKit would reject; keep the last good text
+            candidate = relint(new_text)
+            if broken(candidate) and not was_broken:
+                good = [f for f in applied if not broken(relint(apply_fixes(current.source, [f])[0]))]
+                new_text, applied = apply_fixes(current.source, good)
+                candidate = relint(new_text)
+                if not good or broken(candidate):
+                    break
             fixed += len(applied)
             current = candidate
         current.fixed = fixed

@@ -8,9 +8,10 @@ from hypothesis import given, settings, strategies as st
 
 from dockerlint.engine import Linter
 from dockerlint.config import Settings
-from dockerlint.findings import Edit, Finding, Fix
+from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.fixes import apply_fixes, unified_diff
 from dockerlint.registry import ENGINE_RULES
+from dockerlint.rule import rule
 from dockerlint.syntax import parse
 from dockerlint.syntax.nodes import Source
 
@@ -88,3 +89,45 @@ def test_fixed_file_reparses_to_the_same_instructions_except_the_edited_keywords
         assert new.rest == old.rest
         assert result.source[new.keyword_span.start:new.keyword_span.end] == old.keyword
     assert not any(f.rule_id == "EX001" for f in result.findings)
+
+
+@rule(id="TST600", name="breaks-the-file", severity=Severity.WARNING, category="style", fixable=True)
+def breaks_the_file(df):
+    """Offer a 'fix' that leaves ENV without a value (BuildKit rejects that)."""
+    for ins in df.tree.instructions:
+        if ins.keyword == "ENV":
+            span = ins.span
+            yield Finding(message="bad fix", span=span,
+                          fix=Fix("break it", (Edit(span.start, span.end, "ENV PATH"),)))
+
+
+def test_a_fix_that_would_make_the_file_invalid_is_never_applied():
+    rules = {r.id: r for r in [*ENGINE_RULES, keyword_case, breaks_the_file]}
+    linter = Linter(dict(sorted(rules.items())))
+    text = "from alpine:3.20\nENV A=1\n"
+    result = linter.lint_data(text, "Dockerfile", Settings(), fix=True)
+    assert result.source == "FROM alpine:3.20\nENV A=1\n"  # the good fix is kept, the breaking one is not
+    assert result.original == text and result.fixed == 1
+    assert [f.rule_id for f in result.findings] == ["TST600"]
+
+
+edit_strategy = st.tuples(st.integers(0, 30), st.integers(0, 6), st.text("xyz", max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("abcdef\n", min_size=0, max_size=30), st.lists(st.lists(edit_strategy, min_size=1, max_size=3),
+                                                            max_size=6))
+def test_accepted_fixes_never_overlap_and_apply_like_one_by_one_edits(text, fixes):
+    findings = [Finding(message="m", span=SPAN, rule_id=f"R{i}",
+                        fix=Fix("f", tuple(Edit(s, s + n, r) for s, n, r in edits)))
+                for i, edits in enumerate(fixes)]
+    out, fixed = apply_fixes(text, findings)
+    edits = sorted({e for f in fixed for e in f.fix.edits}, key=lambda e: (e.start, e.end))
+    for a, b in zip(edits, edits[1:]):
+        assert a.end <= b.start and not (a.start == a.end == b.start == b.end)
+    expected = text
+    for e in reversed(edits):
+        expected = expected[:e.start] + e.replacement + expected[e.end:]
+    assert out == expected
+    assert all(0 <= e.start <= e.end <= len(text) for e in edits)
+    assert apply_fixes(text, [])[0] == text
