@@ -4,9 +4,7 @@ Kept free of heavy imports: every format module imports it.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable
 
@@ -141,6 +139,8 @@ def fingerprints(report: "Report", sources: Sources | None = None) -> list[str]:
     flagged by the same rule twice in one file gets an occurrence counter, or
     the two would merge into one.
     """
+    import hashlib
+
     sources = sources or Sources(report)
     seen: Counter = Counter()
     result = []
@@ -153,22 +153,3 @@ def fingerprints(report: "Report", sources: Sources | None = None) -> list[str]:
         result.append(digest.hexdigest())
     return result
 
-
-# Characters XML 1.0 cannot carry, even escaped (controls, lone surrogates, U+FFFE/U+FFFF).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text: str) -> str:
-    """Element content: escaped, with characters XML cannot carry dropped."""
-    from xml.sax.saxutils import escape
-
-    return escape(_NOT_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def xml_attr(text: str) -> str:
-    """A quoted attribute value; line breaks become character references, or an XML
-    parser would normalise them to spaces."""
-    from xml.sax.saxutils import quoteattr
-
-    text = _NOT_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return quoteattr(text, {"\n": "&#10;", "\t": "&#9;"})

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import group_by_file, xml_attr
+from dockerlint.report._common import group_by_file
+from dockerlint.report._xml import xml_attr
 
 if TYPE_CHECKING:
     from dockerlint.report import Report

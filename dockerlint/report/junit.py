@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from dockerlint.report._common import TOOL_NAME, group_by_file, rule_title, xml_attr, xml_text
+from dockerlint.report._common import TOOL_NAME, group_by_file, rule_title
+from dockerlint.report._xml import xml_attr, xml_text
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
