@@ -272,7 +272,7 @@ _CACHE_OTHER = _rx(r"(^|/)\.cache(/|$)", r"^var/cache/fontconfig(/|$)",
 _APT = _rx(r"^var/lib/apt/lists(/|$)", r"^var/cache/apt(/|$)", r"^var/cache/debconf(/|$)",
            r"^var/lib/dpkg/[^/]*-old$", r"^var/lib/apt/extended_states$",
            r"^var/lib/apt/periodic(/|$)")
-_LOG = _rx(r"^var/log(/|$)", r"\.log$", r"(^|/)\.?logs?/")
+_LOG = _rx(r"^var/log(/|$)", r"\.log$")
 _TMP = _rx(r"^(tmp|var/tmp|run)/")
 _PIP_META = _rx(r"\.dist-info/(RECORD|direct_url\.json|INSTALLER|REQUESTED|uv_cache\.json)$")
 _SHADOW = _rx(r"^etc/(g?shadow)-?$")
@@ -285,7 +285,6 @@ _STUB_FILES = {"etc/hosts", "etc/hostname", "etc/resolv.conf", ".dockerenv", "de
                "etc/mtab"}
 _ARCHIVE_KINDS = {"gzip", "zip", "tar", "zstd", "bzip2", "xz"}
 _METADATA_FIELDS = {"mode", "uid", "gid", "uname", "gname", "xattrs", "device"}
-_FORMAT_FIELDS = {"name", "pax"}
 _TIMESTAMPS = {"mtime", "atime", "ctime"}
 _MTIME_CAUSES = {"REPRO-MTIME-BUILD", "REPRO-MTIME-CONTEXT"}
 
