@@ -87,17 +87,21 @@ ENGINE_RULES: tuple[Rule, ...] = (_syntax_error, _internal_error, _unused_suppre
 SYNTAX_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION = (r.id for r in ENGINE_RULES)
 
 
-def rules_in_module(module: ModuleType) -> list[Rule]:
+def rules_in_module(module: ModuleType, _seen: set[str] | None = None) -> list[Rule]:
     """The ``Rule`` objects of a module and of the submodules it lists in RULE_MODULES."""
+    seen = set() if _seen is None else _seen
+    seen.add(module.__name__)
     found = [v for v in vars(module).values() if isinstance(v, Rule)]
     for name in getattr(module, "RULE_MODULES", ()):
         target = name if "." in name and not name.startswith(".") else f"{module.__name__}.{name.lstrip('.')}"
+        if target in seen:
+            continue
         try:
             sub = importlib.import_module(target)
         except Exception as exc:
             raise PluginError(f"rule module {target!r} (listed by {module.__name__}) "
                               f"failed to import: {type(exc).__name__}: {exc}") from exc
-        found.extend(rules_in_module(sub))
+        found.extend(rules_in_module(sub, seen))
     return found
 
 

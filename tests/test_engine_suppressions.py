@@ -114,3 +114,30 @@ def test_suppression_text_inside_a_heredoc_or_continuation_is_not_a_pragma():
 def test_line_numbers_follow_newlines_only_even_with_form_feeds_in_the_file():
     text = "FROM alpine:3.20\nLABEL a=\"x\x0cy\"\n# dockerlint ignore=EX002\nADD a /a\nADD b /b\n"
     assert lines(text) == [("EX002", 5)]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+pragma = st.sampled_from([None, "# dockerlint ignore=EX002", "# hadolint ignore=EX002  # reason",
+                          "# dockerlint ignore=TST400", "# just a comment"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(pragma, st.booleans(), st.booleans()), min_size=1, max_size=10))
+def test_next_instruction_ignores_match_a_simple_model(parts):
+    """Each ADD is reported unless an EX002 pragma precedes it with only comments/blank lines between."""
+    lines_out, expected, line, pending = ["FROM alpine:3.20"], [], 1, False
+    for comment, is_add, blank in parts:
+        if comment:
+            lines_out.append(comment)
+            line += 1
+            pending = pending or "EX002" in comment
+        if blank:
+            lines_out.append("")
+            line += 1
+        lines_out.append("ADD a /a" if is_add else "COPY a /a")
+        line += 1
+        if is_add and not pending:
+            expected.append(("EX002", line))
+        pending = False
+    assert lines("\n".join(lines_out) + "\n") == expected
