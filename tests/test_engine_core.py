@@ -1,6 +1,7 @@
 """The engine through its public API: metadata, selection, severities, crashes, syntax errors, order."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -165,3 +166,66 @@ def test_fast_entry_point_scan_agrees_with_importlib_metadata(tmp_path, monkeypa
     theirs = sorted((ep.name, ep.value) for ep in reference(group="dockerlint.rules"))
     assert ours == theirs
     assert ("extra", "extra_rules.pack") in ours and ("builtin", "dockerlint.rules") in ours
+
+
+def _fake_package(tmp_path, name: str, body: str, **submodules: str) -> None:
+    pkg = tmp_path / name
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(body)
+    for sub, text in submodules.items():
+        (pkg / f"{sub}.py").write_text(text)
+
+
+RULE_SOURCE = '''
+from dockerlint.findings import Severity
+from dockerlint.rule import rule
+
+@rule(id="{id}", name="{name}", severity=Severity.INFO, category="style")
+def r(df):
+    """Nothing."""
+    return iter(())
+'''
+
+
+def _with_entry_points(monkeypatch, tmp_path, *eps):
+    from dockerlint import registry
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "entry_points",
+                        lambda: [registry.EntryPoint(n, v, n) for n, v in eps])
+    return registry
+
+
+def test_plugin_rules_load_from_the_module_and_its_rule_modules(tmp_path, monkeypatch):
+    _fake_package(tmp_path, "pack_ok", 'RULE_MODULES = ["one", "pack_ok.two", ".one"]\n',
+                  one=RULE_SOURCE.format(id="PK001", name="one"), two=RULE_SOURCE.format(id="PK002", name="two"))
+    registry = _with_entry_points(monkeypatch, tmp_path, ("ok", "pack_ok"))
+    assert {"PK001", "PK002", "DL1000", "DLINT001"} <= set(registry.load_rules())
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"__init__": 'RULE_MODULES = ["missing"]\n'},
+     "rule module 'pack_bad.missing' (listed by pack_bad) failed to import: ModuleNotFoundError"),
+    ({"__init__": "raise RuntimeError('broken at import')\n"},
+     "plugin 'bad' (pack_bad) failed to load: RuntimeError: broken at import"),
+    ({"__init__": 'RULE_MODULES = ["a", "b"]\n', "a": RULE_SOURCE.format(id="PK009", name="a"),
+      "b": RULE_SOURCE.format(id="PK009", name="b")},
+     "rule id PK009 is defined twice"),
+])
+def test_broken_plugins_raise_plugin_error_naming_the_culprit(tmp_path, monkeypatch, files, message):
+    from dockerlint.registry import PluginError
+
+    name = f"pack_bad_{abs(hash(message))}"  # a fresh module name per case: imports are cached
+    _fake_package(tmp_path, name, files.pop("__init__"), **files)
+    registry = _with_entry_points(monkeypatch, tmp_path, ("bad", name))
+    with pytest.raises(PluginError, match=re.escape(message.replace("pack_bad", name))):
+        registry.load_rules()
+
+
+def test_a_plugin_may_not_redefine_a_builtin_rule_id(tmp_path, monkeypatch):
+    from dockerlint.registry import PluginError
+
+    _fake_package(tmp_path, "pack_dup", RULE_SOURCE.format(id="DL3007", name="mine"))
+    registry = _with_entry_points(monkeypatch, tmp_path, ("builtin", "dockerlint.rules"), ("dup", "pack_dup"))
+    with pytest.raises(PluginError, match="DL3007 is defined twice: by plugin 'builtin'"):
+        registry.load_rules()
