@@ -48,7 +48,7 @@ def _theirs(data: bytes) -> list[tuple]:
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(dockerfiles(spaced_markers=False))
+@given(dockerfiles(newer_syntax=False))
 def test_generated_dockerfiles_agree_with_go_binding(gen: Generated):
     data = gen.text.encode()
     assert _ours(data) == _theirs(data)

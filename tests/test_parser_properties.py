@@ -47,6 +47,7 @@ class Generated:
     escape: str
     instructions: list[Expected]
     comment_lines: int
+    directives: list[tuple[str, str]]
 
 
 class _Writer:
@@ -62,12 +63,17 @@ class _Writer:
 
 
 @st.composite
-def dockerfiles(draw, spaced_markers: bool = True) -> Generated:
+def dockerfiles(draw, newer_syntax: bool = True) -> Generated:
+    """``newer_syntax``: also the ``check`` directive and ``<<  EOF`` (BuildKit after 2023)."""
     esc = draw(st.sampled_from(["\\", "`"]))
     out = _Writer()
     comments = 0
-    if esc == "`":
-        out.write("# escape=`\n")
+    names = ["syntax", "check", "escape"] if newer_syntax else ["syntax", "escape"]
+    directives = draw(st.lists(st.sampled_from(names), unique=True).map(
+        lambda found: [d for d in found if d != "escape"] + (["escape"] if esc == "`" else [])))
+    values = {"syntax": "docker/dockerfile:1", "check": "skip=all;error=true", "escape": esc}
+    for name in directives:
+        out.write(f"# {name}={values[name]}\n")
     expected: list[Expected] = []
     count = draw(st.integers(1, 5))
     for n in range(count):
@@ -101,7 +107,7 @@ def dockerfiles(draw, spaced_markers: bool = True) -> Generated:
             tokens += [("word", w) for w in words]
             if keyword in ("RUN", "COPY", "ADD") and draw(st.booleans()):
                 markers = ["<<EOF{}", "<<-EOF{}", "<<'EOF{}'", '<<"EOF{}"', "3<<EOF{}"]
-                if spaced_markers and kind == "shell":
+                if newer_syntax and kind == "shell":
                     markers.append("<<  EOF{}")
                 for k in range(draw(st.integers(1, 2))):
                     marker = draw(st.sampled_from(markers)).format(k)
@@ -129,7 +135,7 @@ def dockerfiles(draw, spaced_markers: bool = True) -> Generated:
         for name, body, terminator in exp.heredocs:
             out.write(body + terminator + "\n")
         expected.append(exp)
-    return Generated("".join(out.parts), esc, expected, comments)
+    return Generated("".join(out.parts), esc, expected, comments, [(d, values[d]) for d in directives])
 
 
 def _slice(tree, span) -> str:
@@ -139,8 +145,7 @@ def _slice(tree, span) -> str:
 def check_tree(gen: Generated) -> None:
     tree = parse(gen.text.encode())
     assert tree.escape == gen.escape
-    assert [(d.name, _slice(tree, d.value_span)) for d in tree.directives] == (
-        [("escape", "`")] if gen.escape == "`" else [])
+    assert [(d.name, _slice(tree, d.value_span)) for d in tree.directives] == gen.directives
     assert len(tree.instructions) == len(gen.instructions)
     assert len(tree.comments) == gen.comment_lines
     for ins, exp in zip(tree.instructions, gen.instructions):
