@@ -24,7 +24,7 @@ class Span:
 class Source:
     """Decoded text of one Dockerfile and the offset -> line/column index."""
 
-    __slots__ = ("_line_starts", "had_bom", "path", "text")
+    __slots__ = ("text", "path", "had_bom", "_line_starts")
 
     def __init__(self, text: str, path: str | None = None, had_bom: bool = False):
         self.text = text
