@@ -161,3 +161,41 @@ def test_missing_path_is_an_error_exit(job):
     assert result.returncode == 2
     assert job.step_outputs()["exit-code"] == "2"
     assert "does-not-exist" in result.stderr
+
+
+def _expand(value: str, context: dict[str, str]) -> str:
+    """Substitute the ``${{ ... }}`` expressions action.yml uses."""
+    import re
+
+    return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context[m.group(1)], value)
+
+
+def test_action_installs_dockerlint_and_lints(tmp_path):
+    """Both steps of action.yml as the runner would run them: a fresh venv, this
+    checkout installed into it (the action's own copy), then the lint step."""
+    action_dir = tmp_path / "action"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (REPO / name).is_file():
+            (action_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (action_dir / name).write_bytes((REPO / name).read_bytes())
+    job = Job(tmp_path)
+    job.write("services/api/Dockerfile", BAD)
+    inputs = {"paths": ".", "config": "", "failure-threshold": "", "format": "sarif", "output-file": "",
+              "verify-build": "false", "version": ""}
+    context = {"runner.temp": str(job.runner_temp), **{f"inputs.{k}": v for k, v in inputs.items()}}
+    env = clean_env(GITHUB_ACTION_PATH=str(action_dir), RUNNER_TEMP=str(job.runner_temp),
+                    GITHUB_WORKSPACE=str(job.workspace), GITHUB_STEP_SUMMARY=str(job.summary),
+                    GITHUB_OUTPUT=str(job.outputs))
+    action = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
+    results = []
+    for step in action["runs"]["steps"]:
+        step_env = {**env, **{k: _expand(str(v), context) for k, v in step.get("env", {}).items()}}
+        results.append(subprocess.run(["bash", "-e", "-c", step["run"]], cwd=job.workspace, env=step_env,
+                                      capture_output=True, text=True, timeout=600))
+    install, lint = results
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert lint.returncode == 1, lint.stdout + lint.stderr
+    assert "::warning file=services/api/Dockerfile,line=1," in lint.stdout
+    assert job.step_outputs()["report"] == "dockerlint.sarif"
+    assert json.loads((job.workspace / "dockerlint.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
