@@ -63,8 +63,12 @@ def _wheel(source: Path, out_dir: Path) -> Path:
     test independent of which setuptools/wheel versions (or package index) the machine has."""
     import base64
     import hashlib
-    import tomllib
     import zipfile
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
 
     meta = tomllib.loads((source / "pyproject.toml").read_text())["project"]
     name, version = meta["name"].replace("-", "_"), meta["version"]
