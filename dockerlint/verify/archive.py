@@ -116,7 +116,7 @@ def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
             continue
         head = outer.peek(min(size, BLOCK))
         body = Limited(outer, size)
-        if head[:1] in (b"{", b"[") and size <= MAX_JSON_BYTES:
+        if head.lstrip()[:1] in (b"{", b"[") and size <= MAX_JSON_BYTES:
             try:
                 jsons[name] = json.loads(body.read(size))
             except ValueError:
