@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import tarfile
+import uuid
 
 import pytest
 
@@ -51,8 +52,13 @@ def _docker_marker(request):
         request.getfixturevalue("docker_client")
 
 
-def busybox_rootfs_tar() -> bytes:
-    """A minimal root file system: busybox, its applets, the usual mount points, fixed mtimes."""
+def busybox_rootfs_tar(session: str = "") -> bytes:
+    """A minimal root file system: busybox, its applets, the usual mount points, fixed mtimes.
+
+    ``session`` is written to /etc/dockerlint-session so that each test session's
+    base layer has its own diffID: images built on it can be told from images
+    that concurrent runs on the same daemon build.
+    """
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         def add(name: str, kind: bytes, mode: int, data: bytes = b"", link: str = "") -> None:
@@ -66,6 +72,8 @@ def busybox_rootfs_tar() -> bytes:
             add(directory, tarfile.DIRTYPE, 0o1777 if directory == "tmp" else 0o755)
         for name in ("etc/hosts", "etc/hostname", "etc/resolv.conf"):
             add(name, tarfile.REGTYPE, 0o644)
+        if session:
+            add("etc/dockerlint-session", tarfile.REGTYPE, 0o644, session.encode())
         with open(BUSYBOX, "rb") as handle:
             add("bin/busybox", tarfile.REGTYPE, 0o755, handle.read())
         for applet in APPLETS:
@@ -79,7 +87,8 @@ def base_image(docker_client):
     if not os.access(BUSYBOX, os.R_OK):
         _unavailable(f"{BUSYBOX} is missing (install busybox-static)")
     name = f"dockerlint-test-base:{os.getpid()}"
-    docker_client.api.import_image_from_data(busybox_rootfs_tar(), repository=name.split(":")[0],
+    session = f"{os.getpid()}-{uuid.uuid4()}"
+    docker_client.api.import_image_from_data(busybox_rootfs_tar(session), repository=name.split(":")[0],
                                              tag=name.split(":")[1])
     yield name
     from docker.errors import APIError
@@ -88,3 +97,24 @@ def base_image(docker_client):
         docker_client.api.remove_image(name)
     except APIError as exc:  # a test leaked an image built on it: make that visible
         print(f"\nwarning: could not remove {name}: {exc}")
+
+
+def images_on(client, base_image: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Images whose bottom layer is ``base_image``'s, and the containers using them.
+
+    A run's leftovers show up here, while images that other test sessions
+    build on the same daemon at the same time (their own base) do not.
+    """
+    from docker.errors import NotFound
+
+    base_layer = client.api.inspect_image(base_image)["RootFS"]["Layers"][0]
+    images = set()
+    for image in client.api.images(all=True):
+        try:
+            layers = client.api.inspect_image(image["Id"])["RootFS"].get("Layers") or []
+        except NotFound:  # removed meanwhile by someone else
+            continue
+        if layers[:1] == [base_layer]:
+            images.add(image["Id"])
+    containers = {c["Id"] for c in client.api.containers(all=True) if c.get("ImageID") in images}
+    return frozenset(images), frozenset(containers)

@@ -3,7 +3,9 @@
 Every fixture under fixtures/verify/ is built twice from the session's local
 busybox base image. A ``# expect: <cause id>`` comment marks the instruction
 below it: the run must report that cause on that line. After every run,
-``docker images -a`` and ``docker ps -a`` must be exactly as before.
+``docker images -a`` and ``docker ps -a`` must be as before (restricted to
+images built on this session's base, so that concurrent test runs on one
+daemon do not disturb the check).
 """
 from __future__ import annotations
 
@@ -38,10 +40,12 @@ def expectations(dockerfile: Path) -> set[tuple[str, int]]:
     return expected
 
 
-def daemon_state(client) -> tuple[set[str], set[str]]:
-    images = {i["Id"] for i in client.api.images(all=True)}
-    containers = {c["Id"] for c in client.api.containers(all=True)}
-    return images, containers
+@pytest.fixture
+def daemon_state(docker_client, base_image):
+    """``daemon_state()``: this session's images (``docker images -a``) and their containers."""
+    from conftest import images_on
+
+    return lambda: images_on(docker_client, base_image)
 
 
 def verify(fixture: str, base_image: str, tmp_path: Path, **options) -> tuple[int, dict, str]:
@@ -65,25 +69,25 @@ def needed_builder(dockerfile: Path) -> str:
 
 
 @pytest.mark.parametrize("fixture", CAUSE_FIXTURES)
-def test_cause_is_found_on_its_line(fixture, base_image, docker_client, tmp_path):
+def test_cause_is_found_on_its_line(fixture, base_image, tmp_path, daemon_state):
     builder = needed_builder(FIXTURES / fixture / "Dockerfile")
     if builder == "buildkit":
         from dockerlint.verify.build import find_buildkit_route
 
         if find_buildkit_route() is None:
             pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")
-    before = daemon_state(docker_client)
+    before = daemon_state()
     code, report, stderr = verify(fixture, base_image, tmp_path, vary=fixture in NEEDS_VARY,
                                   builder=builder)
     assert code == 1, stderr
     assert report["extra"]["verify"]["verdict"] == "not reproducible"
     missing = expectations(FIXTURES / fixture / "Dockerfile") - reported(report)
     assert not missing, f"not reported: {missing}; reported: {sorted(reported(report))}"
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
-def test_reproducible_build(base_image, docker_client, tmp_path):
-    before = daemon_state(docker_client)
+def test_reproducible_build(base_image, tmp_path, daemon_state):
+    before = daemon_state()
     code, report, stderr = verify("reproducible", base_image, tmp_path)
     assert code == 0, stderr
     info = report["extra"]["verify"]
@@ -100,7 +104,7 @@ def test_reproducible_build(base_image, docker_client, tmp_path):
     from dockerlint.report.schema import Report
 
     Report.model_validate(report)  # the json format's published schema holds for verify reports
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
 def test_strict_fails_on_metadata(base_image, tmp_path):
@@ -117,9 +121,9 @@ def skip_without_buildkit(builder: str) -> None:
 
 
 @pytest.mark.parametrize("builder", ["classic", "buildkit"])
-def test_failing_build_reports_step_and_output_and_cleans_up(builder, base_image, docker_client, tmp_path):
+def test_failing_build_reports_step_and_output_and_cleans_up(builder, base_image, tmp_path, daemon_state):
     skip_without_buildkit(builder)
-    before = daemon_state(docker_client)
+    before = daemon_state()
     code, report, stderr = verify("failing-step", base_image, tmp_path, builder=builder)
     assert code == 2
     first, *tail = stderr.splitlines()
@@ -129,27 +133,27 @@ def test_failing_build_reports_step_and_output_and_cleans_up(builder, base_image
     assert any("some diagnostics on stderr" in line for line in tail)
     assert "\x1b" not in stderr
     assert report == {}
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
 @pytest.mark.parametrize("builder", ["classic", "buildkit"])
-def test_timeout_stops_the_build_and_cleans_up(builder, base_image, docker_client, tmp_path):
+def test_timeout_stops_the_build_and_cleans_up(builder, base_image, tmp_path, daemon_state):
     skip_without_buildkit(builder)
     context = tmp_path / "ctx"
     context.mkdir()
     (context / "Dockerfile").write_text(
         "ARG BASE=dockerlint-test-base\nFROM ${BASE}\nRUN echo started > /s.txt\nRUN sleep 60\n")
-    before = daemon_state(docker_client)
+    before = daemon_state()
     stderr = io.StringIO()
     code = run(str(context / "Dockerfile"), build_args={"BASE": base_image}, timeout=4, builder=builder,
                outputs=[("json", str(tmp_path / "r.json"))], stdout=io.StringIO(), stderr=stderr)
     assert code == 2
     assert "timed out" in stderr.getvalue().splitlines()[0]
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
-def test_keep_images_prints_and_keeps_both(base_image, docker_client, tmp_path):
-    before = daemon_state(docker_client)
+def test_keep_images_prints_and_keeps_both(base_image, docker_client, tmp_path, daemon_state):
+    before = daemon_state()
     code, report, stderr = verify("date-content", base_image, tmp_path, keep_images=True)
     assert code == 1
     ids = re.findall(r"^image [AB]: (sha256:[0-9a-f]{64})$", stderr, re.MULTILINE)
@@ -161,7 +165,7 @@ def test_keep_images_prints_and_keeps_both(base_image, docker_client, tmp_path):
     finally:
         for image_id in ids:
             docker_client.api.remove_image(image_id)
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
 def test_vary_reports_what_it_varied_and_leaves_the_context_alone(base_image, tmp_path):
@@ -188,9 +192,9 @@ def test_tty_output_has_verdict_and_layer_table(base_image, tmp_path):
     assert "REPRO-CONTENT" in text and "build-stamp.txt" in text
 
 
-def test_buildkit_builder_when_reachable(base_image, docker_client, tmp_path):
+def test_buildkit_builder_when_reachable(base_image, tmp_path, daemon_state):
     skip_without_buildkit("buildkit")
-    before = daemon_state(docker_client)
+    before = daemon_state()
     code, report, stderr = verify("date-content", base_image, tmp_path, builder="buildkit")
     assert code == 1, stderr
     info = report["extra"]["verify"]
@@ -198,10 +202,10 @@ def test_buildkit_builder_when_reachable(base_image, docker_client, tmp_path):
     assert ("REPRO-CONTENT", 5) in reported(report)
     code, report, stderr = verify("reproducible", base_image, tmp_path, builder="buildkit")
     assert code == 0, stderr
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
-def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path):
+def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path, daemon_state):
     import signal
     import subprocess
     import sys
@@ -211,7 +215,7 @@ def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path):
     context.mkdir()
     (context / "Dockerfile").write_text(
         "ARG BASE=dockerlint-test-base\nFROM ${BASE}\nRUN echo started > /s.txt\nRUN sleep 60\n")
-    before = daemon_state(docker_client)
+    before = daemon_state()
     script = ("import sys\nfrom dockerlint.verify.command import run\n"
               f"sys.exit(run({str(context / 'Dockerfile')!r}, build_args={{'BASE': {base_image!r}}}))\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
@@ -232,12 +236,12 @@ def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path):
     assert process.returncode == 130, stderr
     assert "warning" not in stderr, stderr
     assert stderr.strip().splitlines()[-1].startswith("dockerlint: interrupted"), stderr
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
-def test_dockerfile_the_daemon_rejects_is_one_error_line(base_image, docker_client, tmp_path):
+def test_dockerfile_the_daemon_rejects_is_one_error_line(base_image, tmp_path, daemon_state):
     (tmp_path / "Dockerfile").write_text("ARG BASE=x\nFROM ${BASE}\nFOO bar\n")
-    before = daemon_state(docker_client)
+    before = daemon_state()
     stderr = io.StringIO()
     code = run(str(tmp_path / "Dockerfile"), build_args={"BASE": base_image},
                stdout=io.StringIO(), stderr=stderr)
@@ -245,7 +249,7 @@ def test_dockerfile_the_daemon_rejects_is_one_error_line(base_image, docker_clie
     assert stderr.getvalue().splitlines() == [
         "dockerlint: error: build A failed before the first step: "
         "dockerfile parse error line 3: unknown instruction: FOO"]
-    assert daemon_state(docker_client) == before
+    assert daemon_state() == before
 
 
 def test_dockerfile_from_stdin(base_image, monkeypatch, tmp_path):

@@ -152,7 +152,9 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
             time.sleep(VARY_PAUSE_SECONDS if options.vary else PAUSE_SECONDS)
             request_b = BuildRequest("B", archive_b, hostname=VARY_HOSTNAME if options.vary else None, **common)
             result_b = builder.build(request_b, tracker, bars.task("build B"))
+            diff_started = time.monotonic()
             image_diff = _diff(client, result_a.image_id, result_b.image_id, bars, deadline)
+            diff_seconds = time.monotonic() - diff_started
         if options.keep_images:
             tracker.keep(result_a.image_id)
             tracker.keep(result_b.image_id)
@@ -169,6 +171,8 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         "source_date_epoch": options.source_date_epoch,
         "varied": varied,
         "build_seconds": [round(result_a.seconds, 3), round(result_b.seconds, 3)],
+        "diff_seconds": round(diff_seconds, 3),
+        "bytes_compared": image_diff.bytes_read,
         "images": [result_a.image_id, result_b.image_id] if options.keep_images else [],
     }
     return explain(path, tree, image_diff, options.target, run_info, (result_a.image_id, result_b.image_id))
