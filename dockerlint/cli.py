@@ -241,7 +241,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     """Discover, lint, fix, report; returns the exit status."""
     from dockerlint.config import ConfigFinder
     from dockerlint.engine import Linter, failing, lint_files
-    from dockerlint.registry import check_selectors, installed_rules
+    from dockerlint.registry import INTERNAL_ERROR, check_selectors, installed_rules
 
     rules = installed_rules()
     check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
@@ -283,6 +283,10 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
                 changed += 1
         if not quiet:
             _note(f"would fix {sum(r.fixed for r in results)} problem(s) in {changed} file(s)")
+        for r in results:  # no report in --diff mode, so a crashed rule must still be named
+            for f in r.findings:
+                if f.rule_id == INTERNAL_ERROR:
+                    _error(f"{r.path}: {f.message}")
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if changed else EXIT_OK)
     if fix:
         written = [r for r in results if r.original is not None and _write_fixed(r)]

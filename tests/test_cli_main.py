@@ -282,6 +282,13 @@ def test_diff_prints_a_patch_and_changes_nothing(project):
         assert bad.read_text() == "FROM alpine:3.20\nADD a /a\n"
 
 
+def test_diff_names_a_crashed_rule_and_exits_2(project):
+    (project / "bad" / "Dockerfile").write_text("from alpine:3.20\nLABEL a=b\n")
+    code, out, err = run("--diff", project / "bad" / "Dockerfile")
+    assert code == 2 and "+FROM alpine:3.20" in out
+    assert "rule TST500 (crash-on-label) crashed: KeyError" in err
+
+
 def test_diff_exits_0_when_nothing_to_fix(project):
     code, out, _ = run("--diff", project / "clean" / "Dockerfile")
     assert (code, out) == (0, "")
