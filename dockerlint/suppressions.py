@@ -74,7 +74,7 @@ def collect(tree: SyntaxTree) -> list[Suppression]:
 
     found: list[Suppression] = []
     for number, text in enumerate(source.text.split("\n"), 1):  # Source counts lines by \n only
-        if "ignore" not in text or number in inside:
+        if "ignore" not in text.lower() or number in inside:
             continue
         m = _PRAGMA.match(text)
         if not m:
@@ -97,26 +97,28 @@ def collect(tree: SyntaxTree) -> list[Suppression]:
             ins = instructions[k]
             found.append(Suppression("next", selectors, span, ins.span.line, ins.span.end_line, reason))
 
-    check = tree.directive("check")
-    if check is not None:
-        for part in check.value.split(";"):
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "skip" and value.strip():
-                names = tuple(v.strip() for v in value.split(",") if v.strip())
-                found.append(Suppression("check", names, check.span, 1, last_line))
+    skip = _check_directive(tree).get("skip", "")
+    names = tuple(v.strip() for v in skip.split(",") if v.strip())
+    if names:
+        found.append(Suppression("check", names, tree.directive("check").span, 1, last_line))
     return found
 
 
 def buildkit_errors(tree: SyntaxTree) -> bool:
     """Whether the file says ``# check=error=true``."""
+    return _check_directive(tree).get("error", "").lower() == "true"
+
+
+def _check_directive(tree: SyntaxTree) -> dict[str, str]:
+    """``# check=skip=A,B;error=true`` as {"skip": "A,B", "error": "true"}."""
     check = tree.directive("check")
     if check is None:
-        return False
+        return {}
+    options = {}
     for part in check.value.split(";"):
         key, _, value = part.partition("=")
-        if key.strip().lower() == "error":
-            return value.strip().lower() == "true"
-    return False
+        options[key.strip().lower()] = value.strip()
+    return options
 
 
 def apply(
