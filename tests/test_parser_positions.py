@@ -1,6 +1,8 @@
 """What the tree says beyond BuildKit's dump: positions, comments, directives, warnings, limits."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dockerlint.syntax import DockerfileSyntaxError, parse
@@ -255,3 +257,16 @@ def test_scanner_error_like_buildkit_test():
     with pytest.raises(DockerfileSyntaxError) as err:
         parse(text)
     assert err.value.message == "dockerfile line greater than max allowed size of 65535"
+
+
+def test_deep_nesting_does_not_overflow():
+    chain = "ONBUILD \\\n" * 3000 + "RUN x\n"
+    tree = parse("FROM a\n" + chain)
+    ins, depth = tree.instructions[1], 0
+    while ins.inner is not None:
+        ins, depth = ins.inner, depth + 1
+    assert (depth, ins.keyword, ins.rest) == (3000, "RUN", "x")
+    assert buildkit_dump(tree).endswith('(run "x")' + ")" * 3000 + "\n")
+    json.dumps(json_dump(tree))
+    nested = "${a:-" * 3000 + "}" * 3000
+    assert parse(f"FROM a\nRUN echo {nested} <<EOF\n").instructions[1].heredocs == ()

@@ -17,17 +17,25 @@ def _keyword(ins: Instruction) -> str:
 
 
 def _dump(ins: Instruction) -> str:
-    lower = go_lower(_keyword(ins))
-    parts = [lower]
-    if ins.flags:
-        parts.append(" [" + " ".join(go_quote(f.text) for f in ins.flags) + "]")
-    if ins.inner is not None:
-        parts.append(" (" + _dump(ins.inner) + ")")
-    elif lower not in KNOWN:
-        parts.append(' ""')  # BuildKit keeps unknown instructions with one empty argument
-    else:
-        parts.extend(" " + go_quote(a.value) for a in ins.args)
-    return "".join(parts).strip(GO_SPACE)
+    """One instruction's sexp; ONBUILD's inner instruction nested (built innermost first)."""
+    chain = []
+    while ins is not None:
+        chain.append(ins)
+        ins = ins.inner
+    text = None
+    for node in reversed(chain):
+        lower = go_lower(_keyword(node))
+        parts = [lower]
+        if node.flags:
+            parts.append(" [" + " ".join(go_quote(f.text) for f in node.flags) + "]")
+        if text is not None:
+            parts.append(" (" + text + ")")
+        elif lower not in KNOWN:
+            parts.append(' ""')  # BuildKit keeps unknown instructions with one empty argument
+        else:
+            parts.extend(" " + go_quote(a.value) for a in node.args)
+        text = "".join(parts).strip(GO_SPACE)
+    return text
 
 
 def buildkit_dump(tree: SyntaxTree) -> str:
@@ -43,6 +51,17 @@ def _span(span: Span | None) -> dict | None:
 
 
 def _instruction(ins: Instruction) -> dict:
+    chain = []
+    while ins is not None:
+        chain.append(ins)
+        ins = ins.inner
+    inner = None
+    for ins in reversed(chain):  # innermost first: ONBUILD chains may be long
+        inner = _one_instruction(ins, inner)
+    return inner
+
+
+def _one_instruction(ins: Instruction, inner: dict | None) -> dict:
     return {
         "kind": "instruction",
         "keyword": ins.keyword,
@@ -60,7 +79,7 @@ def _instruction(ins: Instruction) -> dict:
         "original": ins.original,
         "rest": ins.rest,
         "comments": [_comment(c) for c in ins.comments],
-        "inner": None if ins.inner is None else _instruction(ins.inner),
+        "inner": inner,
     }
 
 

@@ -277,6 +277,8 @@ def heredoc_markers(line: str) -> list[Marker]:
         words = lexer.words()
     except LexError:
         return []  # BuildKit ignores the error: no heredocs
+    except RecursionError:  # ${...} nested hundreds deep: Go copes, we give up on heredocs
+        return []
     markers = []
     for word, (start, end) in zip(words, lexer.spans):
         m = _MARKER.match(word)
@@ -290,6 +292,8 @@ def heredoc_markers(line: str) -> list[Marker]:
             raw = Lexer(rest, raw_quotes=True, raw_escapes=False).words()
         except LexError as e:
             raise HeredocError(str(e)) from None
+        except RecursionError:
+            continue
         if len(raw) != len(cooked):
             raise HeredocError(f"internal lexing of heredoc produced inconsistent results: {rest}")
         fd = min(int(fd_text), _MAX_FD) if fd_text else None

@@ -246,7 +246,7 @@ class _Parser:
             except _Reject as e:
                 raise DockerfileSyntaxError(str(e), self._lines_span(first, last, lead)) from None
             heredocs: tuple[Heredoc, ...] = ()
-            target = node.inner if node.lower == "onbuild" and node.inner else node
+            target = node.inner if node.lower == "onbuild" and node.inner else node  # one level, as BuildKit
             if (target.lower in HEREDOC_KEYWORDS and not target.json and "<<" in line):
                 heredocs, i = self._heredocs(line, offs, first, lead, i)
                 last = i - 1
@@ -362,7 +362,15 @@ class _Parser:
     # -- one instruction -------------------------------------------------------
 
     def _node(self, line: str, offs: Offsets, end_offset: int) -> _Node:
-        """splitCommand + the line parser for the keyword (BuildKit's newNodeFromLine)."""
+        """BuildKit's newNodeFromLine; ONBUILD's instruction (and its ONBUILD...) as ``inner``."""
+        root = node = self._one_node(line, offs, end_offset)
+        while node.lower == "onbuild" and node.rest:  # a loop: ONBUILD chains may be very long
+            node.inner = self._one_node(node.rest, node.rest_offs, node.rest_offs[-1] + 1)
+            node = node.inner
+        return root
+
+    def _one_node(self, line: str, offs: Offsets, end_offset: int) -> _Node:
+        """splitCommand + the line parser for the keyword."""
         lstripped = line.lstrip(GO_SPACE)
         a = len(line) - len(lstripped)
         trimmed = lstripped.rstrip(GO_SPACE)
@@ -396,16 +404,23 @@ class _Parser:
             node.args = _name_values(rest, self.escape, "LABEL" if lower == "label" else "ENV")
         elif lower == "healthcheck":
             node.args, node.json, node.arg_offs = _healthcheck(rest, rest_offs)
-        elif lower == "onbuild" and rest:
-            end = rest_offs[-1] + 1
-            node.inner = self._node(rest, rest_offs, end)
         return node
 
     def _instruction(self, node: _Node, line: str, span: Span, comments, heredocs) -> Instruction:
+        """The Instruction for ``node``, built innermost first (ONBUILD chains)."""
+        chain = [(node, line, span, comments)]
+        while chain[-1][0].inner is not None:
+            parent = chain[-1][0]
+            chain.append((parent.inner, parent.rest, self.source.span(parent.rest_offs[0], span.end), ()))
+        inner = None
+        for part in reversed(chain):
+            inner = self._one_instruction(*part, heredocs, inner)
+        return inner
+
+    def _one_instruction(self, node: _Node, line: str, span: Span, comments, heredocs, inner):
         source = self.source
         offs, end = node.offs, node.end
-        rest, rest_offs = node.rest, node.rest_offs
-        arg_offs = rest_offs if node.arg_offs is None else node.arg_offs
+        arg_offs = node.rest_offs if node.arg_offs is None else node.arg_offs
         cmd = node.cmd
         keyword_span = _span(source, offs, node.cmd_start, node.cmd_start + len(cmd), end)
         flags = tuple(
@@ -414,14 +429,11 @@ class _Parser:
             for name, value, a, b, eq, f_offs in node.flags
         )
         args = tuple(Arg(value, _span(source, arg_offs, a, b, end)) for value, a, b in node.args)
-        inner_node = None
-        if node.inner is not None:
-            inner_node = self._instruction(node.inner, rest, source.span(rest_offs[0], span.end), (), heredocs)
         return Instruction(
             keyword=cmd.upper() if cmd.isascii() else node.lower.upper(),
             keyword_span=keyword_span, flags=flags, args=args, json_form=node.json,
-            heredocs=heredocs, span=span, original=line, rest=rest, rest_offsets=tuple(rest_offs),
-            comments=comments, inner=inner_node, source=source,
+            heredocs=heredocs, span=span, original=line, rest=node.rest,
+            rest_offsets=tuple(node.rest_offs), comments=comments, inner=inner, source=source,
         )
 
 
