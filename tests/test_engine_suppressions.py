@@ -80,6 +80,11 @@ def test_buildkit_error_true_makes_buildkit_checks_errors():
     assert found == {"TST400": Severity.ERROR, "EX002": Severity.WARNING}
 
 
+def test_check_directive_options_combine_with_semicolons():
+    text = "# check=skip=no-add;error=true\nFROM alpine:3.20\nCMD x\nADD a /a\n"
+    assert [(f.rule_id, f.severity) for f in lint_text(text, rules=RULES)] == [("TST400", Severity.ERROR)]
+
+
 def test_disable_ignore_pragma_reports_everything():
     text = "# check=skip=all\nFROM alpine:3.20\n# dockerlint ignore=EX002\nADD a /a\nCMD x\n"
     assert lines(text, disable_ignore_pragma=True) == [("EX002", 4), ("TST400", 5)]
