@@ -423,3 +423,20 @@ def test_endpoint_follows_the_current_docker_context(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_CONTEXT", "missing")
     with pytest.raises(VerifyError, match="missing"):
         endpoint()
+
+
+def test_full_temp_disk_while_archiving_the_context(tmp_path, monkeypatch):
+    import errno
+
+    import dockerlint.verify.context_archive as context_archive
+
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    real_add = context_archive._add
+
+    def full_disk(*args, **kwargs):
+        real_add(*args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(context_archive, "_add", full_disk)
+    with pytest.raises(VerifyError, match="^out of disk space writing the build context archive"):
+        make_archive(str(tmp_path), str(tmp_path / "Dockerfile"))

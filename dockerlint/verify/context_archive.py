@@ -9,6 +9,7 @@ image shows it.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tarfile
@@ -75,6 +76,9 @@ def make_archive(context_dir: str, dockerfile: str, *, mtime_shift: int = 0) -> 
         out.seek(0)
     except OSError as exc:
         out.close()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise VerifyError(f"out of disk space writing the build context archive to "
+                              f"{tempfile.gettempdir()} (set TMPDIR to a larger disk)") from None
         raise VerifyError(f"cannot read build context {root}: {exc}") from None
     return ContextArchive(out, name_in_archive, size)
 
