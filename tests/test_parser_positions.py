@@ -267,6 +267,10 @@ def test_deep_nesting_does_not_overflow():
         ins, depth = ins.inner, depth + 1
     assert (depth, ins.keyword, ins.rest) == (3000, "RUN", "x")
     assert buildkit_dump(tree).endswith('(run "x")' + ")" * 3000 + "\n")
+    deepest = json_dump(tree)["instructions"][1]
+    for _ in range(99):
+        deepest = deepest["inner"]
+    assert deepest["inner"] is None and deepest["inner_truncated"]
     json.dumps(json_dump(tree))
     nested = "${a:-" * 3000 + "}" * 3000
     assert parse(f"FROM a\nRUN echo {nested} <<EOF\n").instructions[1].heredocs == ()

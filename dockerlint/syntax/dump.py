@@ -50,14 +50,22 @@ def _span(span: Span | None) -> dict | None:
             "end_line": span.end_line, "end_column": span.end_column}
 
 
+MAX_NESTING = 100  # ONBUILD in ONBUILD ...: BuildKit refuses even two; JSON encoders recurse
+
+
 def _instruction(ins: Instruction) -> dict:
     chain = []
-    while ins is not None:
+    while ins is not None and len(chain) < MAX_NESTING:
         chain.append(ins)
         ins = ins.inner
     inner = None
-    for ins in reversed(chain):  # innermost first: ONBUILD chains may be long
-        inner = _one_instruction(ins, inner)
+    for node in reversed(chain):  # innermost first
+        inner = _one_instruction(node, inner)
+    if ins is not None:
+        inner_most = inner
+        while inner_most["inner"] is not None:
+            inner_most = inner_most["inner"]
+        inner_most["inner_truncated"] = True  # deeper ONBUILD levels are left out
     return inner
 
 
