@@ -263,8 +263,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
         from dockerlint.discover import discover
 
         files = discover(paths)
-        for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff,
-                                       explicit_config=config, overrides=overrides):
+        for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff):
             if isinstance(result, OSError):
                 _error(f"{path}: cannot read: {result.strerror or result}")
                 errors += 1

@@ -409,12 +409,12 @@ def _work(item: tuple[str, bool]) -> FileResult | OSError:
         return exc
 
 
-def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = False,
-               explicit_config: str | None = None, overrides: Overrides = Overrides()):
+def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = False):
     """Yield (path, FileResult | OSError) in the order of ``paths``, using ``jobs`` processes.
 
-    Worker processes load the installed rules themselves, so the output is
-    the same as in one process.
+    Worker processes load the installed rules and read the config files
+    themselves (with the linter's --config and command-line overrides), so
+    the output is the same as in one process.
     """
     if jobs <= 1 or len(paths) < 2:
         for p in paths:
@@ -430,7 +430,7 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     chunk = max(1, min(32, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(explicit_config, overrides)) as pool:
+                             initargs=(linter.finder.explicit, linter.finder.overrides)) as pool:
         yield from zip(paths, pool.map(_work, [(p, fix) for p in paths], chunksize=chunk))
 
 
