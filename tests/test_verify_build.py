@@ -148,15 +148,17 @@ def test_buildx_command_passes_source_date_epoch_and_rewrites_timestamps(tmp_pat
     archive.close()
 
 
-def test_embedded_buildkit_command_uses_docker_buildkit_env_and_vary_hostname(tmp_path):
+def test_embedded_buildkit_command_uses_docker_buildkit_env(tmp_path):
     archive = _archive(tmp_path)
     builder = BuildKitCliBuilder(CliRoute("/usr/bin/docker", "20.10.24"), BuilderInfo("buildkit", "cli"))
     request = BuildRequest("B", archive, hostname="dockerlint-vary")
     argv = builder.command(request, "/tmp/iid")
     assert argv[:3] == ["/usr/bin/docker", "build", "--no-cache"]
-    assert "BUILDKIT_SANDBOX_HOSTNAME=dockerlint-vary" in argv
+    assert not any("BUILDKIT_SANDBOX_HOSTNAME" in a for a in argv)  # Engine 20.10 ignores it
     assert not any("rewrite-timestamp" in a for a in argv)
     assert builder.environment(request)["DOCKER_BUILDKIT"] == "1"
+    buildx = BuildKitCliBuilder(CliRoute("/usr/bin/docker", "28.2.2", "v0.20.0"), BuilderInfo("buildkit", "x"))
+    assert "BUILDKIT_SANDBOX_HOSTNAME=dockerlint-vary" in buildx.command(request, "/tmp/iid")
     archive.close()
 
 
@@ -201,6 +203,7 @@ def test_builder_choice():
     assert buildkit.info.kind == "buildkit"
     assert buildkit.info.via == "/usr/bin/docker 20.10.24 with DOCKER_BUILDKIT=1"
     assert buildkit.info.buildkit_version == "embedded in Docker Engine 20.10.24"
+    assert not buildkit.info.hostname_varies and not buildkit.info.rewrite_timestamp
     with pytest.raises(VerifyError, match="BuildKit is not reachable"):
         select_builder(client, "buildkit", lambda: None)
     with pytest.raises(VerifyError, match="unknown builder"):
@@ -440,3 +443,18 @@ def test_full_temp_disk_while_archiving_the_context(tmp_path, monkeypatch):
     monkeypatch.setattr(context_archive, "_add", full_disk)
     with pytest.raises(VerifyError, match="^out of disk space writing the build context archive"):
         make_archive(str(tmp_path), str(tmp_path / "Dockerfile"))
+
+
+def test_daemon_lost_in_the_middle_of_a_run_is_one_line(tmp_path, monkeypatch):
+    import requests
+
+    import dockerlint.verify.command as command
+
+    def lost(*args, **kwargs):
+        raise requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end\nclosed'))")
+
+    monkeypatch.setattr(command, "verify", lost)
+    stderr = io.StringIO()
+    assert run(str(tmp_path / "Dockerfile"), stdout=io.StringIO(), stderr=stderr) == 2
+    assert stderr.getvalue() == ("dockerlint: error: the Docker daemon failed: ('Connection aborted.', "
+                                 "RemoteDisconnected('Remote end closed'))\n")

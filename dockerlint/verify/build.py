@@ -81,12 +81,16 @@ class BuilderInfo:
     api_version: str = ""
     buildkit_version: str = ""
     rewrite_timestamp: bool = False  # --source-date-epoch also rewrites layer timestamps
+    # --vary can give build B another hostname: classic build containers are named by a
+    # fresh id anyway; buildx frontends honour BUILDKIT_SANDBOX_HOSTNAME; the BuildKit
+    # embedded in Engine 20.10 ignores it (always "buildkitsandbox").
+    hostname_varies: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind, "via": self.via, "engine_version": self.engine_version,
             "api_version": self.api_version, "buildkit_version": self.buildkit_version,
-            "rewrite_timestamp": self.rewrite_timestamp,
+            "rewrite_timestamp": self.rewrite_timestamp, "hostname_varies": self.hostname_varies,
         }
 
 
@@ -319,7 +323,7 @@ class BuildKitCliBuilder:
         argv += ["--no-cache", "--progress=plain", "--iidfile", iidfile, "-f", request.archive.dockerfile]
         for key, value in sorted(request.all_build_args().items()):
             argv += ["--build-arg", f"{key}={value}"]
-        if request.hostname:
+        if request.hostname and self.route.buildx_version:
             argv += ["--build-arg", f"BUILDKIT_SANDBOX_HOSTNAME={request.hostname}"]
         if request.target:
             argv += ["--target", request.target]
@@ -457,12 +461,13 @@ def select_builder(client: "docker.DockerClient", choice: str,
             via = f"{route.executable} {route.client_version} with DOCKER_BUILDKIT=1"
             buildkit = f"embedded in Docker Engine {version.get('Version', '?')}"
         info = BuilderInfo("buildkit", via, version.get("Version", ""), version.get("ApiVersion", ""),
-                           buildkit, rewrite_timestamp=bool(route.buildx_version))
+                           buildkit, rewrite_timestamp=bool(route.buildx_version),
+                           hostname_varies=bool(route.buildx_version))
         return BuildKitCliBuilder(route, info)
     import docker
 
     info = BuilderInfo("classic", f"Docker Engine API (docker SDK {docker.__version__})",
-                       version.get("Version", ""), version.get("ApiVersion", ""))
+                       version.get("Version", ""), version.get("ApiVersion", ""), hostname_varies=True)
     return ClassicBuilder(client, info)
 
 

@@ -48,17 +48,18 @@ class ResourceTracker:
 
     def cleanup(self, warn: TextIO = sys.stderr) -> list[str]:
         """Remove tracked resources; return what could not be removed (also warned)."""
-        from docker.errors import APIError, NotFound
+        from docker.errors import NotFound
 
+        errors = _removal_errors()
         leftovers: list[str] = []
         for cid in reversed(self.containers):
             try:
                 self.api.remove_container(cid, force=True, v=True)
             except NotFound:
                 pass
-            except APIError as exc:
+            except errors as exc:
                 if "already in progress" not in str(exc):
-                    leftovers.append(f"container {cid[:12]}: {exc.explanation or exc}")
+                    leftovers.append(f"container {cid[:12]}: {_explain(exc)}")
         pending: list[str] = []
         if self.images:
             listing = self._listing()
@@ -76,9 +77,9 @@ class ResourceTracker:
                     self.api.remove_image(image_id, force=False, noprune=False)
                 except NotFound:
                     pass
-                except APIError as exc:
+                except errors as exc:
                     retry.append(image_id)
-                    failures[image_id] = str(exc.explanation or exc)
+                    failures[image_id] = _explain(exc)
             if len(retry) == len(pending):
                 if time.monotonic() > give_up:
                     leftovers += [f"image {_short(i)}: {failures[i]}" for i in retry]
@@ -90,11 +91,9 @@ class ResourceTracker:
         return leftovers
 
     def _listing(self) -> list[dict]:
-        from docker.errors import APIError
-
         try:
             return self.api.images(all=True)
-        except APIError:
+        except _removal_errors():
             return []
 
     def _kept_with_ancestors(self, listing: list[dict]) -> set[str]:
@@ -120,6 +119,18 @@ class ResourceTracker:
                         and not self.is_preexisting(full)):
                     self.images.append(full)
                     changed = True
+
+
+def _explain(exc: BaseException) -> str:
+    return str(getattr(exc, "explanation", None) or exc)
+
+
+def _removal_errors() -> tuple[type[BaseException], ...]:
+    """Whatever the SDK raises when a call fails: API errors and lost connections."""
+    from docker.errors import DockerException
+    from requests.exceptions import RequestException
+
+    return (DockerException, RequestException, OSError)
 
 
 def _bare(image_id: str) -> str:

@@ -12,12 +12,13 @@ Order of work, with cleanup guaranteed by one ``try/finally``:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Sequence, TextIO
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence, TextIO
 
 from dockerlint.verify.errors import VerifyError
 
@@ -93,6 +94,11 @@ def run(
     except KeyboardInterrupt:
         print("dockerlint: interrupted; the images and containers of this run were removed", file=stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        if not _is_docker_error(exc):
+            raise
+        print(f"dockerlint: error: the Docker daemon failed: {_one_line(exc)}", file=stderr)
+        return EXIT_ERROR
     if keep_images:
         print(f"image A: {outcome.image_ids[0]}\nimage B: {outcome.image_ids[1]}", file=stderr)
     try:
@@ -101,6 +107,19 @@ def run(
         print(f"dockerlint: error: {exc}", file=stderr)
         return EXIT_ERROR
     return exit_code(outcome.verdict, strict)
+
+
+def _is_docker_error(exc: BaseException) -> bool:
+    """An SDK error or a lost connection in the middle of a run (the daemon died, a proxy cut us off)."""
+    from docker.errors import DockerException
+    from requests.exceptions import RequestException
+
+    return isinstance(exc, (DockerException, RequestException))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "explanation", None) or exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 def exit_code(verdict: str, strict: bool) -> int:
@@ -127,24 +146,17 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         raise VerifyError(f"build context {options.context} is not a directory")
     deadline = None if options.timeout is None else time.monotonic() + options.timeout
     client = connect(timeout=int(max(600, (options.timeout or 0) + 60)))
-    builder = select_builder(client, options.builder)
-    tracker = ResourceTracker(client)
-    archives = []
-    stdin_copy = None
-    try:
-        if options.dockerfile == "-":  # the archive needs the Dockerfile as a file
-            stdin_copy = tempfile.NamedTemporaryFile(prefix="dockerlint-", suffix=".Dockerfile")
-            stdin_copy.write(data)
-            stdin_copy.flush()
-            path_for_archive = stdin_copy.name
-        else:
-            path_for_archive = path
-        archive_a = make_archive(options.context, path_for_archive)
-        archives.append(archive_a)
+    with contextlib.ExitStack() as stack:  # unwinds in reverse: archives, then cleanup, then client
+        stack.callback(client.close)
+        builder = select_builder(client, options.builder)
+        tracker = ResourceTracker(client)
+        stack.callback(tracker.cleanup, warn=stderr)
+        dockerfile_file = stack.enter_context(_on_disk(options.dockerfile, path, data))
+        archive_a = stack.enter_context(contextlib.closing(make_archive(options.context, dockerfile_file)))
         archive_b = archive_a
         if options.vary:
-            archive_b = make_archive(options.context, path_for_archive, mtime_shift=VARY_MTIME_SHIFT)
-            archives.append(archive_b)
+            archive_b = stack.enter_context(contextlib.closing(
+                make_archive(options.context, dockerfile_file, mtime_shift=VARY_MTIME_SHIFT)))
         common = dict(build_args=options.build_args, target=options.target, platform=options.platform,
                       source_date_epoch=options.source_date_epoch, deadline=deadline)
         with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
@@ -158,14 +170,9 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         if options.keep_images:
             tracker.keep(result_a.image_id)
             tracker.keep(result_b.image_id)
-    finally:
-        for archive in archives:
-            archive.close()
-        if stdin_copy is not None:
-            stdin_copy.close()
-        tracker.cleanup(warn=stderr)
-        client.close()
-    varied = ["wall-clock time", "build-context mtimes", "hostname"] if options.vary else []
+    varied = []
+    if options.vary:
+        varied = ["wall-clock time", "build-context mtimes"] + (["hostname"] if builder.info.hostname_varies else [])
     run_info = {
         "builder": builder.info.as_dict(),
         "source_date_epoch": options.source_date_epoch,
@@ -176,6 +183,18 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         "images": [result_a.image_id, result_b.image_id] if options.keep_images else [],
     }
     return explain(path, tree, image_diff, options.target, run_info, (result_a.image_id, result_b.image_id))
+
+
+@contextlib.contextmanager
+def _on_disk(dockerfile: str, path: str, data: bytes) -> Iterator[str]:
+    """A path to the Dockerfile for the context archive: a temporary copy when it came from stdin."""
+    if dockerfile != "-":
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(prefix="dockerlint-", suffix=".Dockerfile") as copy:
+        copy.write(data)
+        copy.flush()
+        yield copy.name
 
 
 def _read(dockerfile: str) -> tuple[str, bytes]:
