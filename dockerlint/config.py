@@ -41,7 +41,7 @@ class Settings:
     selection: tuple[Selection, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()  # selector -> level; later entries win
     failure_threshold: Severity | None = DEFAULT_THRESHOLD  # None: never fail
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # glob -> selectors
+    per_file_ignores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (base dir, glob, selectors)
     trusted_registries: tuple[str, ...] = ()
     required_labels: tuple[tuple[str, str], ...] = ()  # label -> format
     strict_labels: bool = False
@@ -49,7 +49,6 @@ class Settings:
     context: str | None = None  # absolute; None: the Dockerfile's directory
     target: str | None = None
     disable_ignore_pragma: bool = False
-    root: str = ""  # directory per-file-ignores globs are relative to ("" = cwd)
     origin: str | None = None  # the config file these settings came from
     # Run-wide options: taken from the config that applies to the working directory.
     formats: tuple[str, ...] = ()
@@ -82,7 +81,8 @@ class Overrides:
         changes: dict[str, Any] = {
             "selection": s.selection + ((layer,) if layer != Selection() else ()),
             "severity": s.severity + self.severity,
-            "per_file_ignores": s.per_file_ignores + self.per_file_ignores,
+            "per_file_ignores": s.per_file_ignores + tuple((os.getcwd(), g, ids)
+                                                           for g, ids in self.per_file_ignores),
             "trusted_registries": s.trusted_registries + self.trusted_registries,
             "required_labels": tuple({**dict(s.required_labels), **dict(self.required_labels)}.items()),
             "build_args": tuple({**dict(s.build_args), **dict(self.build_args)}.items()),
@@ -168,7 +168,7 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 # --------------------------------------------------------------------------- loading
 
-def load_config(path: Path, explicit: bool = False) -> Settings | None:
+def load_config(path: Path, explicit: bool = False, _chain: tuple[Path, ...] = ()) -> Settings | None:
     """Read and validate one config file; None for a pyproject without our table."""
     try:
         raw_text = path.read_bytes()
@@ -190,7 +190,7 @@ def load_config(path: Path, explicit: bool = False) -> Settings | None:
         if explicit:
             raise ConfigError(f"{path}: no [tool.dockerlint] table")
         return None
-    return _validate(table, path, prefix=prefix)
+    return _validate(table, path, prefix=prefix, chain=(*_chain, path))
 
 
 def _read_toml(data: bytes, path: Path) -> tuple[dict | None, str]:
@@ -269,7 +269,8 @@ HADOLINT_KEYS: dict[str, str | None] = {
 _HADOLINT_FORMATS = {"gitlab_codeclimate": "gitlab"}
 
 
-def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool = False) -> Settings:
+def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool = False,
+              chain: tuple[Path, ...] = ()) -> Settings:
     from pydantic import ValidationError
 
     model = _file_model()
@@ -279,14 +280,14 @@ def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool =
         raise ConfigError(_describe(exc, path, prefix)) from None
     root = str(path.parent)
     severity = tuple((sel, Severity.parse(level)) for sel, level in cfg.severity.items())
-    return Settings(
+    own = Settings(
         selection=(Selection(
             None if cfg.select is None else tuple(cfg.select),
             tuple(cfg.extend_select), tuple(cfg.ignore), strict=not lenient),),
         severity=severity,
         failure_threshold=(parse_threshold(cfg.failure_threshold)
                            if cfg.failure_threshold is not None else DEFAULT_THRESHOLD),
-        per_file_ignores=tuple((g, tuple(ids)) for g, ids in cfg.per_file_ignores.items()),
+        per_file_ignores=tuple((root, g, tuple(ids)) for g, ids in cfg.per_file_ignores.items()),
         trusted_registries=tuple(cfg.trusted_registries),
         required_labels=tuple(cfg.required_labels.items()),
         strict_labels=cfg.strict_labels,
@@ -294,12 +295,42 @@ def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool =
         context=None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context)),
         target=cfg.target,
         disable_ignore_pragma=cfg.disable_ignore_pragma,
-        root=root,
         origin=str(path),
         formats=tuple(cfg.format or ()),
         no_color=cfg.no_color,
         no_fail=cfg.no_fail,
     )
+    if cfg.extend is None:
+        return own
+    base_path = (path.parent / cfg.extend).resolve()
+    if base_path in chain:
+        raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} extends this file again (a cycle)")
+    if not base_path.is_file():
+        raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} is not a file")
+    base = load_config(base_path, explicit=True, _chain=chain)
+    return _extend(base, own, cfg.model_fields_set)
+
+
+# Settings whose value in an extending file replaces the base's only when written there.
+_REPLACED = {"failure_threshold": "failure_threshold", "trusted_registries": "trusted_registries",
+             "strict_labels": "strict_labels", "context": "context", "target": "target",
+             "disable_ignore_pragma": "disable_ignore_pragma", "format": "formats",
+             "no_color": "no_color", "no_fail": "no_fail"}
+
+
+def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
+    """``own`` on top of ``base``: selections and per-file ignores stack, maps merge, the rest replaces."""
+    merged: dict[str, Any] = {
+        "selection": base.selection + own.selection,
+        "severity": base.severity + own.severity,
+        "per_file_ignores": base.per_file_ignores + own.per_file_ignores,
+        "required_labels": tuple({**dict(base.required_labels), **dict(own.required_labels)}.items()),
+        "build_args": tuple({**dict(base.build_args), **dict(own.build_args)}.items()),
+    }
+    for field_name, attribute in _REPLACED.items():
+        if field_name not in written:
+            merged[attribute] = getattr(base, attribute)
+    return replace(own, **merged)
 
 
 def _describe(exc, path: Path, prefix: str) -> str:
@@ -355,6 +386,7 @@ def _file_model():
         format: Union[list[Format], None] = None
         no_color: bool = False
         no_fail: bool = False
+        extend: Union[str, None] = None
 
         @field_validator("format", mode="before")
         @classmethod

@@ -213,10 +213,9 @@ class _Plan:
         self.options = RuleOptions(settings.trusted_registries, dict(settings.required_labels),
                                    settings.strict_labels)
         self.wants_options = {r.id: _accepts_options(r) for r in self.rules}
-        self.root = settings.root or os.getcwd()
-        self.ignores = [(_glob_regex(glob), frozenset(i for sel in sels
-                                                      for i in _resolve(sel, rules, _strict(settings))))
-                        for glob, sels in settings.per_file_ignores]
+        self.ignores = [(base, _glob_regex(glob), frozenset(i for sel in sels
+                                                            for i in _resolve(sel, rules, _strict(settings))))
+                        for base, glob, sels in settings.per_file_ignores]
         self._path_cache: dict[str, frozenset[str]] = {}
 
     def filter_path(self, findings: list[Finding], path: str) -> list[Finding]:
@@ -227,10 +226,11 @@ class _Plan:
 
     def _ignored_for(self, path: str) -> frozenset[str]:
         if path not in self._path_cache:
-            rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
-            name = rel.rsplit("/", 1)[-1]
+            absolute = os.path.abspath(path)
+            name = os.path.basename(absolute)
             out: set[str] = set()
-            for regex, ids in self.ignores:
+            for base, regex, ids in self.ignores:
+                rel = os.path.relpath(absolute, base).replace(os.sep, "/")
                 if regex.fullmatch(rel) or regex.fullmatch(name):
                     out |= ids
             self._path_cache[path] = frozenset(out)

@@ -68,12 +68,12 @@ DL3008 = "error"
     assert s.selection == (Selection(("DL", "ML"), ("DLINT002",), ("DL3059",)),)
     assert s.failure_threshold == Severity.WARNING
     assert s.severity == (("DL3008", Severity.ERROR),)
-    assert s.per_file_ignores == (("legacy/*", ("DL3007",)),)
+    assert s.per_file_ignores == ((str(tmp_path), "legacy/*", ("DL3007",)),)
     assert s.required_labels == (("org.opencontainers.image.source", "url"),)
     assert s.context == str(tmp_path / "docker")
     assert (s.target, s.build_args, s.formats) == ("runtime", (("PY", "3.12"),), ("json",))
     assert s.strict_labels and s.no_color and s.no_fail and s.disable_ignore_pragma
-    assert s.root == str(tmp_path) and s.origin == str(cfg)
+    assert s.origin == str(cfg)
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -96,6 +96,43 @@ def test_pyproject_errors_name_the_full_key(tmp_path):
     cfg = write(tmp_path / "pyproject.toml", '[tool.dockerlint]\nfailure-threshold = 3\n')
     with pytest.raises(ConfigError, match=r"key 'tool.dockerlint.failure-threshold'"):
         load_config(cfg)
+
+
+def test_extend_stacks_a_nested_config_on_a_shared_one(tmp_path):
+    write(tmp_path / "pyproject.toml", """
+[tool.dockerlint]
+ignore = ["A"]
+failure-threshold = "error"
+trusted-registries = ["ghcr.io"]
+build-args = { X = "base", Y = "base" }
+[tool.dockerlint.per-file-ignores]
+"legacy/*" = ["B"]
+""")
+    svc = write(tmp_path / "svc" / ".dockerlint.toml", """
+extend = "../pyproject.toml"
+ignore = ["C"]
+build-args = { X = "svc" }
+[per-file-ignores]
+"*.dev" = ["D"]
+""")
+    s = load_config(svc)
+    assert [layer.ignore for layer in s.selection] == [("A",), ("C",)]
+    assert s.failure_threshold == Severity.ERROR and s.trusted_registries == ("ghcr.io",)
+    assert dict(s.build_args) == {"X": "svc", "Y": "base"}
+    assert s.per_file_ignores == ((str(tmp_path), "legacy/*", ("B",)), (str(tmp_path / "svc"), "*.dev", ("D",)))
+    write(svc, 'extend = "../pyproject.toml"\nfailure-threshold = "style"\ntrusted-registries = []\n')
+    s = load_config(svc)
+    assert s.failure_threshold == Severity.STYLE and s.trusted_registries == ()
+
+
+def test_extend_errors_name_the_file(tmp_path):
+    a = write(tmp_path / ".dockerlint.toml", 'extend = "b/.dockerlint.toml"\n')
+    write(tmp_path / "b" / ".dockerlint.toml", 'extend = "../.dockerlint.toml"\n')
+    with pytest.raises(ConfigError, match="a cycle"):
+        load_config(a)
+    write(a, 'extend = "missing.toml"\n')
+    with pytest.raises(ConfigError, match=r"key 'extend': 'missing.toml' is not a file"):
+        load_config(a)
 
 
 def test_command_line_overrides_the_file_and_selection_layers_stack(tmp_path):
