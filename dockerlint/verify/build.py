@@ -114,8 +114,11 @@ class _Stopper:
             while thread.is_alive():
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
-                    self._halt(thread)
-                    raise BuildTimeout(f"build {self.label} timed out (--timeout reached); stopped it")
+                    if self._halt(thread):
+                        raise BuildTimeout(f"build {self.label} timed out (--timeout reached); stopped it")
+                    raise BuildTimeout(
+                        f"build {self.label} timed out (--timeout reached); the daemon did not stop it within "
+                        f"{STOP_GRACE_SECONDS:.0f} s, so images it commits later may remain (docker images -a)")
                 thread.join(0.2 if remaining is None else min(0.2, remaining))
         except KeyboardInterrupt:
             self._halt(thread)
@@ -123,12 +126,14 @@ class _Stopper:
         if self.error is not None:
             raise self.error
 
-    def _halt(self, thread: threading.Thread) -> None:
+    def _halt(self, thread: threading.Thread) -> bool:
+        """Stop the build; True when it ended within the grace period."""
         try:
             self.stop()
         except Exception:  # stopping is best effort; cleanup follows anyway
             pass
         thread.join(STOP_GRACE_SECONDS)
+        return not thread.is_alive()
 
 
 # --------------------------------------------------------------------------- classic

@@ -42,20 +42,30 @@ def endpoint() -> Endpoint:
     return Endpoint(ctx.Host or "unix:///var/run/docker.sock", f"context {ctx.Name}", ctx.TLSConfig)
 
 
+PING_TIMEOUT = 30  # an unreachable remote engine should not hang the run for minutes
+
+
 def connect(timeout: int = 600) -> "docker.DockerClient":
-    """A client that answered ``ping``; ``VerifyError`` with the reason otherwise."""
+    """A client that answered ``ping``; ``VerifyError`` with the reason otherwise.
+
+    ``timeout`` is the read timeout of later calls (image export, removal);
+    builds stream without one and are bounded by ``--timeout`` instead.
+    """
     import docker
     from docker.errors import DockerException
+    from requests.exceptions import RequestException
 
     where = endpoint()
+    ping_timeout = min(timeout, PING_TIMEOUT)
     try:
         if where.source == "DOCKER_HOST":
-            client = docker.from_env(timeout=timeout)
+            client = docker.from_env(timeout=ping_timeout)
         else:
-            client = docker.DockerClient(base_url=where.url, tls=where.tls, timeout=timeout)
+            client = docker.DockerClient(base_url=where.url, tls=where.tls, timeout=ping_timeout)
         client.ping()
-    except (DockerException, OSError) as exc:
+    except (DockerException, RequestException, OSError) as exc:
         raise connection_error(exc, where.url) from None
+    client.api.timeout = timeout
     return client
 
 
