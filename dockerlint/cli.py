@@ -184,6 +184,7 @@ def _verify_options(func):
 @click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
 @click.option("--no-color", is_flag=True, default=None, help="No colours (also NO_COLOR).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which config file applies to which files (on stderr).")
 @click.option("--statistics", is_flag=True, help="Show the number of findings per rule.")
 @click.option("--verify-build", is_flag=True,
               help="Build the image twice and explain every difference (needs Docker).")
@@ -191,7 +192,8 @@ def _verify_options(func):
 def check_command(paths, formats, outputs, select, extend_select, ignore, severities, sev_error, sev_warning,
                   sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
                   trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
-                  stdin_filename, fix, diff, no_color, quiet, statistics, verify_build, **verify) -> int:
+                  stdin_filename, fix, diff, no_color, quiet, verbose, statistics, verify_build,
+                  **verify) -> int:
     """Lint Dockerfiles: files, directories (searched for Dockerfiles) or '-' for stdin."""
     if verify_build:
         if fix or diff:
@@ -233,11 +235,12 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
         raise fail(f"{config}: config file not found")
     return _lint(list(paths) or ["."], overrides, config=config, jobs=jobs or (os.cpu_count() or 1),
                  formats=formats, outputs=outputs, fix=fix, diff=diff, stdin_filename=stdin_filename,
-                 quiet=quiet, statistics=statistics)
+                 quiet=quiet, verbose=verbose, statistics=statistics)
 
 
 def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: int, formats, outputs,
-          fix: bool, diff: bool, stdin_filename: str | None, quiet: bool, statistics: bool) -> int:
+          fix: bool, diff: bool, stdin_filename: str | None, quiet: bool, verbose: bool,
+          statistics: bool) -> int:
     """Discover, lint, fix, report; returns the exit status."""
     from dockerlint.config import ConfigFinder
     from dockerlint.engine import Linter, failing, lint_files
@@ -263,6 +266,8 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
         from dockerlint.discover import discover
 
         files = discover(paths)
+        if verbose:
+            _explain_settings(files, finder, rules)
         for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff):
             if isinstance(result, OSError):
                 _error(f"{path}: cannot read: {result.strerror or result}")
@@ -299,6 +304,19 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     if any(failing(r) and not r.settings.no_fail for r in results):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _explain_settings(files: list[str], finder, rules) -> None:
+    """--verbose: which config applies to how many files, and how many rules it enables."""
+    from collections import Counter
+
+    from dockerlint.registry import select
+
+    by_settings = Counter(finder.for_file(f) for f in files)
+    _note(f"{len(files)} file(s) to lint")
+    for settings, count in by_settings.items():
+        enabled = len(select(rules, settings.selection))
+        _note(f"{count} file(s) use {settings.origin or 'no config file (defaults)'}: {enabled} rule(s) enabled")
 
 
 def _write_fixed(result) -> bool:

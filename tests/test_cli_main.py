@@ -202,6 +202,14 @@ def test_nearest_config_applies_per_file_and_cli_adds_to_it(project):
     assert code == 1 and out.count("[EX002]") == 1  # the command line's --select replaces the file's choice
 
 
+def test_verbose_says_which_config_applies(project):
+    (project / "style" / ".dockerlint.toml").write_text('ignore = ["EX001"]\n')
+    code, _, err = run("-v", "-q", "-f", "gnu", project)
+    assert "dockerlint: 3 file(s) to lint" in err
+    assert f"1 file(s) use {project / 'style' / '.dockerlint.toml'}: 4 rule(s) enabled" in err
+    assert "2 file(s) use no config file (defaults): 5 rule(s) enabled" in err
+
+
 # ---------------------------------------------------------------- stdin, outputs
 
 def test_stdin_uses_stdin_filename_for_reports_and_config(project):
