@@ -262,3 +262,22 @@ def test_dockerfile_from_stdin(base_image, monkeypatch, tmp_path):
     assert code == 1
     assert ("REPRO-CONTENT", 5) in reported(report)
     assert {f["file"] for f in report["findings"]} == {"-"}
+
+
+@pytest.mark.parametrize("builder", ["classic", "buildkit"])
+def test_source_date_epoch_reaches_the_build(builder, base_image, docker_client, tmp_path):
+    skip_without_buildkit(builder)
+    code, report, stderr = verify("source-date-epoch", base_image, tmp_path, builder=builder,
+                                  source_date_epoch=1_600_000_000, keep_images=True)
+    assert code == 0, stderr
+    info = report["extra"]["verify"]
+    assert info["source_date_epoch"] == 1_600_000_000
+    assert info["verdict"] in ("reproducible", "reproducible except metadata")
+    try:
+        history = docker_client.api.history(info["images"][0])
+        assert any("SOURCE_DATE_EPOCH=1600000000" in h["CreatedBy"] for h in history)
+    finally:
+        for image_id in info["images"]:
+            docker_client.api.remove_image(image_id)
+    code, _, stderr = verify("source-date-epoch", base_image, tmp_path, builder=builder)
+    assert code == 2 and "touch" in stderr
