@@ -136,7 +136,7 @@ class Linter:
             pragmas = suppressions.collect(tree)
             if pragmas or UNUSED_SUPPRESSION in plan.enabled_ids:
                 findings = suppressions.apply(findings, pragmas, self.rules,
-                                              UNUSED_SUPPRESSION in plan.enabled_ids, path)
+                                              UNUSED_SUPPRESSION in plan.enabled_ids, path, plan.enabled_ids)
                 findings = [self._stamp_severity(f, plan) for f in findings]
             if suppressions.buildkit_errors(tree):
                 findings = suppressions.escalate_buildkit(findings, self.rules)

@@ -127,8 +127,13 @@ def apply(
     rules: Mapping[str, Rule],
     report_unused: bool,
     path: str = "",
+    enabled: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """Drop suppressed findings; add DLINT002 findings for unused suppressions."""
+    """Drop suppressed findings; add DLINT002 findings for unused suppressions.
+
+    A suppression of rules that are not selected in this run is not called
+    unused: it may well be needed when they are.
+    """
     targets = [[_targets(sel, s.kind, rules) for sel in s.selectors] for s in suppressions]
     used = [[False] * len(s.selectors) for s in suppressions]
     kept: list[Finding] = []
@@ -149,6 +154,8 @@ def apply(
                 if used[i][j] or s.kind == "check":
                     continue
                 known = targets[i][j]
+                if known and enabled is not None and not known & enabled:
+                    continue
                 why = "no such rule" if not known else f"nothing to suppress {_where(s.kind)}"
                 kept.append(Finding(
                     message=f"unused suppression of {sel}: {why}", span=s.span,

@@ -107,6 +107,12 @@ def test_unused_suppressions_are_reported_only_when_selected():
     assert found[0].span.column == 1 and found[0].span.end_column == len("# dockerlint ignore=EX002,TST400") + 1
 
 
+def test_suppressions_of_rules_not_selected_in_this_run_are_not_called_unused():
+    text = "FROM alpine:3.20\n# dockerlint ignore=EX002\nCOPY a /a\n# dockerlint ignore=NOPE1\nCOPY b /b\n"
+    found = lint_text(text, rules=RULES, select=["DLINT002"])
+    assert [(f.span.line, f.message) for f in found] == [(4, "unused suppression of NOPE1: no such rule")]
+
+
 def test_suppression_text_inside_a_heredoc_or_continuation_is_not_a_pragma():
     text = ("FROM alpine:3.20\n"
             "RUN echo a && \\\n"
