@@ -14,7 +14,9 @@ keep working; text after the ids is a free-form reason)::
     # check=error=true                     <- findings of BuildKit checks become errors
 
 Ids may also be rule names or aliases. A suppression that silences nothing
-is reported as DLINT002 (unused-suppression) when that rule is selected.
+is reported as DLINT002 (unused-suppression) when that rule is selected;
+unknown ids in ``# hadolint`` comments are left alone (ShellCheck's SC codes,
+say, mean something to hadolint).
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ class Suppression:
     first_line: int  # lines of findings it covers (inclusive)
     last_line: int
     reason: str = ""
+    tool: str = "dockerlint"  # "hadolint" for hadolint's spelling: its unknown ids may be hadolint-only
 
 
 def is_buildkit_check(r: Rule) -> bool:
@@ -83,19 +86,20 @@ def collect(tree: SyntaxTree) -> list[Suppression]:
         scope = (m["scope"] or "").lower()
         span = source.line_span(number)
         reason = m["reason"].strip().lstrip("#").strip()
+        tool = m["tool"].lower()
         if scope == "global":
-            found.append(Suppression("global", selectors, span, 1, last_line, reason))
+            found.append(Suppression("global", selectors, span, 1, last_line, reason, tool))
             continue
         bound = from_lines if scope == "stage" else starts
         k = bisect.bisect_right(bound, number)
         if k == len(bound):  # nothing follows: covers nothing, reported when unused
-            found.append(Suppression(scope or "next", selectors, span, 0, -1, reason))
+            found.append(Suppression(scope or "next", selectors, span, 0, -1, reason, tool))
         elif scope == "stage":
             end = from_lines[k + 1] - 1 if k + 1 < len(from_lines) else last_line
-            found.append(Suppression("stage", selectors, span, from_lines[k], end, reason))
+            found.append(Suppression("stage", selectors, span, from_lines[k], end, reason, tool))
         else:
             ins = instructions[k]
-            found.append(Suppression("next", selectors, span, ins.span.line, ins.span.end_line, reason))
+            found.append(Suppression("next", selectors, span, ins.span.line, ins.span.end_line, reason, tool))
 
     skip = _check_directive(tree).get("skip", "")
     names = tuple(v.strip() for v in skip.split(",") if v.strip())
@@ -155,6 +159,8 @@ def apply(
                     continue
                 known = targets[i][j]
                 if known and enabled is not None and not known & enabled:
+                    continue
+                if not known and s.tool == "hadolint":  # e.g. ShellCheck's SC codes: hadolint's business
                     continue
                 why = "no such rule" if not known else f"nothing to suppress {_where(s.kind)}"
                 kept.append(Finding(

@@ -107,6 +107,12 @@ def test_unused_suppressions_are_reported_only_when_selected():
     assert found[0].span.column == 1 and found[0].span.end_column == len("# dockerlint ignore=EX002,TST400") + 1
 
 
+def test_unknown_ids_in_hadolint_comments_are_not_reported():
+    text = "FROM alpine:3.20\n# hadolint ignore=SC2086,EX002\nRUN echo $x\n"
+    found = lint_text(text, rules=RULES, extend_select=["DLINT002"])
+    assert [f.message for f in found] == ["unused suppression of EX002: nothing to suppress on the next instruction"]
+
+
 def test_suppressions_of_rules_not_selected_in_this_run_are_not_called_unused():
     text = "FROM alpine:3.20\n# dockerlint ignore=EX002\nCOPY a /a\n# dockerlint ignore=NOPE1\nCOPY b /b\n"
     found = lint_text(text, rules=RULES, select=["DLINT002"])
