@@ -25,11 +25,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from dockerlint.config import ConfigFinder, Overrides, Settings, parse_threshold
+from dockerlint.config import ConfigFinder, Overrides, Settings
 from dockerlint.findings import Finding, Severity
 from dockerlint.registry import (
     ENGINE_RULES, INTERNAL_ERROR, SYNTAX_ERROR, UNUSED_SUPPRESSION, SelectorError, installed_rules,
-    load_rules, match, select,
+    match, select,
 )
 from dockerlint.rule import Rule
 
@@ -440,5 +440,5 @@ def failing(result: FileResult) -> bool:
     return threshold is not None and any(f.severity >= threshold for f in result.findings)
 
 
-__all__ = ["lint_text", "lint_path", "Linter", "FileResult", "RuleOptions", "lint_files",
-           "failing", "parse_threshold", "load_rules"]
+__all__ = ["lint_text", "lint_path", "Linter", "FileResult", "RuleOptions", "TargetError", "lint_files",
+           "failing"]
