@@ -109,3 +109,32 @@ def test_unknown_history_leaves_layers_unattributed():
     result = attribute(parse("FROM base\nRUN a\n"), ["", "/bin/sh -c something else"])
     assert lines(result) == {0: None, 1: None}
     assert result.unmatched == [1]
+
+
+CONFIG_DOCKERFILE = """\
+FROM base AS build
+ENV STAMP=0
+FROM base
+ARG STAMP
+ENV A=1 BUILD_STAMP=${STAMP}
+LABEL "org.example.built"=${STAMP} other=x
+COPY --from=build /out /app/out
+COPY run.sh /run.sh
+CMD ["sh"]
+"""
+
+
+@pytest.mark.parametrize("key, a, b, line", [
+    ("config.Env", ["A=1", "BUILD_STAMP=1"], ["A=1", "BUILD_STAMP=2"], 5),
+    ("config.Labels.org.example.built", "1", "2", 6),
+    ("config.Cmd", ["sh"], ["bash"], 9),
+    ("history[3].created_by", "/bin/sh -c #(nop) COPY file:0a1b in /run.sh ", "x", 8),
+    ("history[2].created_by", "/bin/sh -c #(nop) COPY file:9f9f in /app/out ", "x", 7),
+    ("config.Entrypoint", None, ["x"], None),  # no ENTRYPOINT in the file
+    ("created", "2026-01-01", "2026-01-02", None),
+])
+def test_config_keys_map_to_the_instruction_that_sets_them(key, a, b, line):
+    from dockerlint.verify.attribute import config_instruction
+
+    ref = config_instruction(parse(CONFIG_DOCKERFILE), key, a, b)
+    assert (ref.line if ref else None) == line

@@ -167,3 +167,55 @@ def attribute(tree: "SyntaxTree", created_by: Sequence[str], target: str | None 
         layer -= 1
     return Attribution(layers, _ref(target_from) if target_from else None,
                        base_layers=layer + 1, unmatched=sorted(unmatched))
+
+
+_CONFIG_KEYWORDS = {
+    "config.Env": "ENV", "config.Labels": "LABEL", "config.Cmd": "CMD", "config.Entrypoint": "ENTRYPOINT",
+    "config.User": "USER", "config.WorkingDir": "WORKDIR", "config.ExposedPorts": "EXPOSE",
+    "config.Volumes": "VOLUME", "config.Healthcheck": "HEALTHCHECK", "config.StopSignal": "STOPSIGNAL",
+    "config.Shell": "SHELL", "config.OnBuild": "ONBUILD",
+}
+
+
+def config_instruction(tree: "SyntaxTree", key: str, a: object = None, b: object = None,
+                       target: str | None = None) -> InstructionRef | None:
+    """The instruction that sets a differing config key (``config.Env``, ``config.Labels.x``, …).
+
+    The last instruction of that kind in the built stage chain wins, as in
+    the image; for ENV and labels, the last one that names the variable or
+    label that differs.
+    """
+    chain, _ = stage_chain(tree, target)
+    if re.fullmatch(r"history\[\d+\]\.created_by", key) and isinstance(a, str):
+        return _history_instruction(chain, a)
+    prefix = next((p for p in _CONFIG_KEYWORDS if key == p or key.startswith(p + ".")), None)
+    if prefix is None:
+        return None
+    candidates = [i for i in chain if i.keyword == _CONFIG_KEYWORDS[prefix]]
+    names: set[str] = set()
+    if prefix == "config.Labels" and key != prefix:
+        names = {key[len(prefix) + 1:]}
+    elif prefix == "config.Env" and isinstance(a, list) and isinstance(b, list):
+        names = {str(item).split("=", 1)[0] for item in set(map(str, a)) ^ set(map(str, b))}
+    if names:
+        named = [i for i in candidates if any(_sets(i, name) for name in names)]
+        candidates = named or candidates
+    return _ref(candidates[-1]) if candidates else None
+
+
+def _history_instruction(chain: list["Instruction"], created_by: str) -> InstructionRef | None:
+    """The instruction a history entry describes (classic COPY/ADD: matched by destination)."""
+    step = history_step(created_by)
+    if step is None:
+        return None
+    matches = [i for i in chain if _compatible(i, step)]
+    if step[0] in ("COPY", "ADD") and " in " in step[1]:
+        destination = step[1].rsplit(" in ", 1)[1].strip()
+        matches = [i for i in matches if i.args and i.args[-1].value == destination] or matches
+    return _ref(matches[-1]) if matches else None
+
+
+def _sets(instruction: "Instruction", name: str) -> bool:
+    """ENV/LABEL args come in (key, value, separator) triples; keys may be quoted in LABEL."""
+    keys = [a.value.strip("\"'") for a in instruction.args[0::3]]
+    return name in keys

@@ -258,8 +258,8 @@ def explain(path: str, tree: "SyntaxTree", image_diff, target: str | None, run_i
     created_by = _created_by(image_diff)
     attribution = attribute(tree, created_by, target)
     causes = classify(image_diff, attribution.layers)
-    findings = sorted((_finding(c, tree.source, path, attribution) for c in causes),
-                      key=lambda f: f.sort_key)
+    findings = sorted((_finding(c, tree.source, path, _location(c, tree, target, attribution))
+                       for c in causes), key=lambda f: f.sort_key)
     verdict = str(image_diff.verdict)
     extra = {
         "verify": {
@@ -305,11 +305,26 @@ def layer_table(image_diff, attribution: "Attribution", causes) -> list[dict]:
     return rows
 
 
-def _finding(cause, source: "Source", path: str, attribution: "Attribution") -> "Finding":
-    """A cause on its instruction's line; image-wide causes go on the target stage's FROM."""
+def _location(cause, tree: "SyntaxTree", target: str | None, attribution: "Attribution"):
+    """Where a cause is reported: its layer's instruction, else the instruction that sets a
+    differing config key (ENV, LABEL, CMD, …), else the target stage's FROM (image-wide)."""
+    from dockerlint.verify.attribute import config_instruction
+
+    if cause.location is not None:
+        return cause.location
+    if not cause.metadata:
+        for key, values in (cause.details.get("keys") or {}).items():
+            a, b = values if isinstance(values, (list, tuple)) and len(values) == 2 else (None, None)
+            ref = config_instruction(tree, key, a, b, target)
+            if ref is not None:
+                return ref
+    return attribution.image
+
+
+def _finding(cause, source: "Source", path: str, ref: "InstructionRef | None") -> "Finding":
+    """A cause as a finding on the lines of ``ref`` (line 1 when nothing better is known)."""
     from dockerlint.findings import Finding
 
-    ref = cause.location or attribution.image
     span = _span(source, ref) if ref is not None else source.line_span(1)
     return Finding(
         message=cause.message, span=span, rule_id=cause.id, rule_name=cause.title,
