@@ -1,0 +1,17 @@
+"""``--verify-build``: build the image twice, stream-diff the two, explain every difference.
+
+Modules, in the order a run uses them (``command.run`` is the entry point):
+
+* ``daemon``          connect like the docker CLI (DOCKER_HOST, docker contexts)
+* ``context_archive`` the build context as a tar (``.dockerignore``; ``--vary`` shifts mtimes)
+* ``build``           classic builder over the Engine API, BuildKit through the docker CLI
+* ``cleanup``         remove exactly the containers and images the run created
+* ``export``          ``docker save`` as a byte stream, nothing on disk
+* ``archive``, ``layers``, ``diff``  read both streams and compare layers, entries, config
+* ``attribute``       image layer -> Dockerfile instruction (history + our parser)
+* ``causes``          classify differences into documented causes (``CAUSES.md``)
+* ``summary``         verdict and per-layer table under the tty findings
+
+Nothing here is imported on the lint path: the CLI imports ``command`` only
+for ``--verify-build``.
+"""
