@@ -426,12 +426,23 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    ctx = multiprocessing.get_context(_start_method())
     chunk = max(1, min(32, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(linter.finder.explicit, linter.finder.overrides)) as pool:
         yield from zip(paths, pool.map(_work, [(p, fix) for p in paths], chunksize=chunk))
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe (POSIX, one thread): workers start with the rules already
+    imported. Otherwise ``forkserver`` or ``spawn``, whose workers import them again."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def failing(result: FileResult) -> bool:
