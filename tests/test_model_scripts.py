@@ -76,3 +76,13 @@ def test_body_on_the_stdin_of_a_wrapped_shell():
 def test_shebang_on_a_shell_stdin_is_only_a_comment():
     run, _, _ = run_with_heredoc("bash <<EOF", "#!/usr/bin/env python3\npip install x\n")
     assert [c.name for c in run.commands] == ["bash", "pip"]
+
+
+def test_body_on_the_stdin_of_a_shell_running_a_script_file_is_data():
+    run, _, _ = run_with_heredoc("bash /opt/setup.sh <<EOF", "pip install torch\n")
+    assert [c.name for c in run.commands] == ["bash"]
+
+
+def test_shell_told_to_read_stdin_with_dash_s():
+    run, _, _ = run_with_heredoc("bash -s -- --yes <<EOF", "pip install torch\n")
+    assert [c.name for c in run.commands] == ["bash", "pip"]

@@ -156,3 +156,11 @@ def test_nesting_beyond_the_limit_is_reported_not_raised():
     script = parse_script(text)
     assert script.commands[0].name == "echo"
     assert not script.understood
+
+
+def test_unwrapped_command_shares_the_wrappers_redirections():
+    sudo, tee = parse_commands("sudo tee /etc/apt/sources.list > /dev/null")
+    assert tee.wrapper == "sudo" and tee.name == "tee"
+    assert [(r.op, r.target.value) for r in tee.redirects] == [(">", "/dev/null")]
+    inner = [c for c in parse_commands("sh -c 'cat' > /log") if c.wrapper == "sh -c"]
+    assert inner[0].redirects == ()  # a command of an sh -c script has only its own

@@ -14,6 +14,7 @@ import re
 from typing import Callable, Iterable, Iterator
 
 from dockerlint.model.shell import shell_dialect
+from dockerlint.model.shell_wrappers import shell_reads_stdin
 from dockerlint.syntax.nodes import Heredoc, Instruction, Source, Span
 
 _MARKER = re.compile(r"\s*\d*<<-?\s*(\S+)\s*$")
@@ -41,7 +42,8 @@ def heredoc_scripts(instr: Instruction, shell: tuple[str, ...],
     ``commands`` are the parsed commands of the RUN line itself. A body
     BuildKit runs by itself (``RUN <<EOF`` alone) goes to the interpreter of
     its ``#!`` line, else to ``shell``; a body on the stdin of a shell
-    (``bash -e <<EOF``) is read by that shell.
+    (``bash -e <<EOF``, ``sudo bash <<EOF``) is read by that shell, unless
+    it runs a ``-c`` script or a script file instead.
     """
     if not instr.heredocs:
         return
@@ -49,21 +51,16 @@ def heredoc_scripts(instr: Instruction, shell: tuple[str, ...],
         doc = instr.heredocs[0]
         yield doc, shebang_shell(doc.content) or shell
         return
-    commands = tuple(commands)
     readers: dict[str, tuple[str, ...]] = {}
     for command in commands:
-        names = [r.target.value for r in command.redirects
-                 if r.op in ("<<", "<<-") and r.target is not None and r.target.value]
-        if not names:
+        program = command.program
+        if not program or shell_dialect((program,)) is None:
             continue
-        # ``sudo bash <<EOF``: the redirect is on ``sudo``, the reader is the unwrapped ``bash``
-        inner = [c for c in commands if c.wrapper and command.start <= c.start and c.end <= command.end]
-        reader = inner[-1] if inner else command
-        program = reader.program
-        if not program or shell_dialect((program,)) is None or reader.has_option("c"):
+        if not shell_reads_stdin([w.value for w in command.argv]):
             continue
-        for name in names:
-            readers.setdefault(name, (program,))
+        for r in command.redirects:
+            if r.op in ("<<", "<<-") and r.target is not None and r.target.value:
+                readers.setdefault(r.target.value, (program,))
     for doc in instr.heredocs:
         if doc.name in readers:  # a ``#!`` line is only a comment on a shell's stdin
             yield doc, readers[doc.name]

@@ -83,7 +83,9 @@ class Command:
     A command run through a wrapper (``sudo``, ``env``, ``xargs``, ``nohup``,
     ``time``, ``exec``, ``command``, ``sh -c '...'`` …) appears twice: once as
     written (name ``sudo``), once unwrapped (name ``apt-get``, ``wrapper``
-    ``"sudo"``). Commands are sorted by ``start``.
+    ``"sudo"``). An unwrapped command shares the redirections of its wrapper
+    (``sudo bash <<EOF``: the wrapper hands its stdin on); a command of an
+    ``sh -c`` script has only its own. Commands are sorted by ``start``.
     """
 
     argv: tuple[Word, ...]

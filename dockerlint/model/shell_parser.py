@@ -857,7 +857,8 @@ class _Parser:
             return
         argv = command.argv[found.command:]
         assigned = tuple(command.argv[i] for i in found.assignments)
-        inner = Command(argv, command.assignments + assigned, (), argv[0].start, command.end, found.label)
+        inner = Command(argv, command.assignments + assigned, command.redirects, argv[0].start, command.end,
+                        found.label)
         self.commands.append(inner)
         if chain is not None:
             chain.append(inner)

@@ -126,8 +126,24 @@ def shell_script_index(program: str, values: list[str | None]) -> int | None:
             if text in ("-c", "--command"):
                 return i + 1
         return None
+    has_c, operand, _ = _shell_options(values)
+    return operand if has_c and operand < len(values) else None
+
+
+def shell_reads_stdin(values: list[str | None]) -> bool:
+    """Does the shell ``values`` (its argv, name first) run the script on its stdin?
+
+    bash(1) and dash(1): it does without ``-c`` when no operand names a script
+    file, or with ``-s`` (``bash -s -- --yes``).
+    """
+    has_c, operand, has_s = _shell_options(values)
+    return not has_c and (has_s or operand >= len(values))
+
+
+def _shell_options(values: list[str | None]) -> tuple[bool, int, bool]:
+    """(``-c`` given, index of the first operand, ``-s`` given) of a shell's argv."""
     i = 1
-    has_c = False
+    has_c = has_s = False
     while i < len(values):
         text = values[i]
         if text is None or text[:1] not in "-+" or text in ("-", "+"):
@@ -140,10 +156,12 @@ def shell_script_index(program: str, values: list[str | None]) -> int | None:
                 i += 1
             continue
         letters = text[1:]
-        has_c = has_c or (text[0] == "-" and "c" in letters)
+        if text[0] == "-":
+            has_c = has_c or "c" in letters
+            has_s = has_s or "s" in letters
         if any(c in _SHELL_SHORT_WITH_VALUE for c in letters):
             i += 1
-    return i if has_c and i < len(values) else None
+    return has_c, i, has_s
 
 
 def find_exec_ranges(values: list[str | None]) -> list[tuple[int, int]]:
