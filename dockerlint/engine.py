@@ -32,6 +32,7 @@ from dockerlint.registry import (
     match, select,
 )
 from dockerlint.rule import Rule
+from dockerlint.syntax.nodes import Span
 
 MAX_FIX_PASSES = 10
 # What BuildKit's dispatcher accepts; anything else fails the build ("unknown instruction").
@@ -120,8 +121,9 @@ class Linter:
             try:
                 produced = rule.check(df, options=plan.options) if plan.wants_options[rule.id] else rule.check(df)
                 for f in produced or ():
-                    if not isinstance(f, Finding):
-                        raise TypeError(f"yielded {type(f).__name__}, not Finding")
+                    if not isinstance(f, Finding) or not isinstance(f.span, Span):
+                        raise TypeError(f"yielded {type(f).__name__} without a Span, not a Finding"
+                                        if isinstance(f, Finding) else f"yielded {type(f).__name__}, not Finding")
                     findings.append(self._stamp(f, rule, plan, path))
             except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the run
                 internal += 1

@@ -68,6 +68,26 @@ def test_a_crashing_rule_becomes_an_internal_error_finding_and_others_still_run(
     assert ("EX002", 3) in ids(findings)
 
 
+@rule(id="TST110", name="yields-junk", severity=Severity.ERROR, category="correctness")
+def yields_junk(df):
+    """Yield things that are not findings."""
+    yield Finding(message="no span", span=None)
+
+
+@rule(id="TST120", name="returns-a-number", severity=Severity.ERROR, category="correctness")
+def returns_a_number(df):
+    """Return something that is not iterable."""
+    return 42
+
+
+def test_rules_yielding_junk_are_internal_errors_not_crashes():
+    findings = lint_text("FROM alpine:3.20\nADD a /a\n", rules=[yields_junk, returns_a_number, no_add])
+    messages = sorted(f.message for f in findings if f.rule_id == "DLINT001")
+    assert messages == ["rule TST110 (yields-junk) crashed: TypeError: yielded Finding without a Span, not a Finding",
+                        "rule TST120 (returns-a-number) crashed: TypeError: 'int' object is not iterable"]
+    assert ("EX002", 2) in ids(findings)
+
+
 @pytest.mark.parametrize("data", [b"", b"# only a comment\n", b"\x00\x01\x02\xff" * 40])
 def test_input_buildkit_rejects_is_one_syntax_error_finding(data):
     findings = lint_text(data, rules=RULES)
