@@ -371,12 +371,7 @@ def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: boo
 def _render(fmt: str, report, stream) -> None:
     from dockerlint.report import render
 
-    try:
-        render(fmt, report, stream)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("dockerlint.report"):
-            raise fail(f"output format {fmt!r} is not available in this installation") from None
-        raise
+    render(fmt, report, stream)
 
 
 def _note(message: str) -> None:
@@ -387,13 +382,8 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
     if dockerfile != "-" and not os.path.isfile(dockerfile):
         raise fail(f"{dockerfile}: no such file" if not os.path.exists(dockerfile)
                    else f"{dockerfile}: not a file (--verify-build takes one Dockerfile)")
-    try:
-        from dockerlint.verify import command
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("dockerlint"):
-            raise fail("--verify-build is not available in this installation (dockerlint.verify.command "
-                       "is missing)") from None
-        raise fail(f"--verify-build needs the Python package {exc.name!r} (pip install {exc.name})") from None
+    from dockerlint.verify import command
+
     pairs = _outputs(formats, outputs)
     return command.run(
         dockerfile, context=context or os.path.dirname(os.path.abspath(dockerfile)),
@@ -456,10 +446,8 @@ def _rule_json(r) -> dict:
 
 
 def _docs():
-    try:
-        from dockerlint import docs
-    except ModuleNotFoundError as exc:
-        raise fail(f"rule documentation is not available in this installation ({exc.name} is missing)") from None
+    from dockerlint import docs
+
     return docs
 
 

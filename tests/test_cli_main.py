@@ -368,12 +368,6 @@ def test_version():
     assert code == 0 and out.startswith("dockerlint, version ")
 
 
-def test_verify_build_without_the_verify_module_is_one_line(project, monkeypatch):
-    monkeypatch.setitem(sys.modules, "dockerlint.verify.command", None)
-    code, _, err = run("--verify-build", project / "bad" / "Dockerfile")
-    assert code == 2 and "--verify-build is not available" in one_error_line(err)
-
-
 def test_verify_build_passes_every_option_to_the_verify_command(project, monkeypatch):
     calls = []
     fake = types.ModuleType("dockerlint.verify.command")
