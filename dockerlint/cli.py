@@ -362,7 +362,7 @@ def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: boo
             continue
         report.color = False
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as stream:
+            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
                 _render(fmt, report, stream)
         except OSError as exc:
             raise fail(f"{target}: cannot write report: {exc.strerror or exc}") from None
@@ -503,6 +503,14 @@ def _read_input(file: str) -> bytes:
 
 # --------------------------------------------------------------------------- entry point
 
+def _escape_undecodable_output() -> None:
+    """Bytes of a Dockerfile that are not UTF-8 reach us as lone surrogates; print them as
+    ``\\udcXX`` escapes so that every output stays valid UTF-8 whatever the locale."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command, turn every expected error into one line + exit 2."""
     from dockerlint.discover import DiscoveryError
@@ -510,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     from dockerlint.registry import PluginError, SelectorError
 
     debug = bool(os.environ.get("DOCKERLINT_DEBUG"))
+    _escape_undecodable_output()
     try:
         code = cli.main(args=argv, prog_name="dockerlint", standalone_mode=False)
     except click.exceptions.Exit as exc:
