@@ -18,6 +18,6 @@ def test_invalid_utf8_in_a_dockerfile_gives_a_utf8_report(tmp_path, fmt):
                           capture_output=True, env=env, check=False)
     assert proc.returncode == 1, proc.stderr.decode(errors="replace")
     text = proc.stdout.decode("utf-8")  # raises if the report is not UTF-8
-    assert "DL3013" in text
+    assert "DL3042" in text
     if fmt in ("json", "sarif", "gitlab"):
         json.loads(text)
