@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import busybox_rootfs_tar  # noqa: E402  (the tests' base image recipe)
 
-from dockerlint.verify.build import find_buildkit_route  # noqa: E402
+from dockerlint.verify.buildkit import find_buildkit_route  # noqa: E402
 from dockerlint.verify.command import Options, verify  # noqa: E402
 from dockerlint.verify.daemon import connect  # noqa: E402
 

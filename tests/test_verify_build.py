@@ -10,10 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from dockerlint.verify.build import (
-    BuildKitCliBuilder, BuildKitStream, BuildRequest, BuilderInfo, ClassicStream, CliRoute,
-    find_buildkit_route, select_builder,
-)
+from dockerlint.verify.build import BuilderInfo, BuildRequest, select_builder
+from dockerlint.verify.buildkit import BuildKitCliBuilder, BuildKitStream, CliRoute, find_buildkit_route
+from dockerlint.verify.classic import ClassicStream
 from dockerlint.verify.cleanup import ResourceTracker
 from dockerlint.verify.command import exit_code, run
 from dockerlint.verify.context_archive import OUTSIDE_DOCKERFILE_NAME, make_archive

@@ -72,7 +72,7 @@ def needed_builder(dockerfile: Path) -> str:
 def test_cause_is_found_on_its_line(fixture, base_image, tmp_path, daemon_state):
     builder = needed_builder(FIXTURES / fixture / "Dockerfile")
     if builder == "buildkit":
-        from dockerlint.verify.build import find_buildkit_route
+        from dockerlint.verify.buildkit import find_buildkit_route
 
         if find_buildkit_route() is None:
             pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")
@@ -114,7 +114,7 @@ def test_strict_fails_on_metadata(base_image, tmp_path):
 
 
 def skip_without_buildkit(builder: str) -> None:
-    from dockerlint.verify.build import find_buildkit_route
+    from dockerlint.verify.buildkit import find_buildkit_route
 
     if builder == "buildkit" and find_buildkit_route() is None:
         pytest.skip("no BuildKit route (no buildx, no pre-23 docker CLI)")

@@ -24,7 +24,6 @@ from dockerlint.verify.errors import VerifyError
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
-    from dockerlint.report import Report
     from dockerlint.syntax.nodes import Source, SyntaxTree
     from dockerlint.verify.attribute import Attribution, InstructionRef
 
