@@ -4,7 +4,9 @@ Modules, in the order a run uses them (``command.run`` is the entry point):
 
 * ``daemon``          connect like the docker CLI (DOCKER_HOST, docker contexts)
 * ``context_archive`` the build context as a tar (``.dockerignore``; ``--vary`` shifts mtimes)
-* ``build``           classic builder over the Engine API, BuildKit through the docker CLI
+* ``build``           build requests and results, choosing the builder, stopping a build
+* ``classic``         the classic builder over the Engine API (docker SDK)
+* ``buildkit``        BuildKit through the docker CLI (buildx, or DOCKER_BUILDKIT=1)
 * ``cleanup``         remove exactly the containers and images the run created
 * ``export``          ``docker save`` as a byte stream, nothing on disk
 * ``archive``, ``layers``, ``diff``  read both streams and compare layers, entries, config
