@@ -205,30 +205,42 @@ def test_buildkit_builder_when_reachable(base_image, tmp_path, daemon_state):
     assert daemon_state() == before
 
 
-def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path, daemon_state):
+def _processes_running(argv: list[str]) -> bool:
+    """A process with exactly this command line exists (build steps are host processes)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if cmdline.read_bytes().split(b"\0")[:-1] == [a.encode() for a in argv]:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+@pytest.mark.parametrize("builder", ["classic", "buildkit"])
+def test_ctrl_c_during_a_build_cleans_up(builder, base_image, tmp_path, daemon_state):
+    import os
     import signal
     import subprocess
     import sys
     import time
 
+    skip_without_buildkit(builder)
+    seconds = str(600 + os.getpid() % 1000)  # a command line no other test run has
     context = tmp_path / "ctx"
     context.mkdir()
     (context / "Dockerfile").write_text(
-        "ARG BASE=dockerlint-test-base\nFROM ${BASE}\nRUN echo started > /s.txt\nRUN sleep 60\n")
+        f"ARG BASE=dockerlint-test-base\nFROM ${{BASE}}\nRUN echo started > /s.txt\nRUN sleep {seconds}\n")
     before = daemon_state()
     script = ("import sys\nfrom dockerlint.verify.command import run\n"
-              f"sys.exit(run({str(context / 'Dockerfile')!r}, build_args={{'BASE': {base_image!r}}}))\n")
+              f"sys.exit(run({str(context / 'Dockerfile')!r}, build_args={{'BASE': {base_image!r}}}, "
+              f"builder={builder!r}))\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # wait until the `sleep 60` step is running
-            running = [c for c in docker_client.api.containers()
-                       if "sleep 60" in c.get("Command", "")]
-            if running:
-                break
+        while time.monotonic() < deadline and not _processes_running(["sleep", seconds]):
             time.sleep(0.2)
-        assert running, "the build never reached its sleeping step"
+        assert _processes_running(["sleep", seconds]), "the build never reached its sleeping step"
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
     finally:
@@ -236,6 +248,7 @@ def test_ctrl_c_during_a_build_cleans_up(base_image, docker_client, tmp_path, da
     assert process.returncode == 130, stderr
     assert "warning" not in stderr, stderr
     assert stderr.strip().splitlines()[-1].startswith("dockerlint: interrupted"), stderr
+    assert not _processes_running(["sleep", seconds])  # the step was stopped, not left running
     assert daemon_state() == before
 
 
