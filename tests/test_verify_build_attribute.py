@@ -138,3 +138,11 @@ def test_config_keys_map_to_the_instruction_that_sets_them(key, a, b, line):
 
     ref = config_instruction(parse(CONFIG_DOCKERFILE), key, a, b)
     assert (ref.line if ref else None) == line
+
+
+def test_heredoc_run_is_matched_by_kind():
+    tree = parse("FROM base\nRUN <<EOF\nset -e\nmake\nEOF\nRUN echo done\n")
+    history = ["", "RUN /bin/sh -c set -e\nmake # buildkit", "RUN /bin/sh -c echo done # buildkit"]
+    result = attribute(tree, history)
+    assert lines(result) == {0: None, 1: 2, 2: 6}
+    assert result.layers[1].end_line == 5  # the span covers the heredoc body

@@ -133,6 +133,8 @@ def _compatible(instruction: "Instruction", step: tuple[str, str]) -> bool:
     if instruction.keyword != keyword:
         return False
     if keyword == "RUN":
+        if instruction.heredocs:
+            return True  # builders record heredoc scripts in their own ways; the kind must do
         if instruction.json_form:
             body = " ".join(a.value for a in instruction.args)
         else:
