@@ -1,6 +1,6 @@
 """``--verify-build``: build twice, diff, explain, report. The CLI calls ``run``.
 
-Order of work, with cleanup guaranteed by one ``try/finally``:
+Order of work (an ``ExitStack`` guarantees step 5 whatever happens):
 
 1. parse the Dockerfile (for attribution) and connect to Docker;
 2. build A and B with caching disabled (``--vary``: B a bit later, from a
@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Mapping, Sequence, TextIO
 
-from dockerlint.verify.errors import VerifyError
+from dockerlint.verify.errors import BuildTimeout, VerifyError
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -221,17 +221,17 @@ def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
     from dockerlint.verify.diff import ImageFormatError, diff_images
     from dockerlint.verify.export import save_stream
 
+    from docker.errors import DockerException
+
     try:
         sizes = [int(client.api.inspect_image(i).get("Size") or 0) for i in (image_a, image_b)]
-    except Exception:  # sizes only feed the progress bar
+    except DockerException:  # sizes only feed the progress bar
         sizes = [0, 0]
     task = bars.task("diff", total=sum(sizes) or None, unit="bytes")
 
     def progress(done: int) -> None:
         task.update(completed=done)
         if deadline is not None and time.monotonic() > deadline:
-            from dockerlint.verify.errors import BuildTimeout
-
             raise BuildTimeout("comparing the images timed out (--timeout reached)")
 
     stream_a = save_stream(client, image_a, "A")
