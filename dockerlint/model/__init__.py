@@ -11,15 +11,17 @@ from typing import Mapping
 from dockerlint.model.dockerfile import DEFAULT_SHELL, Dockerfile, Instr, Stage, build
 from dockerlint.model.expand import UNKNOWN, Env, Expansion, expand
 from dockerlint.model.imageref import ImageRef
+from dockerlint.model.options import Argument, Arguments, OptionSpec
 from dockerlint.model.scope import PLATFORM_ARGS, PREDEFINED_ARGS, PROXY_ARGS
 from dockerlint.model.values import (
     ArgDecl, CommandSpec, CopySpec, HealthcheckSpec, KeyValue, Mount, Port, RunSpec, UserSpec, Value,
 )
 
 __all__ = [
-    "ArgDecl", "CommandSpec", "CopySpec", "DEFAULT_SHELL", "Dockerfile", "Env", "Expansion",
-    "HealthcheckSpec", "ImageRef", "Instr", "KeyValue", "Mount", "PLATFORM_ARGS", "PREDEFINED_ARGS",
-    "PROXY_ARGS", "Port", "RunSpec", "Stage", "UNKNOWN", "UserSpec", "Value", "build", "expand", "load",
+    "ArgDecl", "Argument", "Arguments", "CommandSpec", "CopySpec", "DEFAULT_SHELL", "Dockerfile", "Env",
+    "Expansion", "HealthcheckSpec", "ImageRef", "Instr", "KeyValue", "Mount", "OptionSpec", "PLATFORM_ARGS",
+    "PREDEFINED_ARGS", "PROXY_ARGS", "Port", "RunSpec", "Stage", "UNKNOWN", "UserSpec", "Value", "build",
+    "expand", "load",
 ]
 
 

@@ -56,7 +56,7 @@ def heredoc_scripts(instr: Instruction, shell: tuple[str, ...],
         program = command.program
         if not program or shell_dialect((program,)) is None:
             continue
-        if not shell_reads_stdin([w.value for w in command.argv]):
+        if not shell_reads_stdin(command.argv):
             continue
         for r in command.redirects:
             if r.op in ("<<", "<<-") and r.target is not None and r.target.value:

@@ -23,9 +23,10 @@ splitting), dash-vs-bash differences and exact offsets through
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from dockerlint.model.options import Argument, Arguments, OptionSpec, option_name, read_arguments, read_options
 from dockerlint.syntax.nodes import Span
 
 Resolver = Callable[[str], "str | None"]
@@ -113,64 +114,37 @@ class Command:
         """Values of argv[1:] (None where not resolvable)."""
         return tuple(w.value for w in self.argv[1:])
 
-    def _options(self) -> Iterable[tuple[int, str]]:
-        """(index, text) of the option-looking args before ``--``."""
-        for i, word in enumerate(self.argv[1:], 1):
-            text = word.value
-            if text == "--":
-                return
-            if text and text.startswith("-") and len(text) > 1:
-                yield i, text
+    def options(self, spec: OptionSpec, start: int = 1) -> Iterator[Argument]:
+        """The options and operands of ``argv[start:]`` as a program reading ``spec`` sees them.
+
+        Each option comes with the Word holding its value, so a finding can
+        point at it; ``start`` reads part of a line (``python -m pip ...``
+        after ``-m pip``). See ``dockerlint.model.options.read_options``.
+        """
+        return read_options(self.argv, spec, start)
+
+    def arguments(self, spec: OptionSpec, start: int = 1) -> Arguments:
+        """``options`` collected: ``.options`` (with ``has``/``values``) and ``.operands``."""
+        return read_arguments(self.argv, spec, start)
 
     def has_option(self, *names: str) -> bool:
         """True when any of ``names`` is given.
 
         A bare one-letter name (``"y"``) matches ``-y`` and bundles like
         ``-qy``; a bare longer name (``"yes"``) matches ``--yes`` and
-        ``--yes=v``; a name written with its dashes (``"-name"``) matches
-        exactly that spelling (and ``-name=v``).
+        ``--yes=v``; a name written with one dash (``"-jar"``) matches that
+        spelling (and ``-jar=v``). No other option is known to take a value.
         """
-        return any(next(iter(self._option_hits(name)), None) is not None for name in names)
-
-    def _option_hits(self, name: str) -> Iterable[tuple[int, str | None, bool]]:
-        """(index, attached value or None, value may follow) per occurrence."""
-        for i, text in self._options():
-            if name.startswith("-"):
-                if text == name:
-                    yield i, None, True
-                elif text.startswith(name + "="):
-                    yield i, text[len(name) + 1:], False
-            elif len(name) == 1:
-                if text[1] == "-":
-                    continue
-                letters = text[1:]
-                if letters[0] == name:  # -x, -xVALUE
-                    k = 0
-                elif letters.isalnum() and name in letters:  # a bundle: -qy
-                    k = letters.index(name)
-                else:
-                    continue
-                rest = letters[k + 1:]
-                yield i, rest or None, not rest
-            elif text == "--" + name:
-                yield i, None, True
-            elif text.startswith("--" + name + "="):
-                yield i, text[len(name) + 3:], False
+        wanted = {option_name(n) for n in names}
+        return any(a.option in wanted for a in self.options(OptionSpec.asking(names)))
 
     def option_values(self, name: str) -> tuple[str | None, ...]:
         """Every value given to option ``name`` (``--n=v``, ``--n v``, ``-nv``, ``-n v``).
 
         None stands for a value that is not resolvable or missing.
         """
-        values = []
-        for i, attached, may_follow in self._option_hits(name):
-            if attached is not None:
-                values.append(attached)
-            elif may_follow and i + 1 < len(self.argv):
-                values.append(self.argv[i + 1].value)
-            else:
-                values.append(None)
-        return tuple(values)
+        wanted = option_name(name)
+        return tuple(a.value for a in self.options(OptionSpec.asking((name,), (name,))) if a.option == wanted)
 
     def option_value(self, name: str) -> str | None:
         """The last value given to option ``name`` (the usual "last one wins")."""
@@ -185,30 +159,7 @@ class Command:
         ``takes_value=("r",)`` gives only ``torch``. Unresolvable words count
         as positional; everything after ``--`` is positional.
         """
-        needs = set(takes_value)
-        words: list[Word] = []
-        skip = False
-        options_done = False
-        for word in self.argv[1:]:
-            text = word.value
-            if skip:
-                skip = False
-                continue
-            if options_done or not text or not text.startswith("-") or text == "-":
-                words.append(word)
-            elif text == "--":
-                options_done = True
-            elif text.startswith("--"):
-                skip = "=" not in text and text[2:] in needs
-            else:
-                letters = text[1:]
-                for k, letter in enumerate(letters):
-                    if letter in needs:
-                        skip = k == len(letters) - 1
-                        break
-                else:
-                    skip = text in needs
-        return tuple(words)
+        return self.arguments(OptionSpec.asking((), tuple(takes_value))).operands
 
     def with_spans(self, span_of: SpanOf) -> Command:
         """A copy whose ``span`` (and every word's) is ``span_of(start, end)``."""

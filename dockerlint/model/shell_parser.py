@@ -834,9 +834,8 @@ class _Parser:
         program = command.program
         if not program or self.depth >= _MAX_DEPTH:
             return
-        values = [w.value for w in command.argv]
         if program in SHELLS or program in SCRIPT_OPTION:
-            index = shell_script_index(program, values)
+            index = shell_script_index(program, command.argv)
             if index is not None:
                 self.depth += 1
                 try:
@@ -846,13 +845,13 @@ class _Parser:
                     self.depth -= 1
             return
         if program == "find":
-            for start, end in find_exec_ranges(values):
+            for start, end in find_exec_ranges([w.value for w in command.argv]):
                 argv = command.argv[start:end]
                 inner = Command(argv, (), (), argv[0].start, argv[-1].end, "find -exec")
                 self.commands.append(inner)
                 self.unwrap(inner, origin[start:end], None)
             return
-        found = unwrap(program, values)
+        found = unwrap(program, command.argv)
         if found is None:
             return
         argv = command.argv[found.command:]

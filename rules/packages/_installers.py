@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
+
+from dockerlint.model.options import Argument, Arguments, OptionSpec
 
 # -- option tables (from each tool's --help) -------------------------------------
 
 # pip: global options and `install` options that take a value, plus uv's.
-PIP_SHORT_VALUE = frozenset("rceiftCbpP")
+PIP_SHORT_VALUE = "rceiftCbpP"
 PIP_LONG_VALUE = frozenset({
     # pip install
     "requirement", "constraint", "editable", "index-url", "extra-index-url", "find-links",
@@ -37,83 +39,18 @@ _PIP_SHORT_LONG = {"r": "requirement", "c": "constraint", "e": "editable", "i": 
                    "f": "find-links", "t": "target", "C": "config-settings", "b": "build",
                    "p": "python", "P": "upgrade-package", "U": "upgrade", "q": "quiet",
                    "v": "verbose", "I": "ignore-installed", "n": "no-cache"}
+PIP_OPTIONS = OptionSpec(PIP_SHORT_VALUE, PIP_LONG_VALUE, long_names=_PIP_SHORT_LONG)
 
 # apt-get(8): -o, -c, -t, -a take a value.
-APT_SHORT_VALUE = frozenset("octa")
-APT_LONG_VALUE = frozenset({"option", "config-file", "target-release", "default-release",
-                            "host-architecture"})
+APT_OPTIONS = OptionSpec("octa", frozenset({
+    "option", "config-file", "target-release", "default-release", "host-architecture"}))
+
+# python(1): the options before `-m MODULE` (-c CMD, -W ARG and -X OPT take a value).
+PYTHON_OPTIONS = OptionSpec("cmWX", posix=True)
 
 _PIP_PROGRAM = re.compile(r"pip[0-9.]*")
 _PYTHON_PROGRAM = re.compile(r"python[0-9.]*")
-_PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X"})
 APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude"})
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str  # long name without dashes when known (``requirement``), else the letter
-    value: str | None  # None: no value, or a value that is not resolvable
-    word: object  # the Word that holds the option
-    value_word: object = None  # the Word that holds the value (the option's own when attached)
-
-
-@dataclass(frozen=True)
-class ParsedArgs:
-    options: tuple[Option, ...]
-    positional: tuple  # Words that are not options nor option values
-
-    def has(self, *names: str) -> bool:
-        return any(o.name in names for o in self.options)
-
-    def values(self, *names: str) -> list[Option]:
-        return [o for o in self.options if o.name in names]
-
-
-def parse_args(words: Sequence, short_value: frozenset[str], long_value: frozenset[str],
-               short_long: dict[str, str] | None = None) -> ParsedArgs:
-    """Split words into options (with their values) and positional words.
-
-    Handles ``--name=value``, ``--name value``, ``-xVALUE``, ``-x VALUE``,
-    bundles such as ``-qUr req.txt`` and ``--`` (everything after is
-    positional). A word whose value is not resolvable counts as positional.
-    """
-    short_long = short_long or {}
-    options: list[Option] = []
-    positional: list = []
-    i, n = 0, len(words)
-    done = False
-    while i < n:
-        word = words[i]
-        text = word.value
-        i += 1
-        if done or text is None or not text.startswith("-") or text == "-":
-            positional.append(word)
-            continue
-        if text == "--":
-            done = True
-            continue
-        if text.startswith("--"):
-            name, eq, value = text[2:].partition("=")
-            value_word = word if eq else None
-            if not eq and name in long_value and i < n:
-                value, eq, value_word = words[i].value, "=", words[i]
-                i += 1
-            options.append(Option(name, value if eq else None, word, value_word))
-            continue
-        letters = text[1:]
-        for k, letter in enumerate(letters):
-            name = short_long.get(letter, letter)
-            if letter == "=":
-                break
-            if letter in short_value:
-                value, value_word = letters[k + 1:] or None, word
-                if value is None and i < n:
-                    value, value_word = words[i].value, words[i]
-                    i += 1
-                options.append(Option(name, value, word, value_word))
-                break
-            options.append(Option(name, None, word))
-    return ParsedArgs(tuple(options), tuple(positional))
 
 
 # -- pip --------------------------------------------------------------------------
@@ -126,11 +63,11 @@ class PipInstall:
     command: object  # the model's shell Command
     tool: str  # "pip" or "uv"
     install: object  # the Word ``install``
-    args: ParsedArgs  # everything after the program (and ``-m pip``)
+    args: Arguments  # everything after the program (and ``-m pip``)
     requirements: tuple  # Words naming packages, paths or URLs after ``install``
 
     @property
-    def editables(self) -> list[Option]:
+    def editables(self) -> tuple[Argument, ...]:
         return self.args.values("editable")
 
     @property
@@ -148,18 +85,18 @@ def pip_install(cmd) -> PipInstall | None:
     program = cmd.program
     if program is None:
         return None
-    argv = cmd.argv[1:]
+    start = 1
     tool = "pip"
     if _PYTHON_PROGRAM.fullmatch(program):
-        argv = _after_dash_m_pip(argv)
-        if argv is None:
+        start = _after_dash_m_pip(cmd)
+        if start is None:
             return None
     elif program == "uv":
         tool = "uv"
     elif not _PIP_PROGRAM.fullmatch(program):
         return None
-    args = parse_args(argv, PIP_SHORT_VALUE, PIP_LONG_VALUE, _PIP_SHORT_LONG)
-    words = list(args.positional)
+    args = cmd.arguments(PIP_OPTIONS, start)
+    words = list(args.operands)
     if tool == "uv":
         if not words or words[0].value != "pip":
             return None
@@ -169,21 +106,13 @@ def pip_install(cmd) -> PipInstall | None:
     return PipInstall(cmd, tool, words[0], args, tuple(words[1:]))
 
 
-def _after_dash_m_pip(words: Sequence) -> Sequence | None:
-    """The words after ``-m pip`` in a python command line, None if not ``-m pip``."""
-    i = 0
-    while i < len(words):
-        text = words[i].value
-        if text is None or not text.startswith("-"):
-            return None  # a script: python setup.py ...
-        if text == "-m":
-            nxt = words[i + 1].value if i + 1 < len(words) else None
-            return words[i + 2:] if nxt == "pip" else None
-        if text == "-mpip":
-            return words[i + 1:]
-        if text == "-c":
+def _after_dash_m_pip(cmd) -> int | None:
+    """Index of the argv word after ``-m pip`` in a python command line, None if not ``-m pip``."""
+    for arg in cmd.options(PYTHON_OPTIONS):
+        if arg.option == "m":
+            return arg.end if arg.value == "pip" else None
+        if arg.option in (None, "c"):  # a script (python setup.py), or -c CODE
             return None
-        i += 2 if text in _PYTHON_VALUE_OPTIONS else 1
     return None
 
 
@@ -271,7 +200,7 @@ class AptInstall:
     command: object
     program: str  # apt-get, apt or aptitude
     install: object  # the Word ``install``
-    args: ParsedArgs
+    args: Arguments
     packages: tuple  # Words after ``install``
 
 
@@ -280,8 +209,8 @@ def apt_install(cmd) -> AptInstall | None:
     program = cmd.program
     if program not in APT_PROGRAMS:
         return None
-    args = parse_args(cmd.argv[1:], APT_SHORT_VALUE, APT_LONG_VALUE)
-    words = args.positional
+    args = cmd.arguments(APT_OPTIONS)
+    words = args.operands
     if not words or words[0].value != "install":
         return None
     return AptInstall(cmd, program, words[0], args, tuple(words[1:]))
