@@ -197,12 +197,12 @@ def _on_disk(dockerfile: str, path: str, data: bytes) -> Iterator[str]:
 
 
 def _read(dockerfile: str) -> tuple[str, bytes]:
-    """(path shown in the report, bytes); ``-`` reads standard input."""
+    """(path shown in the report: as given, like the linter's; bytes). ``-`` reads standard input."""
     if dockerfile == "-":
         return "-", sys.stdin.buffer.read()
     try:
         with open(dockerfile, "rb") as handle:
-            return os.path.abspath(dockerfile), handle.read()
+            return dockerfile, handle.read()
     except OSError as exc:
         raise VerifyError(f"cannot read {dockerfile}: {exc.strerror or exc}") from None
 
