@@ -274,3 +274,22 @@ def test_conda_package_drift():
     (cause,) = explain(conda_layer("1.26.3"), conda_layer("1.26.4"))
     assert cause.id == "REPRO-PACKAGE-DRIFT" and cause.count == 2
     assert cause.details["packages"] == ["numpy 1.26.3 -> 1.26.4"]
+
+
+def test_tarball_made_during_the_build_is_explained_as_member_timestamps():
+    def bundle_layer(t):
+        inner = layer(F("payload.txt", b"same payload", mtime=t), compress="gzip")
+        return layer(F("opt/data/bundle.tar.gz", inner, mtime=EPOCH))
+
+    (cause,) = explain(bundle_layer(EPOCH + 1), bundle_layer(EPOCH + 2))
+    assert cause.id == "REPRO-ARCHIVE"
+    assert "same members, only their timestamps or order differ" in cause.message
+    assert cause.details["same_members"] == 1
+
+
+def test_gzip_whose_only_difference_is_the_header_mtime():
+    def gz_layer(t):
+        return layer(F("srv/data.gz", gzip.compress(b"payload", mtime=t), mtime=EPOCH))
+
+    (cause,) = explain(gz_layer(1), gz_layer(2))
+    assert "only the gzip header mtime differs: 1 vs 2" in cause.message

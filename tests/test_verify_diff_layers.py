@@ -196,3 +196,30 @@ def test_entries_below_a_symlink_of_the_same_layer_are_reported():
                  F("etc2/", type="dir"), F("etc2/ok", b"y"))
     issues = summarise(data).issues
     assert [(i.path, i.problem) for i in issues] == [("etc/cron.d/job", "through-symlink")]
+
+
+def _tarball(*specs: F, compress: str = "") -> bytes:
+    return layer(*specs, fmt=tarfile.GNU_FORMAT, compress=compress)
+
+
+@pytest.mark.parametrize("compress", ["", "gzip"])
+def test_nested_tarball_members_ignore_timestamps_and_order(compress):
+    one = _tarball(F("x", b"1", mtime=10), F("y", b"2", mtime=10), compress=compress)
+    two = _tarball(F("y", b"2", mtime=99), F("x", b"1", mtime=99), compress=compress)
+    other = _tarball(F("x", b"1"), F("y", b"3"), compress=compress)
+    e = {x.path: x for x in summarise(layer(F("one", one), F("two", two),
+                                            F("other", other))).entries}
+    assert e["one"].digest != e["two"].digest
+    assert e["one"].members_digest == e["two"].members_digest != ""
+    assert e["other"].members_digest not in ("", e["one"].members_digest)
+
+
+def test_plain_gzip_and_oversized_expansion_have_no_members_digest(monkeypatch):
+    import dockerlint.verify.layers as layers_mod
+
+    monkeypatch.setattr(layers_mod, "MAX_NESTED_EXPANDED_BYTES", 1 << 20)
+    bomb = _tarball(F("zeros", bytes(2 << 20)), compress="gzip")
+    e = {x.path: x for x in summarise(layer(F("plain.gz", gzip.compress(b"text")),
+                                            F("bomb.tar.gz", bomb))).entries}
+    assert e["plain.gz"].kind == "gzip" and e["plain.gz"].members_digest == ""
+    assert e["bomb.tar.gz"].members_digest == ""

@@ -468,10 +468,18 @@ def _detail(cause_id: str, diffs: list[EntryDiff], notes: tuple[str, ...]) -> tu
             extra = (f" ({first.path}: source mtime {_stamp(pa['source_mtime'])} vs "
                      f"{_stamp(pb['source_mtime'])})")
     elif cause_id == "REPRO-ARCHIVE":
+        same_members = [d.path for d in diffs if d.details.get("members_equal")]
+        details["same_members"] = len(same_members)
         gz = first.details.get("gzip_mtime")
-        if gz:
+        if first.details.get("members_equal"):
+            extra = (f" ({first.path}: same members, only their timestamps or order differ"
+                     + (f"; gzip header mtime {gz[0]} vs {gz[1]}" if gz and gz[0] != gz[1]
+                        else "") + ")")
+        elif gz and first.details.get("header_only"):
             details["example_gzip_mtime"] = gz
-            extra = f" ({first.path}: gzip header mtime {gz[0]} vs {gz[1]})"
+            extra = f" ({first.path}: only the gzip header mtime differs: {gz[0]} vs {gz[1]})"
+        elif "members_equal" in first.details:
+            extra = f" ({first.path}: the archived files themselves differ)"
     elif cause_id == "REPRO-PACKAGE-DRIFT" and notes:
         details["packages"] = list(notes)
         shown = "; ".join(notes[:5]) + (f"; … {len(notes) - 5} more" if len(notes) > 5 else "")

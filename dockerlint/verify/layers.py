@@ -14,6 +14,7 @@ is not a readable tar, and nothing else.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import posixpath
 import re
@@ -28,6 +29,8 @@ CHUNK = 1 << 20
 HEAD_BYTES = 16                 # enough for a pyc header and a gzip header
 MAX_META_BYTES = 1 << 20        # PAX / GNU long-name payloads
 MAX_PACKAGE_DB_BYTES = 64 << 20  # dpkg status / apk installed parsed for versions
+MAX_NESTED_ARCHIVE_BYTES = 16 << 20  # tarballs made in a build, read in memory (bounded)
+MAX_NESTED_EXPANDED_BYTES = 256 << 20  # and decompressed at most this far (gzip bombs)
 
 PACKAGE_DBS = ("var/lib/dpkg/status", "lib/apk/db/installed")
 
@@ -115,20 +118,29 @@ class Reader:
 
 
 class Limited:
-    """``read(n)`` over the next ``size`` bytes of a :class:`Reader` (a tar member)."""
+    """``read(n)`` over the next ``size`` bytes of a :class:`Reader` (a tar member).
 
-    __slots__ = ("_reader", "remaining")
+    ``bounded``: ``size`` is a ceiling, not an exact length: ending earlier is
+    fine, going past it is an error.
+    """
 
-    def __init__(self, reader: Reader, size: int):
+    __slots__ = ("_bounded", "_reader", "remaining")
+
+    def __init__(self, reader: Reader, size: int, bounded: bool = False):
         self._reader = reader
         self.remaining = size
+        self._bounded = bounded
 
     def read(self, n: int) -> bytes:
+        if self._bounded and self.remaining <= 0 and self._reader.peek(1):
+            raise ImageFormatError("nested archive too large")
         n = min(n, self.remaining)
         if n <= 0:
             return b""
         data = self._reader.read(n)
         if not data:
+            if self._bounded:
+                return b""
             raise ImageFormatError("truncated archive: unexpected end of input")
         self.remaining -= len(data)
         return data
@@ -345,6 +357,7 @@ class Entry:
     digest: str = ""        # sha256 hex of the content (regular files only)
     head: bytes = b""       # first 16 bytes of a pyc / gzip file (their headers)
     norm_digest: str = ""   # digest with the format's timestamp field zeroed (pyc, gzip)
+    members_digest: str = ""  # nested tar(.gz): its members minus timestamps and order
     kind: str = ""          # sniffed content format: pyc, gzip, zip, tar, zstd, bzip2, xz
     index: int = 0          # position within its layer
 
@@ -605,8 +618,78 @@ def _through_symlink(path: str, symlinks: set[str]) -> str:
     return ""
 
 
-def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
-    """Walk one (uncompressed) layer tar, hashing content, keeping headers only."""
+@dataclass(frozen=True, slots=True)
+class _Content:
+    digest: str = ""
+    norm_digest: str = ""
+    kind: str = ""
+    head: bytes = b""
+    members_digest: str = ""
+    packages: dict[str, str] | None = None
+
+
+_NO_CONTENT = _Content()
+
+
+def _read_content(reader: Reader, path: str, length: int, nested: bool) -> _Content:
+    """Hash one file's content as it streams past; look inside the few formats we know."""
+    peek = reader.peek(min(length, BLOCK))
+    head = peek[:HEAD_BYTES]
+    kind = _sniff_kind(path, head, peek)
+    hasher = hashlib.sha256()
+    sinks: list = [hasher]
+    keep = None
+    if ((path in PACKAGE_DBS and length <= MAX_PACKAGE_DB_BYTES)
+            or (nested and kind in ("tar", "gzip") and length <= MAX_NESTED_ARCHIVE_BYTES)):
+        keep = _Collect()
+        sinks.append(keep)
+    norm = _normalized_head(kind, head)
+    norm_digest = ""
+    if norm is not None:
+        first = reader.read_exact(len(head), "layer")
+        for sink in sinks:
+            sink.update(first)
+        rest = hashlib.sha256(norm)
+        reader.feed(length - len(head), (*sinks, rest), "layer")
+        norm_digest = rest.hexdigest()
+    else:
+        reader.feed(length, tuple(sinks), "layer")
+    data = b"".join(keep.parts) if keep else b""
+    return _Content(
+        digest=hasher.hexdigest(), norm_digest=norm_digest, kind=kind,
+        head=head if kind in ("pyc", "gzip") else b"",
+        members_digest=_members_digest(data) if keep and kind in ("tar", "gzip") else "",
+        packages=_package_versions(path, data) if keep and path in PACKAGE_DBS else None)
+
+
+def _members_digest(data: bytes) -> str:
+    """Digest of a nested tar's members without their timestamps and order ("" if not a tar).
+
+    Equal for two archives that differ only in when (and in which order) their
+    members were written: the usual story of a tarball made during a build.
+    """
+    try:
+        reader, _ = decompressed(Reader(io.BytesIO(data).read))
+        reader = Reader(Limited(reader, MAX_NESTED_EXPANDED_BYTES, bounded=True).read)
+        if not looks_like_tar(reader.peek(BLOCK)):
+            return ""
+        inner = read_layer(reader, nested=False)
+    except ImageFormatError:
+        return ""                  # not a tar, damaged, or too large once expanded
+    digest = hashlib.sha256()
+    for e in sorted(inner.entries, key=lambda e: e.path):
+        digest.update(repr((e.path, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size,
+                            e.linkname, e.device, e.xattrs, e.digest)).encode(
+                                "utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def read_layer(reader: Reader, layer: int | None = None, nested: bool = True) -> LayerSummary:
+    """Walk one (uncompressed) layer tar, hashing content, keeping headers only.
+
+    With ``nested``, small tar / tar.gz files inside are read too (see
+    :func:`_members_digest`).
+    """
     summary = LayerSummary()
     fingerprint = hashlib.sha256()
     symlinks: set[str] = set()
@@ -623,32 +706,11 @@ def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
         if m.type == "symlink":
             symlinks.add(path)
         length = data_size(m)
-        digest = norm_digest = kind = ""
-        head = b""
+        content = _NO_CONTENT
         if m.type == "file":
-            peek = reader.peek(min(length, BLOCK))
-            head = peek[:HEAD_BYTES]
-            kind = _sniff_kind(path, head, peek)
-            hasher = hashlib.sha256()
-            sinks: tuple = (hasher,)
-            norm = _normalized_head(kind, head)
-            collect = None
-            if path in PACKAGE_DBS and length <= MAX_PACKAGE_DB_BYTES:
-                collect = _Collect()
-                sinks += (collect,)
-            if norm is not None:
-                rest = hashlib.sha256()
-                hasher.update(reader.read_exact(len(head), "layer"))
-                rest.update(norm)
-                if collect:
-                    collect.update(head)
-                reader.feed(length - len(head), sinks + (rest,), "layer")
-                norm_digest = rest.hexdigest()
-            else:
-                reader.feed(length, sinks, "layer")
-            digest = hasher.hexdigest()
-            if collect:
-                summary.packages[path] = _package_versions(path, b"".join(collect.parts))
+            content = _read_content(reader, path, length, nested)
+            if content.packages is not None:
+                summary.packages[path] = content.packages
         else:
             reader.skip(length, "layer")
         reader.skip(-length % BLOCK, "layer")
@@ -667,14 +729,14 @@ def read_layer(reader: Reader, layer: int | None = None) -> LayerSummary:
             path=path, name=path if m.name == path else m.name, type=m.type, mode=m.mode,
             uid=m.uid, gid=m.gid, uname=sys.intern(m.uname), gname=sys.intern(m.gname),
             size=m.size if m.type == "file" else 0, mtime=m.mtime, linkname=linkname,
-            device=m.device, xattrs=xattrs, pax=extra, atime=atime, ctime=ctime, digest=digest,
-            head=head if kind in ("pyc", "gzip") else b"", norm_digest=norm_digest, kind=kind,
-            index=index,
+            device=m.device, xattrs=xattrs, pax=extra, atime=atime, ctime=ctime,
+            digest=content.digest, head=content.head, norm_digest=content.norm_digest,
+            kind=content.kind, members_digest=content.members_digest, index=index,
         )
         summary.entries.append(entry)
         fingerprint.update(m.meta)
         fingerprint.update(m.block)
-        fingerprint.update(digest.encode())
+        fingerprint.update(content.digest.encode())
     summary.fingerprint = fingerprint.hexdigest()
     return summary
 
