@@ -118,6 +118,17 @@ def test_buildkit_failure_names_the_step_and_its_own_output():
     assert (len(stream.done), stream.total) == (2, 3)
 
 
+def test_buildkit_failure_outside_a_numbered_step_names_the_vertex():
+    stream = BuildKitStream()
+    for line in ["#3 [internal] load metadata for docker.io/library/python:3.12-slim",
+                 "#3 sha256:b0bdcc1d28d54fdc25a7bad07070ce9acdfe36bda0535a1352298ac15fbf3b20",
+                 "#3 ERROR: failed to do request: Head \"https://registry-1.docker.io/v2/\": no such host"]:
+        stream.feed_line(line)
+    assert str(stream.failure("A", 1)) == (
+        "build A failed at `[internal] load metadata for docker.io/library/python:3.12-slim`: "
+        "failed to do request: Head \"https://registry-1.docker.io/v2/\": no such host")
+
+
 def test_buildkit_counts_steps_of_every_stage():
     stream = BuildKitStream()
     for line in ["#3 [build 1/2] FROM x", "#3 DONE 0.1s", "#4 [build 2/2] RUN a", "#4 DONE 1.0s",

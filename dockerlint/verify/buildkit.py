@@ -31,6 +31,7 @@ _BK_STEP = re.compile(r"^#(\d+) \[(?:([^\]]*?) )?(\d+)/(\d+)\] (.*)$")
 _BK_DONE = re.compile(r"^#(\d+) (?:DONE|CACHED)\b")
 _BK_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
 _BK_OUTPUT = re.compile(r"^#(\d+) \d+\.\d+ (.*)$")
+_BK_VERTEX = re.compile(r"^#(\d+) (?!sha256:)(\S.*)$")  # first line of a vertex: its name
 
 
 class BuildKitStream:
@@ -39,6 +40,7 @@ class BuildKitStream:
     def __init__(self, task: "Task | None" = None):
         self.task = task
         self.steps: dict[str, str] = {}  # vertex number -> "[stage i/n] INSTR"
+        self.names: dict[str, str] = {}  # other vertices: "[internal] load metadata for …"
         self.totals: dict[str, int] = {}  # stage name -> step count
         self.done: set[str] = set()
         self.output: dict[str, collections.deque[str]] = {}
@@ -63,6 +65,8 @@ class BuildKitStream:
             self.error_vertex, self.error = match[1], match[2]
         elif match := _BK_OUTPUT.match(line):
             self.output.setdefault(match[1], collections.deque(maxlen=TAIL_LINES)).append(match[2])
+        elif match := _BK_VERTEX.match(line):
+            self.names.setdefault(match[1], match[2])
         elif line.startswith("error:") or line.startswith("ERROR:"):
             self.error = self.error or line.split(":", 1)[1].strip()
 
@@ -76,7 +80,8 @@ class BuildKitStream:
 
     def failure(self, label: str, returncode: int) -> VerifyError:
         step = self.steps.get(self.error_vertex, "")
-        where = f"at step {step}" if step else "before the first step"
+        name = self.names.get(self.error_vertex, "")
+        where = f"at step {step}" if step else (f"at `{name}`" if name else "before the first step")
         tail = list(self.output.get(self.error_vertex, ())) if self.error_vertex else list(self.last_lines)
         message = self.error or (self.last_lines[-1] if self.last_lines else f"docker exited with {returncode}")
         return failure(label, where, message, tail)
