@@ -127,3 +127,30 @@ def test_damaged_archives_raise_only_image_format_error(data):
         run(bytes(blob), VALID)
     except ImageFormatError:
         pass
+
+
+LAYER = layer(F("a", b"hello"), F("l", type="symlink", linkname="a"),
+              F("p", b"x" * 700, pax={"SCHILY.xattr.user.k": "v", "mtime": "1.5"}))
+HEADERS = [i for i in range(0, len(LAYER) - 512, 512) if LAYER[i + 257:i + 262] == b"ustar"]
+FIELD_RANGES = [(0, 100), (100, 108), (108, 116), (116, 124), (124, 136), (136, 148),
+                (156, 157), (157, 257), (265, 297), (329, 345), (345, 500)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(HEADERS), st.sampled_from(FIELD_RANGES), st.data())
+def test_forged_headers_with_valid_checksums_raise_only_image_format_error(at, span, data):
+    """Garbage in any header field, checksum recomputed so the header looks valid."""
+    from dockerlint.verify.layers import read_layer_stream
+
+    blob = bytearray(LAYER)
+    start, end = span
+    value = data.draw(st.binary(min_size=1, max_size=end - start))
+    offset = data.draw(st.integers(0, end - start - len(value)))
+    blob[at + start + offset:at + start + offset + len(value)] = value
+    header = blob[at:at + 512]
+    header[148:156] = b" " * 8
+    blob[at + 148:at + 156] = b"%06o\0 " % sum(header)
+    try:
+        read_layer_stream(io.BytesIO(bytes(blob)))
+    except ImageFormatError:
+        pass
