@@ -468,3 +468,27 @@ def test_daemon_lost_in_the_middle_of_a_run_is_one_line(tmp_path, monkeypatch):
     assert run(str(tmp_path / "Dockerfile"), stdout=io.StringIO(), stderr=stderr) == 2
     assert stderr.getvalue() == ("dockerlint: error: the Docker daemon failed: ('Connection aborted.', "
                                  "RemoteDisconnected('Remote end closed'))\n")
+
+
+def test_ctrl_c_during_cleanup_is_held_until_everything_is_removed():
+    import signal
+
+    i = _ids("a", "b", "c")
+    api = FakeApi({i["a"]: ""})
+    tracker = ResourceTracker(SimpleNamespace(api=api))
+    api.images_by_id.update({i["b"]: i["a"], i["c"]: i["a"]})
+    tracker.add_image(i["b"])
+    tracker.add_image(i["c"])
+    real_remove = api.remove_image
+
+    def remove_and_interrupt(image_id, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C mid-cleanup
+        real_remove(image_id, **kwargs)
+
+    api.remove_image = remove_and_interrupt
+    warn = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        tracker.cleanup(warn=warn)
+    assert set(api.images_by_id) == {i["a"]}
+    assert warn.getvalue() == "dockerlint: removing the images of this run, please wait\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -10,9 +10,12 @@ untagged intermediate image of this run.
 """
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import time
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Iterator, TextIO
 
 if TYPE_CHECKING:
     import docker
@@ -47,7 +50,18 @@ class ResourceTracker:
         self.kept.add(_full_id(image_id))
 
     def cleanup(self, warn: TextIO = sys.stderr) -> list[str]:
-        """Remove tracked resources; return what could not be removed (also warned)."""
+        """Remove tracked resources; return what could not be removed (also warned).
+
+        A Ctrl-C while this runs would leave images behind, so it is held back
+        until the cleanup is over (and then re-raised).
+        """
+        with _sigint_deferred(warn) as interrupted:
+            leftovers = self._remove_all(warn)
+        if interrupted:
+            raise KeyboardInterrupt
+        return leftovers
+
+    def _remove_all(self, warn: TextIO) -> list[str]:
         from docker.errors import NotFound
 
         errors = _removal_errors()
@@ -119,6 +133,26 @@ class ResourceTracker:
                         and not self.is_preexisting(full)):
                     self.images.append(full)
                     changed = True
+
+
+@contextlib.contextmanager
+def _sigint_deferred(warn: TextIO) -> Iterator[list[bool]]:
+    """Record Ctrl-C instead of raising it (main thread only); yields a list that is true once hit."""
+    hits: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hits
+        return
+
+    def record(signum, frame) -> None:
+        if not hits:
+            print("dockerlint: removing the images of this run, please wait", file=warn)
+        hits.append(True)
+
+    previous = signal.signal(signal.SIGINT, record)
+    try:
+        yield hits
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _explain(exc: BaseException) -> str:
