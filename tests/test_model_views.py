@@ -80,7 +80,10 @@ def test_default_mount_type_is_bind_and_readonly():
 def test_run_exec_form():
     run = one('FROM alpine:3.20\nRUN ["apk", "add", "curl"]\n', "RUN")
     assert run.run.exec_form and run.run.argv == ("apk", "add", "curl") and run.run.script == ""
-    assert run.commands == ()
+    [apk] = run.commands  # the argv is one command, its words on the JSON literals
+    assert [w.value for w in apk.argv] == ["apk", "add", "curl"]
+    assert [source_of(run, w.span) for w in apk.argv] == ['"apk"', '"add"', '"curl"']
+    assert source_of(run, apk.span) == '"apk", "add", "curl"'
 
 
 def test_run_commands_have_source_spans():

@@ -333,7 +333,8 @@ class Instr:
 
     @cached_property
     def commands(self) -> tuple:
-        """Simple commands of a shell-form RUN and of its here-document scripts."""
+        """Simple commands of a RUN: its shell-form body and here-document
+        scripts, or its exec-form argv (and the script of ``["sh", "-c", ...]``)."""
         if self.keyword != "RUN":
             return ()
         return _run_commands(self)
@@ -797,14 +798,18 @@ def _parse_shell(instr: Instr, script: str, span_of, shell: tuple[str, ...], res
 
 def _run_commands(instr: Instr) -> tuple:
     from dockerlint.model.scripts import heredoc_scripts, heredoc_span_of
+    from dockerlint.model.shell import parse_exec
 
     syntax = instr.syntax
-    if syntax.json_form:
-        return ()
+    source = syntax.source
     resolve = _run_environment(instr).get
+    if syntax.json_form:  # spans on the JSON string literals: offsets index the source
+        if source is None:
+            return ()
+        literals = ((a.value, a.span.start, a.span.end) for a in syntax.args)
+        return tuple(c.with_spans(source.span) for c in parse_exec(source.text, literals, resolve=resolve).commands)
     commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell, resolve)) \
         if syntax.rest_offsets else []
-    source = syntax.source
     if source is not None:
         for doc, interpreter in heredoc_scripts(syntax, instr.shell, tuple(commands)):
             commands.extend(_parse_shell(instr, doc.content, heredoc_span_of(doc, source), interpreter, resolve))

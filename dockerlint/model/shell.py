@@ -178,9 +178,9 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class ShellScript:
-    """What ``parse_script`` understood of one script."""
+    """What ``parse_script`` (or ``parse_exec``) understood of one script."""
 
-    text: str
+    text: str  # what the offsets index
     commands: tuple[Command, ...]
     issues: tuple[ShellIssue, ...]
 
@@ -206,6 +206,23 @@ def parse_script(script: str, *, dialect: str = "sh", resolve: Resolver | None =
 def parse_commands(script: str, *, dialect: str = "sh", resolve: Resolver | None = None) -> tuple[Command, ...]:
     """The simple commands of ``script`` (see ``parse_script``)."""
     return parse_script(script, dialect=dialect, resolve=resolve).commands
+
+
+def parse_exec(text: str, literals: Iterable[tuple[str, int, int]], *,
+               resolve: Resolver | None = None) -> ShellScript:
+    """The commands an exec-form argv (``RUN ["pip", "install", "x"]``) runs; never raises.
+
+    ``literals`` are the JSON string elements as (decoded value, start, end)
+    with ``text[start:end]`` the literal, quotes included; offsets index
+    ``text`` (the Dockerfile). The argv is one command whose words point at
+    the literals; what it wraps is unwrapped as in a script, so the script of
+    ``["sh", "-c", SCRIPT]`` is parsed (with ``resolve``) and its words point
+    into the literal: exactly when the literal holds no escape, else each
+    word spans the whole literal (an escape breaks the one-to-one mapping).
+    """
+    from dockerlint.model.shell_parser import parse_argv
+
+    return parse_argv(text, tuple(literals), resolve=resolve)
 
 
 # POSIX shells by program name, and how their scripts read: "sh" (POSIX; dash,

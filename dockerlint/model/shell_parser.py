@@ -15,6 +15,7 @@ outer source.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from dockerlint.model.shell import SHELL_DIALECTS, Command, Redirect, Resolver, ShellIssue, ShellScript, Word
 from dockerlint.model.shell_wrappers import SCRIPT_OPTION, SHELLS, find_exec_ranges, shell_script_index, unwrap
@@ -71,14 +72,26 @@ def parse(script: str, *, dialect: str = "sh", resolve: Resolver | None = None) 
     if not isinstance(script, str):
         script = str(script, "utf-8", "replace") if isinstance(script, bytes) else str(script)
     parser = _Parser(script, dialect, resolve, 0)
+    return _collect(parser, parser.run)
+
+
+def parse_argv(text: str, literals: Sequence[tuple[str, int, int]], *,
+               resolve: Resolver | None = None) -> ShellScript:
+    """See ``dockerlint.model.shell.parse_exec``."""
+    parser = _Parser(text, "sh", resolve, 0)
+    return _collect(parser, lambda: parser.exec_argv(literals))
+
+
+def _collect(parser: _Parser, work: Callable[[], None]) -> ShellScript:
+    """Run ``work`` on ``parser``; whatever goes wrong becomes an issue, never an exception."""
     try:
-        parser.run()
+        work()
     except RecursionError:  # pathological nesting: keep what was found
-        parser.issue("script nested too deeply", parser.pos, len(script))
+        parser.issue("script nested too deeply", parser.pos, parser.n)
     except Exception as error:  # noqa: BLE001 - a bug here must not stop the lint run
-        parser.issue(f"internal parser error: {type(error).__name__}: {error}", parser.pos, len(script))
+        parser.issue(f"internal parser error: {type(error).__name__}: {error}", parser.pos, parser.n)
     commands = sorted((c for c in parser.finished() if c.argv), key=lambda c: c.start)
-    return ShellScript(script, tuple(commands), tuple(parser.issues))
+    return ShellScript(parser.text, tuple(commands), tuple(parser.issues))
 
 
 class _Parser:
@@ -773,6 +786,32 @@ class _Parser:
             self.commands.append(moved)
         for problem in sub.issues:
             self.issue(problem.message, start_of(problem.start), end_of(problem.end))
+
+    # ------------------------------------------------------------ exec form
+
+    def exec_argv(self, literals: Sequence[tuple[str, int, int]]) -> None:
+        """The command of an exec-form argv, and what it runs (``["sh", "-c", SCRIPT]``, ``sudo``).
+
+        Each element is a JSON string literal at ``text[start:end]`` whose
+        decoded value is given. Without escapes the value is the literal's
+        inside, so offsets into it are exact; with escapes each character of
+        the value maps to the whole literal.
+        """
+        if not literals:
+            return
+        argv: list[Word] = []
+        origin: list[_Word] = []
+        for value, start, end in literals:
+            raw = self.text[start:end]
+            if raw == f'"{value}"':
+                piece = (value, start + 1, end - 1, LITERAL)
+            else:
+                piece = (value, start, end, EXPANDED)
+            argv.append(Word(raw, value, start, end))
+            origin.append(_Word(start, end, [piece], True))
+        command = Command(tuple(argv), (), (), argv[0].start, argv[-1].end)
+        self.commands.append(command)
+        self.unwrap(command, origin, [command])
 
     # ------------------------------------------------------------- commands
 

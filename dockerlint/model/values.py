@@ -164,7 +164,8 @@ class CommandSpec:
 
     @property
     def commands(self):
-        """Simple commands of a shell-form script (empty for the exec form)."""
+        """Simple commands of a shell-form script (empty for the exec form: with an
+        ENTRYPOINT, perhaps the base image's, its argv is only arguments)."""
         return self._commands() if callable(self._commands) else ()
 
     @property

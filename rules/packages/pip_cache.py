@@ -35,7 +35,8 @@ def pip_no_cache_dir(df) -> Iterator[Finding]:
         # or keep the cache outside the image, across builds:
         RUN --mount=type=cache,target=/root/.cache/pip pip install torch==2.3.1
 
-    Fix: inserts `--no-cache-dir` after `install` (`--no-cache` for `uv pip`).
+    Fix: inserts `--no-cache-dir` after `install` (`--no-cache` for `uv pip`),
+    in exec form (`RUN ["pip", "install", ...]`) as an element of its own.
 
     Note: not reported when `PIP_NO_CACHE_DIR` is set (by ENV, on the command
     or by `export`; pip treats any boolean value, even `0`, as "no cache"), or
@@ -115,14 +116,21 @@ def _cache_mounted(install: PipInstall, run) -> bool:
 
 
 def _insert_flag(run, install: PipInstall) -> Fix | None:
-    """Insert the flag right after the literal word ``install``."""
+    """Insert the flag right after the word ``install`` (a word of its own in exec form)."""
     word = install.install
     span = word.span
     source = _source_text(run)
-    if span is None or source is None or source[span.start:span.end] != "install":
+    if span is None or source is None:
         return None
     flag = _flag(install)
-    return Fix(f"add {flag}", (Edit(span.end, span.end, f" {flag}"),), safe=True)
+    written = source[span.start:span.end]
+    if written == "install":
+        text = f" {flag}"
+    elif written == '"install"':  # RUN ["pip", "install", ...]
+        text = f', "{flag}"'
+    else:
+        return None
+    return Fix(f"add {flag}", (Edit(span.end, span.end, text),), safe=True)
 
 
 def _source_text(run) -> str | None:

@@ -34,7 +34,7 @@ def apt_get_pin_versions(df) -> Iterator[Finding]:
     value of `-t/--target-release` is not a package. A package list held in a
     variable that cannot be resolved (`apt-get install $DEPS` with `DEPS` set
     by the shell) is not reported: dockerlint never guesses. `apt` and
-    `aptitude` installs are checked too.
+    `aptitude` installs are checked too, in exec-form RUN as well.
     """
     for run in runs(df):
         for cmd in run.commands:
@@ -66,8 +66,8 @@ def pip_pin_versions(df) -> Iterator[Finding]:
         # or, with the pins in a file:
         RUN pip install --no-cache-dir -r requirements.txt
 
-    Note: also checks `pip3`, `python -m pip`, `uv pip install` and
-    `ONBUILD RUN`. Any version specifier counts as a pin (`==`, `~=`, `>=`,
+    Note: also checks `pip3`, `python -m pip`, `uv pip install`,
+    `ONBUILD RUN` and exec form (`RUN ["pip", "install", ...]`, `RUN ["sh", "-c", ...]`). Any version specifier counts as a pin (`==`, `~=`, `>=`,
     `<`, as hadolint); so do VCS URLs with `@ref`, direct URLs, local paths,
     wheels and `.` / `-e .`. A command using `-c/--constraint` is skipped (the
     constraints may pin everything); with `-r`, only the packages named on the
