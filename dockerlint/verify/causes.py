@@ -39,6 +39,7 @@ class CauseKind:
     metadata: bool = False          # True: does not make the image "not reproducible"
     severity: Severity = Severity.WARNING
     one: str = ""       # singular form of ``summary`` when the verb alone does not do
+    static: tuple[str, ...] = ()    # lint rules (hadolint ids) that catch the cause statically
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +112,14 @@ _KINDS = [
               "belong to a pip / uv / poetry cache",
               "`pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`), or "
               "`RUN --mount=type=cache,target=/root/.cache/pip` (uv: /root/.cache/uv).",
-              "trees under ~/.cache/pip, ~/.cache/uv, ~/.cache/pypoetry"),
+              "trees under ~/.cache/pip, ~/.cache/uv, ~/.cache/pypoetry",
+              static=('DL3042',)),
     CauseKind("REPRO-CACHE-NPM", "npm / yarn / node cache",
               "belong to an npm / yarn / node cache",
               "`npm ci && npm cache clean --force` and `rm -rf /root/.npm/_logs "
               "/tmp/node-compile-cache`, or a cache mount.",
-              "~/.npm/_cacache, ~/.npm/_logs, yarn caches, /tmp/node-compile-cache"),
+              "~/.npm/_cacache, ~/.npm/_logs, yarn caches, /tmp/node-compile-cache",
+              static=('DL3060',)),
     CauseKind("REPRO-CACHE-CONDA", "conda package cache / history",
               "belong to the conda package cache or history",
               "`conda clean -afy` and `rm -f <prefix>/conda-meta/history` in the same RUN.",
@@ -136,7 +139,8 @@ _KINDS = [
               "`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as `apt-get "
               "install`, or cache mounts on /var/lib/apt and /var/cache/apt.",
               "/var/lib/apt/lists/*, /var/cache/apt/*.bin, /var/cache/debconf/*-old, "
-              "/var/lib/dpkg/*-old"),
+              "/var/lib/dpkg/*-old",
+              static=('DL3009',)),
     CauseKind("REPRO-LOG", "log files",
               "are log files (timestamps in their text)",
               "`rm -rf /var/log/*` (or delete the *.log files the step wrote) at the end of "
@@ -155,7 +159,8 @@ _KINDS = [
               "--snapshot`), pin the base image by digest, install Python packages from a "
               "lock file with hashes (pip --require-hashes, uv.lock, conda-lock).",
               "dpkg status / apk installed versions differ; *.dist-info directories or "
-              "conda-meta records with another version"),
+              "conda-meta records with another version",
+              static=('DL3006', 'DL3007', 'DL3008', 'DL3013', 'DL3016', 'DL3018')),
     CauseKind("REPRO-PIP-METADATA", "pip installer metadata",
               "are pip metadata files (RECORD, direct_url.json, INSTALLER)",
               "Follows from .pyc differences (RECORD lists their hashes): fix those; uv: "
@@ -679,12 +684,15 @@ def render_markdown() -> str:
          "a directory whose only change is its mtime takes the cause of its differing "
          "children when they all share one (other than an mtime cause)."),
         "",
-        "| id | cause | how it shows in a diff | fix | metadata |",
-        "| --- | --- | --- | --- | --- |",
+        ("The last column names the lint rules (hadolint ids) that catch the same cause in "
+         "the Dockerfile before any build."),
+        "",
+        "| id | cause | how it shows in a diff | fix | metadata | static rules |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for kind in _KINDS:
         cells = [f"`{kind.id}`", kind.title, kind.signature, kind.fix,
-                 "yes" if kind.metadata else ""]
+                 "yes" if kind.metadata else "", ", ".join(kind.static)]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
