@@ -395,11 +395,16 @@ def _key_text(key: tuple) -> str:
     return text
 
 
+def _natural_key(key: tuple) -> tuple:
+    """history[2] before history[10]."""
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in key)
+
+
 def diff_configs(a: dict, b: dict) -> list[ConfigDiff]:
     fa, fb = _flatten_config(a), _flatten_config(b)
     result = []
     missing = object()
-    for key in sorted(fa.keys() | fb.keys(), key=lambda k: tuple(map(str, k))):
+    for key in sorted(fa.keys() | fb.keys(), key=_natural_key):
         if key[:2] in _SKIPPED:
             continue
         va, vb = fa.get(key, missing), fb.get(key, missing)
