@@ -81,8 +81,12 @@ def test_cause_is_found_on_its_line(fixture, base_image, tmp_path, daemon_state)
                                   builder=builder)
     assert code == 1, stderr
     assert report["extra"]["verify"]["verdict"] == "not reproducible"
-    missing = expectations(FIXTURES / fixture / "Dockerfile") - reported(report)
+    expected = expectations(FIXTURES / fixture / "Dockerfile")
+    missing = expected - reported(report)
     assert not missing, f"not reported: {missing}; reported: {sorted(reported(report))}"
+    for finding in report["findings"]:
+        if (finding["rule"], finding["line"]) in expected:
+            assert " Fix: " in finding["message"] and finding["extra"]["examples"]
     assert daemon_state() == before
 
 

@@ -325,8 +325,11 @@ def _finding(cause, source: "Source", path: str, ref: "InstructionRef | None") -
     from dockerlint.findings import Finding
 
     span = _span(source, ref) if ref is not None else source.line_span(1)
+    message = cause.message.rstrip()
+    if cause.fix:  # the fix is text, not an edit: it travels in the message, seen by every format
+        message = f"{message.rstrip('.')}. Fix: {cause.fix}"
     return Finding(
-        message=cause.message, span=span, rule_id=cause.id, rule_name=cause.title,
+        message=message, span=span, rule_id=cause.id, rule_name=cause.title,
         severity=cause.severity, path=path, category="reproducibility",
         extra={"count": cause.count, "examples": list(cause.examples), "fix": cause.fix,
                "layer": cause.layer, "metadata": cause.metadata, "details": cause.details},
