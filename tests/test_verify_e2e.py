@@ -298,3 +298,25 @@ def test_source_date_epoch_reaches_the_build(builder, base_image, docker_client,
             docker_client.api.remove_image(image_id)
     code, _, stderr = verify("source-date-epoch", base_image, tmp_path, builder=builder)
     assert code == 2 and "touch" in stderr
+
+
+def test_sarif_and_github_outputs(base_image, tmp_path):
+    import jsonschema
+
+    sarif, github = tmp_path / "r.sarif", tmp_path / "annotations.txt"
+    code = run(str(FIXTURES / "pyc-header" / "Dockerfile"), build_args={"BASE": base_image},
+               outputs=[("sarif", str(sarif)), ("github", str(github))],
+               stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 1
+    document = json.loads(sarif.read_text())
+    schema = json.loads((FIXTURES.parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(document, schema)
+    results = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+               for r in document["runs"][0]["results"]}
+    assert ("REPRO-PYC-TIMESTAMP", 6) in results
+    rules = {r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert "REPRO-PYC-TIMESTAMP" in rules
+    assert document["runs"][0]["properties"]["dockerlint"]["verify"]["verdict"] == "not reproducible"
+    annotations = github.read_text().splitlines()
+    assert any(a.startswith("::warning file=") and ",line=6," in a and "REPRO-PYC-TIMESTAMP" in a
+               for a in annotations)
