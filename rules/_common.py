@@ -1,27 +1,16 @@
 """Small helpers the built-in rules share (not rules themselves)."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterator
 
 
-def with_onbuild(instructions: Iterable) -> Iterator:
-    """Each instruction, followed by the one inside it when it is an ONBUILD.
+def runs(df) -> Iterator:
+    """Every RUN instruction of the Dockerfile, ONBUILD RUN included.
 
     Shell rules apply to ``ONBUILD RUN ...`` too: the trigger runs in every
     image built from this one, so an unpinned install there drifts the same way.
     """
-    for instr in instructions:
-        yield instr
-        inner = instr.onbuild
-        if inner is not None:
-            yield inner
-
-
-def runs(df) -> Iterator:
-    """Every RUN instruction of the Dockerfile, ONBUILD RUN included."""
-    for instr in with_onbuild(df.instructions):
-        if instr.keyword == "RUN":
-            yield instr
+    return (instr for instr in df.walk() if instr.keyword == "RUN")
 
 
 def stage_chain(stage) -> list:

@@ -294,6 +294,14 @@ class _Lexer:
         self.i = j
         return s[i:j]
 
+    def _substitute(self, name: str, chars: list[str], origins: list[int]) -> None:
+        """``$name`` / ``${name}``: its value, or the unknown marker."""
+        _, value = self._lookup(name)
+        if value is None:
+            self._unknown(name, chars, origins)
+        else:
+            self._emit(value, chars, origins)
+
     def _dollar(self, chars: list[str], origins: list[int]) -> None:
         s, n = self.s, self.n
         dollar_at = self.i
@@ -304,11 +312,7 @@ class _Lexer:
                 chars.append("$")
                 origins.append(dollar_at)
                 return
-            _, value = self._lookup(name)
-            if value is None:
-                self._unknown(name, chars, origins)
-            else:
-                self._emit(value, chars, origins)
+            self._substitute(name, chars, origins)
             return
         self.i += 1
         if self.i >= n:
@@ -321,11 +325,7 @@ class _Lexer:
         op = s[self.i]
         self.i += 1
         if op == "}":
-            _, value = self._lookup(name)
-            if value is None:
-                self._unknown(name, chars, origins)
-            else:
-                self._emit(value, chars, origins)
+            self._substitute(name, chars, origins)
             return
         if op == "/":
             self._replace(name, chars, origins)

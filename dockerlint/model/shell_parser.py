@@ -440,7 +440,7 @@ class _Parser:
     def arithmetic_command(self) -> None:
         """``(( expr ))``: no commands inside (substitutions are rare enough to skip)."""
         start = self.pos
-        end = self.matching_paren(self.pos + 1)
+        end = self.closing(self.pos + 2)
         if end is None:
             self.issue("unterminated ((", start, self.n)
             self.pos = self.n
@@ -449,21 +449,26 @@ class _Parser:
         if self.pos < self.n and self.text[self.pos] == ")":
             self.pos += 1
 
-    def matching_paren(self, open_pos: int) -> int | None:
-        """Offset of the ``)`` closing the ``(`` at ``open_pos`` (quotes respected)."""
-        text, depth, i = self.text, 0, open_pos
+    def closing(self, i: int, opener: str = "(", closer: str = ")", quotes: str = "'\"") -> int | None:
+        """Offset of the ``closer`` that closes an ``opener`` already open before ``i``.
+
+        Backslash escapes and the ``quotes`` are stepped over; None when it never closes.
+        """
+        text, depth = self.text, 1
         while i < self.n:
             c = text[i]
             if c == "\\":
                 i += 2
                 continue
-            if c in "'\"":
+            if c in quotes:
                 j = text.find(c, i + 1)
-                i = self.n if j == -1 else j + 1
+                if j == -1:
+                    return None
+                i = j + 1
                 continue
-            if c == "(":
+            if c == opener:
                 depth += 1
-            elif c == ")":
+            elif c == closer:
                 depth -= 1
                 if depth == 0:
                     return i
@@ -549,7 +554,7 @@ class _Parser:
         return _Word(start, self.pos, pieces, quoted)
 
     def array_value(self, i: int, pieces: list) -> int:
-        end = self.matching_paren(i)
+        end = self.closing(i + 1)
         end = self.n - 1 if end is None else end
         pieces.append((self.text[i:end + 1], i, end + 1, OPAQUE, ()))
         return end + 1
@@ -605,7 +610,7 @@ class _Parser:
         nxt = text[i + 1] if i + 1 < n else ""
         if nxt == "(":
             if text.startswith("((", i + 1):
-                end = self.matching_paren(i + 1)
+                end = self.closing(i + 2)
                 if end is None:
                     self.issue("unterminated $((", i, n)
                 end = n if end is None else end + 1
@@ -616,7 +621,7 @@ class _Parser:
             pieces.append((text[i:self.pos], i, self.pos, OPAQUE))
             return self.pos
         if nxt == "{":
-            end = self.closing_brace(i + 2)
+            end = self.closing(i + 2, "{", "}", "'")
             if end is None:
                 self.issue("unterminated ${", i, n)
                 pieces.append((text[i:], i, n, OPAQUE, ("${",)))
@@ -680,33 +685,11 @@ class _Parser:
             else:
                 i += 1
 
-    def closing_brace(self, i: int) -> int | None:
-        text, depth = self.text, 1
-        while i < self.n:
-            c = text[i]
-            if c == "\\":
-                i += 2
-                continue
-            if c == "'":
-                j = text.find("'", i + 1)
-                if j == -1:
-                    return None
-                i = j + 1
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    return i
-            i += 1
-        return None
-
     def nested_list(self) -> None:
         """The commands of ``$(...)`` / ``<(...)``, from ``pos`` to the closing ``)``."""
         if self.depth >= _MAX_DEPTH:
             start = self.pos
-            end = self.matching_paren(self.pos - 1)
+            end = self.closing(self.pos)
             self.pos = self.n if end is None else end + 1
             self.issue("command substitution nested too deeply", start, self.pos)
             return

@@ -49,7 +49,8 @@ def pip_no_cache_dir(df) -> Iterator[Finding]:
     """
     shipped = shipped_stage_indexes(df)
     for run in runs(df):
-        if run.stage is not None and run.stage.index not in shipped and not _is_trigger(run):
+        # an ONBUILD RUN (``run.parent``) runs in every image built FROM this one: always shipped
+        if run.stage is not None and run.stage.index not in shipped and run.parent is None:
             continue
         exported: list[tuple[str, str]] = []  # NAME=value exported earlier in this RUN
         for cmd in run.commands:
@@ -65,11 +66,6 @@ def pip_no_cache_dir(df) -> Iterator[Finding]:
                 span=install.install.span,
                 fix=_insert_flag(run, install),
             )
-
-
-def _is_trigger(run) -> bool:
-    """An ONBUILD RUN runs in every image built FROM this one: always shipped."""
-    return any(i.onbuild is run for i in run.stage.instructions)
 
 
 def _flag(install: PipInstall) -> str:

@@ -1,1 +1,0 @@
-"""Rules about whether the file parses at all."""
