@@ -85,7 +85,7 @@ class Argument:
 
     @property
     def end(self) -> int:
-        """Index of the argument after this one (and after its value)."""
+        """Index of the next word to read: after ``word``, or after the value when that is the next word."""
         return self.index + (2 if self.value_word is not None and self.value_word is not self.word else 1)
 
 
@@ -97,6 +97,7 @@ class Arguments:
     operands: tuple[Word, ...]
 
     def has(self, *names: str) -> bool:
+        """True when any of the options ``names`` (as ``Argument.option`` names them) is given."""
         return any(o.option in names for o in self.options)
 
     def values(self, *names: str) -> tuple[Argument, ...]:
