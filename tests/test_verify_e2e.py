@@ -320,3 +320,13 @@ def test_sarif_and_github_outputs(base_image, tmp_path):
     annotations = github.read_text().splitlines()
     assert any(a.startswith("::warning file=") and ",line=6," in a and "REPRO-PYC-TIMESTAMP" in a
                for a in annotations)
+
+
+def test_target_stage_is_built_and_attributed(base_image, tmp_path, daemon_state):
+    before = daemon_state()
+    code, report, stderr = verify("multi-stage", base_image, tmp_path, target="build")
+    assert code == 1, stderr
+    assert ("REPRO-CONTENT", 5) in reported(report)
+    rows = report["extra"]["verify"]["layers"]
+    assert [(r["line"], r["status"]) for r in rows] == [(None, "identical"), (5, "different")]
+    assert daemon_state() == before
