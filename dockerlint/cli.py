@@ -37,12 +37,13 @@ def _split_csv(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-def _pairs(values: tuple[str, ...], option: str, sep: str = "=") -> list[tuple[str, str]]:
+def _pairs(values: tuple[str, ...], option: str, sep: str = "=",
+           shape: str = "KEY=VALUE") -> list[tuple[str, str]]:
     out = []
     for value in values:
         key, found, rest = value.partition(sep)
         if not found or not key.strip():
-            raise click.BadParameter(f"expected KEY{sep}VALUE, got {value!r}", param_hint=option)
+            raise click.BadParameter(f"expected {shape}, got {value!r}", param_hint=option)
         out.append((key.strip(), rest.strip()))
     return out
 
@@ -72,7 +73,7 @@ def _build_args(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def _labels(values: tuple[str, ...]) -> list[tuple[str, str]]:
     out = []
-    for label, fmt in _pairs(values, "--require-label", sep=":"):
+    for label, fmt in _pairs(values, "--require-label", sep=":", shape="LABEL:FORMAT"):
         if fmt not in LABEL_FORMATS:
             raise click.BadParameter(f"unknown label format {fmt!r} (allowed: {', '.join(LABEL_FORMATS)})",
                                      param_hint="--require-label")
@@ -166,7 +167,7 @@ def _verify_options(func):
               help="Exit 1 only for findings at or above this severity (default: info; none never fails).")
 @click.option("--no-fail", is_flag=True, default=None, help="Exit 0 even when findings reach the threshold.")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")
-@click.option("--context", type=click.Path(file_okay=False),
+@click.option("--context", type=click.Path(exists=True, file_okay=False),
               help="Build context (default: the Dockerfile's directory).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
 @click.option("--target", metavar="STAGE", help="Lint for this target stage.")
@@ -257,7 +258,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
 
     results, errors = [], 0
     if paths == ["-"]:
-        data = click.get_binary_stream("stdin").read()
+        data = _stdin_bytes()
         shown = stdin_filename or "-"
         settings = finder.for_file(stdin_filename)
         context = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else None
@@ -266,6 +267,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
         from dockerlint.discover import discover
 
         files = discover(paths)
+        _refuse_reports_over_inputs(pairs, files)
         if verbose:
             _explain_settings(files, finder, rules)
         for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff):
@@ -279,7 +281,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     if diff:
         from dockerlint.fixes import unified_diff
 
-        out = sys.stdout
+        out = _stdout()
         changed = 0
         for r in results:
             if r.original is not None:
@@ -304,6 +306,20 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     if any(failing(r) and not r.settings.no_fail for r in results):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _refuse_reports_over_inputs(pairs: list[tuple[str, str | None]], files: list[str]) -> None:
+    """``-o Dockerfile`` (a slip for ``-f``/``-o`` order) must not replace the user's Dockerfile."""
+    for fmt, target in pairs:
+        if target is None or target == "-" or not os.path.exists(target):
+            continue
+        for f in files:
+            try:
+                same = os.path.samefile(target, f)
+            except OSError:
+                continue
+            if same:
+                raise fail(f"{target}: refusing to write the {fmt} report over a Dockerfile being linted")
 
 
 def _explain_settings(files: list[str], finder, rules) -> None:
@@ -355,7 +371,7 @@ def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: boo
     )
     for fmt, target in pairs:
         if target is None or target == "-":
-            stream = sys.stdout
+            stream = _stdout()
             report.color = _color(run_settings.no_color, stream)
             _render(fmt, report, stream)
             stream.flush()
@@ -372,6 +388,19 @@ def _render(fmt: str, report, stream) -> None:
     from dockerlint.report import render
 
     render(fmt, report, stream)
+
+
+def _stdout() -> TextIO:
+    """Standard output, or a Failure when the shell closed it (``dockerlint … >&-``)."""
+    if sys.stdout is None:
+        raise fail("standard output is closed")
+    return sys.stdout
+
+
+def _stdin_bytes() -> bytes:
+    if sys.stdin is None:
+        raise fail("standard input is closed")
+    return click.get_binary_stream("stdin").read()
 
 
 def _note(message: str) -> None:
@@ -421,7 +450,7 @@ def rules_command(fmt: str) -> int:
     from dockerlint.registry import installed_rules
 
     rules = installed_rules()
-    out = sys.stdout
+    out = _stdout()
     if fmt == "markdown":
         out.write(_docs().render_markdown(rules.values()))
     elif fmt == "json":
@@ -461,7 +490,7 @@ def explain_command(rule_id: str) -> int:
     ids, exact = match(rule_id, rules)
     if not exact:
         raise fail(f"unknown rule {rule_id!r} (see `dockerlint rules`)")
-    sys.stdout.write(_docs().render_rule(rules[ids[0]]))
+    _stdout().write(_docs().render_rule(rules[ids[0]]))
     return EXIT_OK
 
 
@@ -486,14 +515,13 @@ def parse_command(file: str, fmt: str) -> int:
         import json
 
         text = json.dumps(json_dump(tree), indent=2, ensure_ascii=False)
-    out = sys.stdout
-    out.write(text if text.endswith("\n") or not text else text + "\n")
+    _stdout().write(text if text.endswith("\n") or not text else text + "\n")
     return EXIT_OK
 
 
 def _read_input(file: str) -> bytes:
     if file == "-":
-        return click.get_binary_stream("stdin").read()
+        return _stdin_bytes()
     try:
         with open(file, "rb") as fh:
             return fh.read()

@@ -39,13 +39,23 @@ def discover(paths: list[str]) -> list[str]:
         elif os.path.exists(path):
             found = [path]
         else:
-            raise DiscoveryError(f"{path}: no such file or directory")
+            raise DiscoveryError(f"{path}: {_why_missing(path)}")
         for f in found:
             key = os.path.normpath(os.path.abspath(f))
             if key not in seen:
                 seen.add(key)
                 out.append(f)
     return out
+
+
+def _why_missing(path: str) -> str:
+    """The system's reason a path cannot be used: a symlink loop or a forbidden parent is not "missing"."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.strerror:
+            return exc.strerror[0].lower() + exc.strerror[1:]
+    return "no such file or directory"
 
 
 def _in_directory(directory: str) -> list[str]:

@@ -126,6 +126,8 @@ def test_binary_file_given_explicitly_is_a_syntax_error_finding(project):
     (("--severity", "EX001=loud", "{bad}"), "unknown level 'loud'"),
     (("--severity", "EX001", "{bad}"), "expected KEY=VALUE"),
     (("--require-label", "a:phone", "{bad}"), "unknown label format 'phone'"),
+    (("--require-label", "org.opencontainers.image.source", "{bad}"), "expected LABEL:FORMAT"),
+    (("--context", "no/such/dir", "{bad}"), "'no/such/dir' does not exist"),
     (("--fix", "--diff", "{bad}"), "--fix and --diff cannot be combined"),
     (("--fix", "-"), "--fix/--diff cannot be used with stdin"),
     (("-", "{bad}"), "'-' (stdin) cannot be combined with other paths"),
@@ -234,6 +236,23 @@ def test_formats_pair_with_outputs_in_order_and_extra_formats_go_to_stdout(proje
 def test_unwritable_output_is_an_error(project):
     code, _, err = run("-f", "json", "-o", project / "no" / "dir" / "r.json", project / "bad" / "Dockerfile")
     assert code == 2 and "cannot write report" in one_error_line(err)
+
+
+def test_output_over_a_linted_dockerfile_is_refused(project):
+    dockerfile = project / "bad" / "Dockerfile"
+    before = dockerfile.read_bytes()
+    code, out, err = run("-f", "json", "-o", dockerfile, dockerfile)
+    assert code == 2
+    assert one_error_line(err) == (f"dockerlint: error: {dockerfile}: refusing to write the json report "
+                                   f"over a Dockerfile being linted")
+    assert dockerfile.read_bytes() == before
+
+
+def test_symlink_loop_says_so(project):
+    (project / "loop").symlink_to(project / "loop")
+    code, _, err = run(project / "loop")
+    assert code == 2
+    assert one_error_line(err) == f"dockerlint: error: {project / 'loop'}: too many levels of symbolic links"
 
 
 def test_default_format_comes_from_the_working_directory_config(project):

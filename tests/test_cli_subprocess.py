@@ -145,3 +145,20 @@ def test_linting_one_file_imports_no_heavy_module():
             " file=sys.stderr)" % str(TITANIC))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args", [[str(TITANIC)], ["rules"], ["explain", "DL3007"], ["parse", str(TITANIC)],
+                                  ["--diff", str(TITANIC)]])
+def test_closed_stdout_is_one_clear_error(args):
+    proc = subprocess.run([sys.executable, "-m", "dockerlint", *args], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=60,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert proc.stderr == "dockerlint: error: standard output is closed\n"
+
+
+def test_closed_stdin_is_one_clear_error():
+    proc = subprocess.run([sys.executable, "-m", "dockerlint", "-"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60, preexec_fn=lambda: os.close(0))
+    assert proc.returncode == 2
+    assert proc.stderr == "dockerlint: error: standard input is closed\n"
