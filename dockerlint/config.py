@@ -279,6 +279,9 @@ def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool =
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, prefix)) from None
     root = str(path.parent)
+    context = None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context))
+    if context is not None and not os.path.isdir(context):
+        raise ConfigError(f"{path}: key '{prefix}context': {cfg.context!r} is not a directory")
     severity = tuple((sel, Severity.parse(level)) for sel, level in cfg.severity.items())
     own = Settings(
         selection=(Selection(
@@ -292,7 +295,7 @@ def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool =
         required_labels=tuple(cfg.required_labels.items()),
         strict_labels=cfg.strict_labels,
         build_args=tuple(cfg.build_args.items()),
-        context=None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context)),
+        context=context,
         target=cfg.target,
         disable_ignore_pragma=cfg.disable_ignore_pragma,
         origin=str(path),
@@ -344,7 +347,14 @@ def _describe(exc, path: Path, prefix: str) -> str:
     msg = err["msg"]
     if err["type"] == "literal_error":
         msg = f"invalid value {err['input']!r} (allowed: {err['ctx']['expected']})"
+    elif err["type"] in _EXPECTED:
+        msg = f"expected {_EXPECTED[err['type']]}, got {err['input']!r}"
     return f"{path}: key {key!r}: {msg}"
+
+
+# pydantic error types in the words of a config file
+_EXPECTED = {"list_type": "a list of strings", "string_type": "a string", "bool_type": "true or false",
+             "dict_type": "a table"}
 
 
 _MODEL = None

@@ -43,6 +43,7 @@ def test_hadolint_yaml_is_used_only_when_no_dockerlint_config_exists(tmp_path):
 
 
 def test_every_key_is_read_and_paths_are_relative_to_the_config(tmp_path):
+    (tmp_path / "docker").mkdir()
     cfg = write(tmp_path / ".dockerlint.toml", """
 select = ["DL", "ML"]
 extend-select = ["DLINT002"]
@@ -80,9 +81,12 @@ DL3008 = "error"
     ('selekt = ["A"]\n', r"unknown key 'selekt' \(allowed: select, extend-select, ignore"),
     ('failure-threshold = "fatal"\n', r"key 'failure-threshold': invalid value 'fatal' \(allowed: 'error', 'warning'"),
     ('[severity]\nDL3008 = "loud"\n', r"key 'severity.DL3008': invalid value 'loud'"),
-    ('ignore = "DL3008"\n', r"key 'ignore': "),
+    ('ignore = "DL3008"\n', r"key 'ignore': expected a list of strings, got 'DL3008'$"),
     ('[required-labels]\nmaintainer = "phone"\n', r"key 'required-labels.maintainer'.*'email'"),
-    ('build-args = { PY = 3.12 }\n', r"key 'build-args.PY'"),
+    ('build-args = { PY = 3.12 }\n', r"key 'build-args.PY': expected a string, got 3.12$"),
+    ('no-color = "yes"\n', r"key 'no-color': expected true or false, got 'yes'$"),
+    ('severity = "DL3008=error"\n', r"key 'severity': expected a table, got 'DL3008=error'$"),
+    ('context = "no/such/dir"\n', r"key 'context': 'no/such/dir' is not a directory$"),
     ('select = [\n', r"invalid TOML"),
 ])
 def test_validation_errors_name_file_key_and_allowed_values(tmp_path, body, expected):
