@@ -10,6 +10,7 @@ from report_sample import empty_report, sample_report
 
 from dockerlint.report import render
 from dockerlint.report.tty import cell_width
+from dockerlint.syntax.nodes import Source
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -147,3 +148,17 @@ def test_control_characters_never_reach_the_terminal():
     lines = out.splitlines()
     assert lines[2] == "    1 | LABEL x=\ufffd]0;pwned\ufffd y"
     assert lines[3].index("^") == lines[2].rindex("\ufffd")  # carets still line up
+
+
+def test_code_frames_of_one_file_share_one_gutter_width():
+    report = sample_report()
+    f = report.findings[0]
+    text = "".join(f"RUN echo {i}\n" for i in range(1, 11))
+    source = Source(text, "f")
+    nine, ten = (text.index(f"echo {n}\n") for n in (9, 10))
+    report.findings[:] = [f.__class__(message="m", span=source.span(start, start + 4), rule_id="X1", path="f")
+                          for start in (nine, ten)]
+    report.sources = {"f": text}
+    out = _text(report)
+    assert "\n     9 | RUN echo 9\n       |     ^^^^\n" in out
+    assert "\n    10 | RUN echo 10\n       |     ^^^^\n" in out

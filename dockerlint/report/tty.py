@@ -56,14 +56,17 @@ def cell_width(text: str) -> int:
     return width
 
 
-def _frame(finding: "Finding", sources: Sources) -> list[Line]:
-    """The span's source lines with carets under the span."""
+def _last_shown(finding: "Finding") -> int:
+    return min(last_line(finding.span), finding.span.line + FRAME_MAX_LINES - 1)
+
+
+def _frame(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
+    """The span's source lines with carets under the span; line numbers right-aligned to ``gutter``."""
     s = finding.span
     if s.line < 1 or sources.get(finding.path) is None:
         return []
     last = last_line(s)
-    shown = range(s.line, min(last, s.line + FRAME_MAX_LINES - 1) + 1)
-    gutter = len(str(shown[-1]))
+    shown = range(s.line, _last_shown(finding) + 1)
     lines: list[Line] = []
     for number in shown:
         text = sources.line(finding.path, number)
@@ -84,7 +87,7 @@ def _frame(finding: "Finding", sources: Sources) -> list[Line]:
     return lines
 
 
-def _finding_lines(finding: "Finding", sources: Sources) -> list[Line]:
+def _finding_lines(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
     s = finding.span
     message, *more = finding.message.splitlines() or [""]
     head: Line = [
@@ -93,7 +96,7 @@ def _finding_lines(finding: "Finding", sources: Sources) -> list[Line]:
         (finding.rule_id, "bold"), ("  ", ""), (message, ""),
     ]
     lines = [head] + [[("    " + extra, "")] for extra in more]
-    lines += _frame(finding, sources)
+    lines += _frame(finding, sources, gutter)
     if finding.fix is not None:
         how = "" if finding.fix.safe else " (unsafe: not applied by --fix)"
         lines.append([("    = fix: ", "green"), (finding.fix.description + how, "")])
@@ -129,8 +132,9 @@ def layout(report: "Report") -> Iterator[Line]:
         if not findings:
             continue
         yield [(path, "bold underline")]
+        gutter = max(len(str(_last_shown(f))) for f in findings)  # one width per file: the bars align
         for finding in findings:
-            yield from _finding_lines(finding, sources)
+            yield from _finding_lines(finding, sources, gutter)
         yield []
     if report.statistics and report.findings:
         yield from _statistics(report)
