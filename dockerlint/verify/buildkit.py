@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from dockerlint.verify.build import (
-    STOP_GRACE_SECONDS, TAIL_LINES, BuilderInfo, BuildRequest, BuildResult, Stopper, failure, strip_ansi,
+    TAIL_LINES, BuilderInfo, BuildRequest, BuildResult, Stopper, failure, strip_ansi,
 )
 from dockerlint.verify.errors import VerifyError
+
+SIGINT_GRACE_SECONDS = 2.0
 
 if TYPE_CHECKING:
     from dockerlint.verify.cleanup import ResourceTracker
@@ -147,10 +149,12 @@ class BuildKitCliBuilder:
                 process.wait()
 
             def stop() -> None:
-                # SIGINT lets the CLI cancel the build on the daemon, as Ctrl-C in a terminal does.
+                # SIGINT lets the CLI cancel the build, as Ctrl-C in a terminal does. The
+                # 20.10 CLI ignores it while its context comes from stdin; killed, it drops
+                # the session and the daemon cancels the build all the same.
                 _signal_group(process, signal.SIGINT)
                 try:
-                    process.wait(STOP_GRACE_SECONDS / 2)
+                    process.wait(SIGINT_GRACE_SECONDS)
                 except subprocess.TimeoutExpired:
                     _signal_group(process, signal.SIGKILL)
 
