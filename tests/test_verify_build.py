@@ -145,16 +145,27 @@ def _archive(tmp_path):
 def test_buildx_command_passes_source_date_epoch_and_rewrites_timestamps(tmp_path):
     archive = _archive(tmp_path)
     builder = BuildKitCliBuilder(CliRoute("/usr/bin/docker", "28.2.2", "v0.20.0"),
-                                 BuilderInfo("buildkit", "buildx"))
+                                 BuilderInfo("buildkit", "buildx", rewrite_timestamp=True))
     request = BuildRequest("A", archive, build_args={"X": "1"}, target="app",
                            platform="linux/amd64", source_date_epoch=1700000000)
     argv = builder.command(request, "/tmp/iid")
     assert argv[:4] == ["/usr/bin/docker", "buildx", "build", "--no-cache"]
-    assert "type=docker,rewrite-timestamp=true" in argv
-    assert ["--build-arg", "SOURCE_DATE_EPOCH=1700000000"] == argv[argv.index("SOURCE_DATE_EPOCH=1700000000") - 1:][:2]
+    assert argv[argv.index("--output") + 1] == "type=docker,rewrite-timestamp=true"
+    assert "--provenance=false" in argv
+    assert argv[argv.index("SOURCE_DATE_EPOCH=1700000000") - 1] == "--build-arg"
     assert argv[-1] == "-" and "--target" in argv and "--platform" in argv
     env = builder.environment(request)
     assert env["SOURCE_DATE_EPOCH"] == "1700000000" and "DOCKER_BUILDKIT" not in env
+    archive.close()
+
+
+def test_old_buildx_and_buildkit_get_only_the_options_they_know(tmp_path):
+    archive = _archive(tmp_path)
+    builder = BuildKitCliBuilder(CliRoute("/usr/bin/docker", "20.10.24", "v0.9.1"),
+                                 BuilderInfo("buildkit", "buildx", rewrite_timestamp=False))
+    argv = builder.command(BuildRequest("A", archive, source_date_epoch=1700000000), "/tmp/iid")
+    assert argv[argv.index("--output") + 1] == "type=docker"
+    assert "--provenance=false" not in argv
     archive.close()
 
 
@@ -175,13 +186,16 @@ def test_embedded_buildkit_command_uses_docker_buildkit_env(tmp_path):
 # --------------------------------------------------------------------------- choosing a builder
 
 
-def _fake_cli(tmp_path, name, version, buildx=None):
+def _fake_cli(tmp_path, name, version, buildx=None, buildkit=None):
     script = tmp_path / name
     lines = ["#!/bin/sh",
              f'if [ "$1" = version ]; then echo {version}; exit 0; fi']
     if buildx:
         lines.append(f'if [ "$1" = buildx ] && [ "$2" = version ]; then '
                      f'echo "github.com/docker/buildx {buildx} abc"; exit 0; fi')
+    if buildkit:
+        lines.append(f'if [ "$1" = buildx ] && [ "$2" = inspect ]; then '
+                     f'printf "Name: default\\nDriver: docker\\n BuildKit version: {buildkit}\\n"; exit 0; fi')
     lines.append("exit 1")
     script.write_text("\n".join(lines) + "\n")
     script.chmod(0o755)
@@ -202,6 +216,16 @@ class FakeClient:
 
     def version(self):
         return {"Version": "20.10.24", "ApiVersion": "1.41"}
+
+
+@pytest.mark.parametrize("buildkit, rewrite", [("v0.13.2", True), ("v0.12.5", False)])
+def test_buildx_is_chosen_automatically_and_reports_its_buildkit(tmp_path, buildkit, rewrite):
+    cli = _fake_cli(tmp_path, "docker", "27.0.1", buildx="v0.16.1", buildkit=buildkit)
+    builder = select_builder(FakeClient(), "auto", lambda: find_buildkit_route([cli]))
+    assert builder.info.kind == "buildkit"
+    assert builder.info.via == f"docker buildx v0.16.1 ({cli}, client 27.0.1)"
+    assert builder.info.buildkit_version == buildkit
+    assert builder.info.rewrite_timestamp is rewrite and builder.info.hostname_varies
 
 
 def test_builder_choice():

@@ -142,7 +142,9 @@ def select_builder(client: "docker.DockerClient", choice: str,
     """The builder for ``--builder auto|classic|buildkit``; VerifyError if BuildKit is unreachable."""
     if choice not in BUILDERS:
         raise VerifyError(f"unknown builder {choice!r} (allowed: {', '.join(BUILDERS)})")
-    from dockerlint.verify.buildkit import BuildKitCliBuilder, buildx_buildkit_version, find_buildkit_route
+    from dockerlint.verify.buildkit import (
+        BuildKitCliBuilder, buildx_buildkit_version, find_buildkit_route, version_tuple,
+    )
 
     version = _engine_version(client)
     route = None if choice == "classic" else (route_finder or find_buildkit_route)()
@@ -159,7 +161,9 @@ def select_builder(client: "docker.DockerClient", choice: str,
             via = f"{route.executable} {route.client_version} with DOCKER_BUILDKIT=1"
             buildkit = f"embedded in Docker Engine {version.get('Version', '?')}"
         info = BuilderInfo("buildkit", via, version.get("Version", ""), version.get("ApiVersion", ""),
-                           buildkit, rewrite_timestamp=bool(route.buildx_version),
+                           buildkit,
+                           # the image exporter's rewrite-timestamp option exists since BuildKit 0.13
+                           rewrite_timestamp=bool(route.buildx_version) and version_tuple(buildkit) >= (0, 13),
                            hostname_varies=bool(route.buildx_version))
         return BuildKitCliBuilder(route, info)
     import docker

@@ -114,8 +114,10 @@ class BuildKitCliBuilder:
         if request.platform:
             argv += ["--platform", request.platform]
         if self.route.buildx_version:
-            rewrite = ",rewrite-timestamp=true" if request.source_date_epoch is not None else ""
-            argv += ["--provenance=false", "--output", f"type=docker{rewrite}"]
+            if version_tuple(self.route.buildx_version) >= (0, 10):
+                argv.append("--provenance=false")  # attestations would make the index differ
+            rewrite = self.info.rewrite_timestamp and request.source_date_epoch is not None
+            argv += ["--output", "type=docker" + (",rewrite-timestamp=true" if rewrite else "")]
         argv.append("-")  # the context archive arrives on stdin
         return argv
 
@@ -220,8 +222,13 @@ def find_buildkit_route(executables: Iterable[str] | None = None) -> CliRoute | 
 
 
 def _major(version: str) -> int:
-    match = re.match(r"(\d+)", version)
-    return int(match[1]) if match else 0
+    return version_tuple(version)[0]
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """``v0.13.2`` / ``20.10.24+dfsg1`` -> (0, 13, 2) / (20, 10, 24); (0,) when unreadable."""
+    match = re.match(r"v?(\d+(?:\.\d+)*)", version.strip())
+    return tuple(int(part) for part in match[1].split(".")) if match else (0,)
 
 
 def buildx_buildkit_version(executable: str) -> str:
