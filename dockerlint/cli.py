@@ -1,9 +1,14 @@
-"""The ``dockerlint`` command: thin click wrappers around the engine, config and reporters.
+"""The ``dockerlint`` command: the entry point, and the lint run behind ``dockerlint check``.
 
 ``dockerlint [OPTIONS] [PATHS]...`` is ``dockerlint check``; the other
-commands are ``rules``, ``explain``, ``parse`` and ``verify``. Every expected
-failure (bad option, config, unreadable file, docker error) ends as one
-``dockerlint: error: …`` line on stderr and exit status 2, never a traceback.
+commands are ``rules``, ``explain``, ``parse`` and ``verify`` (their options
+are parsed by click in ``dockerlint.commands``). The most common call,
+``dockerlint FILE…`` with no option (pre-commit hooks, editors), has nothing
+to parse, so it runs without importing click: a tenth of a one-file run.
+
+Every expected failure (bad option, config, unreadable file, docker error)
+ends as one ``dockerlint: error: …`` line on stderr and exit status 2, never a
+traceback.
 """
 from __future__ import annotations
 
@@ -11,16 +16,11 @@ import os
 import sys
 from typing import TextIO
 
-import click
-
 from dockerlint import __version__
-from dockerlint.config import THRESHOLDS, ConfigError, Overrides
-from dockerlint.findings import Severity
-from dockerlint.report import FORMATS
+from dockerlint.config import ConfigError, Overrides
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-LEVELS = ("error", "warning", "info", "style")
-LABEL_FORMATS = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
+COMMANDS = ("check", "rules", "explain", "parse", "verify")
 
 
 class Failure(Exception):
@@ -31,217 +31,12 @@ def fail(message: str) -> Failure:
     return Failure(message)
 
 
-# --------------------------------------------------------------------------- option helpers
+# --------------------------------------------------------------------------- the lint run
 
-def _split_csv(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-def _pairs(values: tuple[str, ...], option: str, sep: str = "=",
-           shape: str = "KEY=VALUE") -> list[tuple[str, str]]:
-    out = []
-    for value in values:
-        key, found, rest = value.partition(sep)
-        if not found or not key.strip():
-            raise click.BadParameter(f"expected {shape}, got {value!r}", param_hint=option)
-        out.append((key.strip(), rest.strip()))
-    return out
-
-
-def _severity_pairs(values: tuple[str, ...]) -> list[tuple[str, Severity]]:
-    out = []
-    for key, level in _pairs(values, "--severity"):
-        if level.lower() not in LEVELS:
-            raise click.BadParameter(f"unknown level {level!r} for {key} (allowed: {', '.join(LEVELS)})",
-                                     param_hint="--severity")
-        out.append((key, Severity.parse(level)))
-    return out
-
-
-def _build_args(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    out = []
-    for value in values:
-        key, found, rest = value.partition("=")
-        if not key:
-            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="--build-arg")
-        if found:
-            out.append((key, rest))
-        elif key in os.environ:  # like `docker build --build-arg NAME`: the value comes from the environment
-            out.append((key, os.environ[key]))
-    return out
-
-
-def _labels(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    out = []
-    for label, fmt in _pairs(values, "--require-label", sep=":", shape="LABEL:FORMAT"):
-        if fmt not in LABEL_FORMATS:
-            raise click.BadParameter(f"unknown label format {fmt!r} (allowed: {', '.join(LABEL_FORMATS)})",
-                                     param_hint="--require-label")
-        out.append((label, fmt))
-    return out
-
-
-def _color(no_color: bool, stream: TextIO) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """Pair ``--format`` with ``--output`` in order, as hadolint's -f/-o; extra formats go to stdout."""
-    if len(outputs) > max(len(formats), 1):
-        raise click.UsageError("more --output files than --format options (give one --format per --output)")
-    formats = formats or ("tty",)
-    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
-
-
-# --------------------------------------------------------------------------- the group
-
-class _DefaultGroup(click.Group):
-    """``dockerlint ARGS`` means ``dockerlint check ARGS`` unless ARGS starts with a command."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] != "--version"):
-            args = ["check", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="dockerlint")
-def cli() -> None:
-    """Lint Dockerfiles for reproducibility, rebuild speed and ML run-time breakage."""
-
-
-_VERIFY_ONLY = ("platform", "builder", "source_date_epoch", "vary", "keep_images", "timeout", "strict")
-
-
-def _verify_options(func):
-    """Options of --verify-build, shared by ``check --verify-build`` and ``verify``."""
-    options = [
-        click.option("--platform", metavar="OS/ARCH", help="Platform to build for (verify-build)."),
-        click.option("--builder", type=click.Choice(["auto", "classic", "buildkit"]), default=None,
-                     help="Builder for verify-build (default: auto)."),
-        click.option("--source-date-epoch", type=click.IntRange(min=0), metavar="SECONDS",
-                     help="SOURCE_DATE_EPOCH passed to the builds (verify-build)."),
-        click.option("--vary", is_flag=True, default=None,
-                     help="Change time, context mtimes and hostname between the two builds (verify-build)."),
-        click.option("--keep-images", is_flag=True, default=None,
-                     help="Keep the two built images and print their ids (verify-build)."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-                     help="Give up on a build after this long (verify-build)."),
-        click.option("--strict", is_flag=True, default=None,
-                     help="Fail on metadata-only differences too (verify-build)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-@cli.command(
-    "check",
-    epilog="Other commands: dockerlint rules | explain ID | parse FILE | verify DOCKERFILE "
-           "(each with --help). Exit status: 0 clean, 1 findings at or above the failure threshold, "
-           "2 usage, config, I/O or internal error.",
-)
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output format (repeatable; pairs in order with --output). Default: tty.")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write the report of the matching --format to this file (repeatable).")
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Only these rules: ids, id prefixes, names or categories (comma-separated, repeatable).")
-@click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Remove rules from the selection.")
-@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL",
-              help="Override a rule's severity (error, warning, info, style).")
-@click.option("--error", "sev_error", multiple=True, metavar="RULE", help="hadolint-style: make RULE an error.")
-@click.option("--warning", "sev_warning", multiple=True, metavar="RULE", help="Make RULE a warning.")
-@click.option("--info", "sev_info", multiple=True, metavar="RULE", help="Make RULE info.")
-@click.option("--style", "sev_style", multiple=True, metavar="RULE", help="Make RULE style.")
-@click.option("-t", "--failure-threshold", type=click.Choice(THRESHOLDS), default=None,
-              help="Exit 1 only for findings at or above this severity (default: info; none never fails).")
-@click.option("--no-fail", is_flag=True, default=None, help="Exit 0 even when findings reach the threshold.")
-@click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")
-@click.option("--context", type=click.Path(exists=True, file_okay=False),
-              help="Build context (default: the Dockerfile's directory).")
-@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
-@click.option("--target", metavar="STAGE", help="Lint for this target stage.")
-@click.option("--trusted-registry", "trusted_registries", multiple=True, metavar="REGISTRY",
-              help="Allowed registry for base images (repeatable).")
-@click.option("--require-label", "required_labels", multiple=True, metavar="LABEL:FORMAT",
-              help=f"Required image label and its format ({', '.join(LABEL_FORMATS)}).")
-@click.option("--strict-labels", is_flag=True, default=None, help="Labels outside --require-label are findings.")
-@click.option("--disable-ignore-pragma", is_flag=True, default=None,
-              help="Ignore inline suppressions (# dockerlint/hadolint ignore=, # check=skip=).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Parallel processes for many files (0: one per CPU).")
-@click.option("--stdin-filename", metavar="PATH", help="Path to report (and find config from) when reading '-'.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
-@click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
-@click.option("--no-color", is_flag=True, default=None, help="No colours (also NO_COLOR).")
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
-@click.option("-v", "--verbose", is_flag=True, help="Say which config file applies to which files (on stderr).")
-@click.option("--statistics", is_flag=True, help="Show the number of findings per rule.")
-@click.option("--verify-build", is_flag=True,
-              help="Build the image twice and explain every difference (needs Docker).")
-@_verify_options
-def check_command(paths, formats, outputs, select, extend_select, ignore, severities, sev_error, sev_warning,
-                  sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
-                  trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
-                  stdin_filename, fix, diff, no_color, quiet, verbose, statistics, verify_build,
-                  **verify) -> int:
-    """Lint Dockerfiles: files, directories (searched for Dockerfiles) or '-' for stdin."""
-    if verify_build:
-        if fix or diff:
-            raise click.UsageError("--verify-build cannot be combined with --fix or --diff")
-        if len(paths) > 1:
-            raise click.UsageError("--verify-build takes one Dockerfile")
-        return _run_verify(paths[0] if paths else "Dockerfile", context, build_args, target, formats, outputs,
-                           no_color, quiet, verify)
-    given = [f"--{name.replace('_', '-')}" for name in _VERIFY_ONLY if verify.get(name) is not None]
-    if given:
-        raise click.UsageError(f"{given[0]} needs --verify-build")
-    if fix and diff:
-        raise click.UsageError("--fix and --diff cannot be combined (--diff shows what --fix would write)")
-    if "-" in paths and (fix or diff):
-        raise click.UsageError("--fix/--diff cannot be used with stdin ('-')")
-    if "-" in paths and len(paths) > 1:
-        raise click.UsageError("'-' (stdin) cannot be combined with other paths")
-    if stdin_filename and "-" not in paths:
-        raise click.UsageError("--stdin-filename needs '-' among the paths")
-
-    if select and not _split_csv(select):
-        raise click.BadParameter("needs at least one rule (use --ignore ALL to disable every rule)",
-                                 param_hint="--select")
-    severity = _severity_pairs(severities) + [
-        (rule_id, Severity.parse(level))
-        for level, ids in (("error", sev_error), ("warning", sev_warning), ("info", sev_info),
-                           ("style", sev_style))
-        for rule_id in _split_csv(ids)
-    ]
-    overrides = Overrides(
-        select=_split_csv(select) if select else None,
-        extend_select=_split_csv(extend_select), ignore=_split_csv(ignore), severity=tuple(severity),
-        failure_threshold=failure_threshold, build_args=tuple(_build_args(build_args)),
-        context=context, target=target, trusted_registries=_split_csv(trusted_registries),
-        required_labels=tuple(_labels(required_labels)), strict_labels=strict_labels,
-        disable_ignore_pragma=disable_ignore_pragma, no_fail=no_fail, no_color=no_color,
-    )
-    if config is not None and not os.path.isfile(config):
-        raise fail(f"{config}: config file not found")
-    return _lint(list(paths) or ["."], overrides, config=config, jobs=jobs or (os.cpu_count() or 1),
-                 formats=formats, outputs=outputs, fix=fix, diff=diff, stdin_filename=stdin_filename,
-                 quiet=quiet, verbose=verbose, statistics=statistics)
-
-
-def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: int, formats, outputs,
-          fix: bool, diff: bool, stdin_filename: str | None, quiet: bool, verbose: bool,
-          statistics: bool) -> int:
+def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, jobs: int = 1,
+         formats: tuple[str, ...] = (), outputs: tuple[str, ...] = (), fix: bool = False, diff: bool = False,
+         stdin_filename: str | None = None, quiet: bool = False, verbose: bool = False,
+         statistics: bool = False) -> int:
     """Discover, lint, fix, report; returns the exit status."""
     from dockerlint.config import ConfigFinder
     from dockerlint.engine import Linter, failing, lint_files
@@ -254,11 +49,11 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     finder = ConfigFinder(config, overrides)
     linter = Linter(rules, finder)
     run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
-    pairs = _outputs(formats or run_settings.formats, outputs)
+    pairs = output_pairs(formats or run_settings.formats, outputs)
 
     results, errors = [], 0
     if paths == ["-"]:
-        data = _stdin_bytes()
+        data = read_stdin()
         shown = stdin_filename or "-"
         settings = finder.for_file(stdin_filename)
         context = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else None
@@ -281,7 +76,7 @@ def _lint(paths: list[str], overrides: Overrides, *, config: str | None, jobs: i
     if diff:
         from dockerlint.fixes import unified_diff
 
-        out = _stdout()
+        out = stdout()
         changed = 0
         for r in results:
             if r.original is not None:
@@ -371,8 +166,8 @@ def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: boo
     )
     for fmt, target in pairs:
         if target is None or target == "-":
-            stream = _stdout()
-            report.color = _color(run_settings.no_color, stream)
+            stream = stdout()
+            report.color = color_for(run_settings.no_color, stream)
             _render(fmt, report, stream)
             stream.flush()
             continue
@@ -390,143 +185,40 @@ def _render(fmt: str, report, stream) -> None:
     render(fmt, report, stream)
 
 
-def _stdout() -> TextIO:
+def stdout() -> TextIO:
     """Standard output, or a Failure when the shell closed it (``dockerlint … >&-``)."""
     if sys.stdout is None:
         raise fail("standard output is closed")
     return sys.stdout
 
 
-def _stdin_bytes() -> bytes:
+def read_stdin() -> bytes:
     if sys.stdin is None:
         raise fail("standard input is closed")
-    return click.get_binary_stream("stdin").read()
+    return sys.stdin.buffer.read()
 
 
 def _note(message: str) -> None:
-    click.echo(f"dockerlint: {message}", err=True)
+    _to_stderr(f"dockerlint: {message}")
 
 
-def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify) -> int:
-    if dockerfile != "-" and not os.path.isfile(dockerfile):
-        raise fail(f"{dockerfile}: no such file" if not os.path.exists(dockerfile)
-                   else f"{dockerfile}: not a file (--verify-build takes one Dockerfile)")
-    from dockerlint.verify import command
-
-    pairs = _outputs(formats, outputs)
-    return command.run(
-        dockerfile, context=context or os.path.dirname(os.path.abspath(dockerfile)),
-        build_args=dict(_build_args(build_args)), target=target, platform=verify.get("platform"),
-        builder=verify.get("builder") or "auto", source_date_epoch=verify.get("source_date_epoch"),
-        vary=bool(verify.get("vary")), keep_images=bool(verify.get("keep_images")),
-        timeout=verify.get("timeout"), strict=bool(verify.get("strict")), outputs=pairs,
-        color=_color(bool(no_color), sys.stdout), quiet=quiet,
-    )
-
-
-@cli.command("verify")
-@click.argument("dockerfile", default="Dockerfile", type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output format (repeatable).")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write the matching --format's report here.")
-@click.option("--context", type=click.Path(file_okay=False),
-              help="Build context (default: the Dockerfile's directory).")
-@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
-@click.option("--target", metavar="STAGE", help="Build this stage.")
-@click.option("--no-color", is_flag=True, help="No colours (also NO_COLOR).")
-@click.option("-q", "--quiet", is_flag=True, help="Print the verdict and differences only.")
-@_verify_options
-def verify_command(dockerfile, formats, outputs, context, build_args, target, no_color, quiet, **verify) -> int:
-    """Build DOCKERFILE twice and explain every difference (same as --verify-build)."""
-    return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify)
-
-
-@cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True)
-def rules_command(fmt: str) -> int:
-    """List every installed rule (built-in and plugins)."""
-    from dockerlint.registry import installed_rules
-
-    rules = installed_rules()
-    out = _stdout()
-    if fmt == "markdown":
-        out.write(_docs().render_markdown(rules.values()))
-    elif fmt == "json":
-        import json
-
-        out.write(json.dumps([_rule_json(r) for r in rules.values()], indent=2) + "\n")
-    else:
-        rows = [(r.id, r.name, str(r.severity), r.category,
-                 ("on" if r.default_enabled else "off") + (", fix" if r.fixable else ""), r.summary)
-                for r in rules.values()]
-        header = ("ID", "NAME", "SEVERITY", "CATEGORY", "DEFAULT", "SUMMARY")
-        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
-        for row in [header, *rows]:
-            out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[5] + "\n")
-    return EXIT_OK
-
-
-def _rule_json(r) -> dict:
-    return {"id": r.id, "name": r.name, "severity": str(r.severity), "category": r.category,
-            "default_enabled": r.default_enabled, "fixable": r.fixable, "aliases": list(r.aliases),
-            "summary": r.summary, "why": r.doc.why, "bad": r.doc.bad, "good": r.doc.good}
-
-
-def _docs():
-    from dockerlint import docs
-
-    return docs
-
-
-@cli.command("explain")
-@click.argument("rule_id")
-def explain_command(rule_id: str) -> int:
-    """Show the documentation of one rule (id, alias or name)."""
-    from dockerlint.registry import installed_rules, match
-
-    rules = installed_rules()
-    ids, exact = match(rule_id, rules)
-    if not exact:
-        raise fail(f"unknown rule {rule_id!r} (see `dockerlint rules`)")
-    _stdout().write(_docs().render_rule(rules[ids[0]]))
-    return EXIT_OK
-
-
-@cli.command("parse")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["json", "buildkit"]), default="json", show_default=True)
-def parse_command(file: str, fmt: str) -> int:
-    """Print the syntax tree of FILE (exit 1 on a syntax error)."""
-    from dockerlint.syntax import parse
-    from dockerlint.syntax.dump import buildkit_dump, json_dump
-    from dockerlint.syntax.nodes import DockerfileSyntaxError
-
-    data = _read_input(file)
+def color_for(no_color: bool, stream: TextIO) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     try:
-        tree = parse(data, None if file == "-" else file)
-    except DockerfileSyntaxError as exc:
-        click.echo(f"{file}:{exc.span.line}:{exc.span.column}: syntax error: {exc.message}", err=True)
-        return EXIT_FINDINGS
-    if fmt == "buildkit":
-        text = buildkit_dump(tree)
-    else:
-        import json
-
-        text = json.dumps(json_dump(tree), indent=2, ensure_ascii=False)
-    _stdout().write(text if text.endswith("\n") or not text else text + "\n")
-    return EXIT_OK
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
-def _read_input(file: str) -> bytes:
-    if file == "-":
-        return _stdin_bytes()
-    try:
-        with open(file, "rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        raise fail(f"{file}: {exc.strerror or exc}") from None
+def output_pairs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Pair ``--format`` with ``--output`` in order, as hadolint's -f/-o; extra formats go to stdout."""
+    if len(outputs) > max(len(formats), 1):
+        raise fail("more --output files than --format options (give one --format per --output)")
+    formats = formats or ("tty",)
+    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
 
 
 # --------------------------------------------------------------------------- entry point
@@ -539,25 +231,30 @@ def _escape_undecodable_output() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def _only_paths(args: list[str]) -> bool:
+    """Whether ``args`` is just paths to lint with default options (nothing for click to parse)."""
+    return not any(a.startswith("-") for a in args) and not (args and args[0] in COMMANDS)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command, turn every expected error into one line + exit 2."""
     from dockerlint.discover import DiscoveryError
     from dockerlint.engine import TargetError
     from dockerlint.registry import PluginError, SelectorError
 
-    debug = bool(os.environ.get("DOCKERLINT_DEBUG"))
+    args = sys.argv[1:] if argv is None else list(argv)
     _escape_undecodable_output()
     try:
-        code = cli.main(args=argv, prog_name="dockerlint", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.ClickException as exc:
-        _error(exc.format_message())
-        code = EXIT_ERROR
+        if _only_paths(args):
+            code = lint(args or ["."], Overrides())
+        else:
+            from dockerlint import commands
+
+            code = commands.run(args)
     except (Failure, ConfigError, SelectorError, PluginError, DiscoveryError, TargetError) as exc:
         _error(str(exc))
         code = EXIT_ERROR
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         _error("interrupted")
         code = 130
     except BrokenPipeError:
@@ -568,21 +265,23 @@ def main(argv: list[str] | None = None) -> int:
             pass
         code = EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
-        if debug:
+        if os.environ.get("DOCKERLINT_DEBUG"):
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (set DOCKERLINT_DEBUG=1 for a traceback, "
                f"and please report it)")
         code = EXIT_ERROR
-    return code if isinstance(code, int) else EXIT_OK
+    return code
 
 
-def _error(message: str) -> None:
-    line = " ".join(message.split())
+def _to_stderr(line: str) -> None:
+    if sys.stderr is None:  # closed by the shell (`2>&-`): nowhere to say it
+        return
     try:
-        click.echo(f"dockerlint: error: {line}", err=True)
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
     except OSError:
         pass
 
 
-def run() -> None:
-    sys.exit(main())
+def _error(message: str) -> None:
+    _to_stderr("dockerlint: error: " + " ".join(message.split()))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlint.cli import check_command, verify_command
+from dockerlint.commands import check_command, verify_command
 from dockerlint.config import HADOLINT_KEYS, _file_model
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "usage.md").read_text()

@@ -407,3 +407,16 @@ def test_verify_build_passes_every_option_to_the_verify_command(project, monkeyp
     calls.clear()
     code, _, _ = run("verify", dockerfile)
     assert code == 1 and calls[0][1]["builder"] == "auto" and calls[0][1]["context"] == str(project / "bad")
+
+
+def test_commands_known_to_the_entry_point_are_the_click_commands():
+    from dockerlint.cli import COMMANDS
+    from dockerlint.commands import cli
+
+    assert sorted(COMMANDS) == sorted(cli.commands)
+
+
+def test_a_file_named_like_a_command_is_linted_with_check(project):
+    (project / "rules").write_bytes((project / "bad" / "Dockerfile").read_bytes())
+    code, out, _ = run("check", "-f", "gnu", "rules", cwd=project)
+    assert code == 1 and out.startswith("rules:")

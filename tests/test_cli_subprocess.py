@@ -162,3 +162,12 @@ def test_closed_stdin_is_one_clear_error():
                           capture_output=True, text=True, timeout=60, preexec_fn=lambda: os.close(0))
     assert proc.returncode == 2
     assert proc.stderr == "dockerlint: error: standard input is closed\n"
+
+
+def test_plain_paths_run_without_click_and_match_the_check_command(tmp_path):
+    code = ("import sys; from dockerlint.cli import main; code = main([%r]); "
+            "print(code, 'click' in sys.modules, file=sys.stderr)" % str(TITANIC))
+    fast = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
+    assert fast.stderr.strip().splitlines()[-1] == "1 False"
+    parsed = dockerlint("check", TITANIC, cwd="/")
+    assert parsed.returncode == 1 and fast.stdout == parsed.stdout and "DL3007" in fast.stdout
