@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 
 # Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*
 # but not BuildKit's per-Dockerfile ignore files (Dockerfile.dockerignore).
@@ -78,6 +77,8 @@ def _in_directory(directory: str) -> list[str]:
 
 def _git_listing(directory: str) -> list[str] | None:
     """Paths relative to ``directory`` from git, or None outside a work tree (or without git)."""
+    import subprocess  # only directories need git; a run on named files skips its import
+
     try:
         proc = subprocess.run(
             ["git", "-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
