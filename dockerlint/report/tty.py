@@ -17,7 +17,6 @@ Dockerfiles or messages are shown as U+FFFD, never sent to the terminal.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Iterator, TextIO
 
@@ -48,6 +47,8 @@ def cell_width(text: str) -> int:
     """Columns a terminal gives ``text``: wide East Asian characters take two, combining marks none."""
     if text.isascii():
         return len(text)
+    import unicodedata  # loaded only for non-ASCII text: most Dockerfiles never need it
+
     width = 0
     for char in text:
         if unicodedata.combining(char):
