@@ -16,9 +16,8 @@ project without one pays nothing for it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from dockerlint.findings import Severity
 from dockerlint.registry import Selection
@@ -34,8 +33,7 @@ class ConfigError(ValueError):
     """A config file (or an option) is invalid; the message names file, key and allowed values."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything that decides how one Dockerfile is linted (hashable, picklable)."""
 
     selection: tuple[Selection, ...] = ()
@@ -56,8 +54,7 @@ class Settings:
     no_fail: bool = False
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """Command-line values; None (or empty) means "not given"."""
 
     select: tuple[str, ...] | None = None
@@ -94,7 +91,7 @@ class Overrides:
         for name in ("target", "strict_labels", "disable_ignore_pragma", "no_fail", "no_color"):
             if getattr(self, name) is not None:
                 changes[name] = getattr(self, name)
-        return replace(s, **changes)
+        return s._replace(**changes)
 
 
 def parse_threshold(text: str) -> Severity | None:
@@ -333,7 +330,7 @@ def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
     for field_name, attribute in _REPLACED.items():
         if field_name not in written:
             merged[attribute] = getattr(base, attribute)
-    return replace(own, **merged)
+    return own._replace(**merged)
 
 
 def _describe(exc, path: Path, prefix: str) -> str:

@@ -16,9 +16,8 @@ import importlib
 import os
 import re
 import sys
-from dataclasses import dataclass
 from types import ModuleType
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from dockerlint.findings import Severity
 from dockerlint.rule import CATEGORIES, Rule, rule
@@ -105,8 +104,7 @@ def rules_in_module(module: ModuleType, _seen: set[str] | None = None) -> list[R
     return found
 
 
-@dataclass(frozen=True)
-class EntryPoint:
+class EntryPoint(NamedTuple):
     name: str
     value: str  # "module" or "module:attribute"
     distribution: str
@@ -225,8 +223,7 @@ def installed_rules() -> dict[str, Rule]:
     return _CACHE
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """One layer of rule selection, as written in a config file or on the CLI.
 
     ``select`` (when not None) replaces the rules chosen so far,

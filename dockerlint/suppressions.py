@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from dataclasses import replace
+from typing import Iterable, Mapping, NamedTuple
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.registry import UNUSED_SUPPRESSION, match
@@ -49,8 +49,7 @@ _PRAGMA = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     kind: str  # "next", "stage", "global" or "check"
     selectors: tuple[str, ...]
     span: Span  # the comment (or directive)

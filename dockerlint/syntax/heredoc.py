@@ -10,7 +10,7 @@ off), so it is reproduced here rather than approximated.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .gotext import GO_SPACE_SET, go_quote, runes
 
@@ -27,8 +27,7 @@ class HeredocError(Exception):
     """BuildKit rejects the instruction (the message is BuildKit's)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
+class Marker(NamedTuple):
     name: str
     file_descriptor: int | None
     expand: bool
