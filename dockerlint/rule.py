@@ -50,8 +50,14 @@ def parse_doc(docstring: str | None) -> RuleDoc:
     summary = " ".join(parts[0].split())
     sections: dict[str, str] = {}
     for name, body in zip(parts[1::2], parts[2::2]):
-        sections[name.lower()] = inspect.cleandoc(body).strip("\n")
+        text = inspect.cleandoc(body).strip("\n")
+        if name in _PROSE:  # "Why: nothing else…" reads as a sentence wherever it is shown alone
+            text = text[:1].upper() + text[1:]
+        sections[name.lower()] = text
     return RuleDoc(summary=summary, **sections)
+
+
+_PROSE = ("Why", "Fix", "Note")  # Bad/Good are Dockerfile code, kept exactly as written
 
 
 @dataclass(frozen=True, eq=False)

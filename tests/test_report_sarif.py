@@ -150,4 +150,28 @@ def test_security_rules_carry_a_security_severity_for_code_scanning(validator):
     rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["SEC001"]["properties"]["security-severity"] == "8.0"
     assert "security-severity" not in rules["DL3007"]["properties"]
-    assert "Note: they stay in the image history." in rules["SEC001"]["help"]["text"]
+    assert "Note: They stay in the image history." in rules["SEC001"]["help"]["text"]
+
+
+def test_rule_descriptions_are_sentences_even_when_the_docstring_section_starts_lowercase():
+    from dockerlint.findings import Severity
+    from dockerlint.rule import rule
+
+    @rule(id="LC001", name="lower-case-why", severity=Severity.ERROR, category="syntax")
+    def lower(df):
+        """The file does not parse.
+
+        Why: nothing else can be checked.
+
+        Bad:
+            from python
+        """
+        return iter(())
+
+    report = sample_report()
+    report.findings[:] = [report.findings[0].__class__(message="m", span=report.findings[0].span,
+                                                       rule_id="LC001", path=MAIN)]
+    report.rules = {"LC001": lower}
+    descriptor = _sarif(report)["runs"][0]["tool"]["driver"]["rules"][0]
+    assert descriptor["fullDescription"]["text"] == "The file does not parse. Nothing else can be checked."
+    assert "Bad:\nfrom python" in descriptor["help"]["text"]
