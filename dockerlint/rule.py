@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from dockerlint.findings import Finding, Severity
 
@@ -33,8 +33,7 @@ CATEGORIES = (
 _SECTION = re.compile(r"^(Why|Bad|Good|Fix|Note):[ \t]*", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     summary: str
     why: str = ""
     bad: str = ""
