@@ -217,6 +217,12 @@ def output_pairs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
     """Pair ``--format`` with ``--output`` in order, as hadolint's -f/-o; extra formats go to stdout."""
     if len(outputs) > max(len(formats), 1):
         raise fail("more --output files than --format options (give one --format per --output)")
+    seen: set[str] = set()
+    for target in outputs:
+        key = os.path.abspath(target)
+        if target != "-" and key in seen:
+            raise fail(f"{target}: two --format options write to the same --output file")
+        seen.add(key)
     formats = formats or ("tty",)
     return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
 

@@ -134,6 +134,8 @@ def test_binary_file_given_explicitly_is_a_syntax_error_finding(project):
     (("--stdin-filename", "x", "{bad}"), "--stdin-filename needs '-'"),
     (("--platform", "linux/amd64", "{bad}"), "--platform needs --verify-build"),
     (("-o", "a.json", "-o", "b.json", "-f", "json", "{bad}"), "more --output files than --format"),
+    (("-f", "json", "-o", "r.out", "-f", "sarif", "-o", "./r.out", "{bad}"),
+     "./r.out: two --format options write to the same --output file"),
     (("-f", "yaml", "{bad}"), "'yaml' is not one of"),
     (("--jobs", "-1", "{bad}"), "-1 is not in the range"),
     (("--config", "nowhere.toml", "{bad}"), "nowhere.toml: config file not found"),
