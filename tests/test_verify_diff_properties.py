@@ -6,7 +6,7 @@ import io
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
@@ -57,6 +57,7 @@ def test_self_diff_is_empty(layers):
 @SETTINGS
 @given(entries(min_size=2), st.randoms(use_true_random=False))
 def test_permuting_entries_is_order_only(specs, rnd):
+    assume(len(specs) >= 2)        # the prefix filter of ``entries`` may leave one
     shuffled = list(specs)
     while [s.path for s in shuffled] == [s.path for s in specs]:
         rnd.shuffle(shuffled)
