@@ -12,7 +12,7 @@ import re
 
 # Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*
 # but not BuildKit's per-Dockerfile ignore files (Dockerfile.dockerignore).
-_NAME = re.compile(r"^(?:Dockerfile|Containerfile)(?:\..+)?$|^.+\.(?:Dockerfile|dockerfile)$")
+_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.(?:Dockerfile|dockerfile)", re.DOTALL)
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"})
 
@@ -22,7 +22,7 @@ class DiscoveryError(Exception):
 
 
 def is_dockerfile_name(name: str) -> bool:
-    return bool(_NAME.match(name)) and not name.endswith(".dockerignore")
+    return bool(_NAME.fullmatch(name)) and not name.endswith(".dockerignore")
 
 
 def discover(paths: list[str]) -> list[str]:

@@ -422,3 +422,15 @@ def test_a_file_named_like_a_command_is_linted_with_check(project):
     (project / "rules").write_bytes((project / "bad" / "Dockerfile").read_bytes())
     code, out, _ = run("check", "-f", "gnu", "rules", cwd=project)
     assert code == 1 and out.startswith("rules:")
+
+
+def test_directory_search_finds_dockerfiles_whatever_characters_their_names_hold(tmp_path):
+    from dockerlint.discover import discover
+
+    names = ["a:b\nc.Dockerfile", "Dockerfile.dev\nold", "x.dockerfile"]
+    for name in names:
+        (tmp_path / name).write_text("FROM alpine:3.20\n")
+    for other in ("Dockerfile\n", "notes.txt", "Dockerfile.dockerignore"):  # not Dockerfile names
+        (tmp_path / other).write_text("")
+    found = {os.path.basename(p) for p in discover([str(tmp_path)])}
+    assert found == set(names)
