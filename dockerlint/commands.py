@@ -22,7 +22,7 @@ from dockerlint.cli import (
     read_stdin,
     stdout,
 )
-from dockerlint.config import THRESHOLDS, Overrides
+from dockerlint.config import HADOLINT_FORMATS, THRESHOLDS, Overrides
 from dockerlint.findings import Severity
 from dockerlint.report import FORMATS
 
@@ -142,8 +142,10 @@ def _verify_options(func):
            "2 usage, config, I/O or internal error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output format (repeatable; pairs in order with --output). Default: tty.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice([*FORMATS, *HADOLINT_FORMATS]),
+              callback=lambda ctx, param, values: tuple(HADOLINT_FORMATS.get(v, v) for v in values),
+              help="Output format (repeatable; pairs in order with --output). Default: tty. "
+                   "hadolint's gitlab_codeclimate means gitlab.")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the report of the matching --format to this file (repeatable).")
 @click.option("--select", multiple=True, metavar="RULES",

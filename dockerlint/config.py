@@ -236,7 +236,7 @@ def _from_hadolint(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
         elif key == "trustedRegistries":
             out[ours] = _as_list(value)
         elif key in ("format", "formats"):
-            out[ours] = [_HADOLINT_FORMATS.get(f, f) for f in _as_list(value)]
+            out[ours] = [HADOLINT_FORMATS.get(f, f) for f in _as_list(value)]
         elif key == "failure-threshold" and value == "ignore":
             out[ours] = "none"
         else:
@@ -263,7 +263,7 @@ HADOLINT_KEYS: dict[str, str | None] = {
     "formats": "format",
     "verbose": None,
 }
-_HADOLINT_FORMATS = {"gitlab_codeclimate": "gitlab"}
+HADOLINT_FORMATS = {"gitlab_codeclimate": "gitlab"}  # hadolint format name -> ours
 
 
 def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool = False,

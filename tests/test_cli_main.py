@@ -434,3 +434,10 @@ def test_directory_search_finds_dockerfiles_whatever_characters_their_names_hold
         (tmp_path / other).write_text("")
     found = {os.path.basename(p) for p in discover([str(tmp_path)])}
     assert found == set(names)
+
+
+def test_hadolint_format_name_gitlab_codeclimate_gives_the_gitlab_report(project):
+    code, out, _ = run("-f", "gitlab_codeclimate", project / "bad" / "Dockerfile")
+    assert code == 1
+    issues = json.loads(out)
+    assert issues and all("fingerprint" in issue and "check_name" in issue for issue in issues)
