@@ -293,3 +293,16 @@ def test_gzip_whose_only_difference_is_the_header_mtime():
 
     (cause,) = explain(gz_layer(1), gz_layer(2))
     assert "only the gzip header mtime differs: 1 vs 2" in cause.message
+
+
+def test_directories_holding_the_files_are_counted_apart_in_the_message():
+    def pyc_layer(t):
+        return layer(F("app/__pycache__/", type="dir", mtime=t),
+                     F("app/__pycache__/a.cpython-311.pyc", pyc(t), mtime=t))
+
+    (cause,) = explain(pyc_layer(EPOCH), pyc_layer(EPOCH + 1))
+    assert cause.id == "REPRO-PYC-TIMESTAMP" and cause.count == 2
+    assert cause.message.startswith("1 entry is a .pyc file that differs only in the source "
+                                    "mtime in its header")
+    assert "; and 1 directory whose mtime changed with them" in cause.message
+    assert cause.details["directories"] == 1

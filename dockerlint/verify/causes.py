@@ -292,6 +292,9 @@ _ARCHIVE_KINDS = {"gzip", "zip", "tar", "zstd", "bzip2", "xz"}
 _METADATA_FIELDS = {"mode", "uid", "gid", "uname", "gname", "xattrs", "device"}
 _TIMESTAMPS = {"mtime", "atime", "ctime"}
 _MTIME_CAUSES = {"REPRO-MTIME-BUILD", "REPRO-MTIME-CONTEXT"}
+# causes whose summary covers directories as well as files
+_DIRECTORY_CAUSES = _MTIME_CAUSES | {"REPRO-MOUNT-STUB", "REPRO-FILE-METADATA", "REPRO-FILE-SET",
+                                     "REPRO-TAR-FORMAT"}
 
 
 @dataclass
@@ -518,10 +521,13 @@ def _agree(summary: str, count: int) -> str:
 
 
 def _make(cause_id: str, layer: int | None, location: Location | None, count: int,
-          examples: tuple[str, ...], extra: str, details: dict, noun: str = "") -> Cause:
+          examples: tuple[str, ...], extra: str, details: dict, noun: str = "",
+          headline: int | None = None) -> Cause:
+    """A cause; the message starts with ``noun`` (default: "<headline> entries")."""
     kind = CATALOGUE[cause_id]
-    summary = kind.one if count == 1 and kind.one else _agree(kind.summary, count)
-    message = f"{noun or _plural(count)} {summary}{extra}"
+    n = count if headline is None else headline
+    summary = kind.one if n == 1 and kind.one else _agree(kind.summary, n)
+    message = f"{noun or _plural(n)} {summary}{extra}"
     if examples:
         message += "; e.g. " + ", ".join(examples)
     return Cause(cause_id, kind.title, message, kind.fix, kind.severity, kind.metadata,
@@ -650,8 +656,17 @@ def classify(image_diff: ImageDiff,
         _classify_entries(image_diff.merged, None, instruction_of, groups, notes)
     for (index, cause_id), diffs in groups.items():
         extra, details = _detail(cause_id, diffs, tuple(notes.get(index, ())))
+        # "300 entries are .pyc files" must not count the directory that holds them
+        dirs = 0 if cause_id in _DIRECTORY_CAUSES else sum(
+            1 for d in diffs if d.timestamps_only and d.a.type == "dir")
+        headline = None
+        if 0 < dirs < len(diffs):
+            details["directories"] = dirs
+            headline = len(diffs) - dirs
+            extra += (f"; and {dirs:,} director{'y' if dirs == 1 else 'ies'} whose mtime "
+                      "changed with them")
         causes.append(_make(cause_id, index, location(index), len(diffs), _examples(diffs),
-                            extra, details))
+                            extra, details, headline=headline))
 
     for volatile, cause_id in ((False, "REPRO-CONFIG"), (True, "REPRO-CONFIG-METADATA")):
         keys = [c for c in image_diff.config if c.volatile == volatile]
