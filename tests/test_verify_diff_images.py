@@ -289,3 +289,12 @@ def test_an_unreadable_second_archive_fails_while_the_first_is_read():
     big = docker_save([layer(F("big", b"x" * (12 << 20)))])
     with pytest.raises(ImageFormatError):
         diff_images(io.BytesIO(big), io.BytesIO(b"junk" * 200))
+
+
+def test_json_metadata_is_bounded(monkeypatch):
+    import dockerlint.verify.archive as archive
+
+    monkeypatch.setattr(archive, "MAX_JSON_TOTAL", 100)
+    image = docker_save([BASE])
+    with pytest.raises(ImageFormatError, match="too much JSON"):
+        run(image, image)

@@ -31,7 +31,8 @@ from dockerlint.verify.layers import (
     sniff_compression,
 )
 
-MAX_JSON_BYTES = 16 << 20
+MAX_JSON_BYTES = 16 << 20          # one manifest / config / index
+MAX_JSON_TOTAL = 64 << 20          # all of them: a hostile archive cannot fill memory
 _MANIFEST_TYPES = {
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -101,6 +102,7 @@ def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
     layers: dict[str, LayerSummary] = {}
     links: dict[str, str] = {}
     issues: list[PathIssue] = []
+    json_bytes = 0
     for member in iter_members(outer, "image archive"):
         name = _member_path(member.name)
         for problem, detail in path_problems(member.name, member.type, member.linkname):
@@ -117,6 +119,9 @@ def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
         head = outer.peek(min(size, BLOCK))
         body = Limited(outer, size)
         if head.lstrip()[:1] in (b"{", b"[") and size <= MAX_JSON_BYTES:
+            json_bytes += size
+            if json_bytes > MAX_JSON_TOTAL:
+                raise ImageFormatError("image archive holds too much JSON metadata")
             try:
                 jsons[name] = json.loads(body.read(size))
             except ValueError:
