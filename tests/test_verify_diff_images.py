@@ -292,7 +292,7 @@ def test_an_unreadable_second_archive_fails_while_the_first_is_read():
 
 
 def test_json_metadata_is_bounded(monkeypatch):
-    import dockerlint.verify.archive as archive
+    from dockerlint.verify import archive
 
     monkeypatch.setattr(archive, "MAX_JSON_TOTAL", 100)
     image = docker_save([BASE])
