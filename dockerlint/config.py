@@ -16,7 +16,6 @@ project without one pays nothing for it.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
 from dockerlint.findings import Severity
@@ -114,19 +113,19 @@ class ConfigFinder:
         self.explicit = explicit
         self.discover = discover
         self.overrides = overrides
-        self._by_dir: dict[Path, Settings] = {}
-        self._files: dict[Path, Settings | None] = {}
+        self._by_dir: dict[str, Settings] = {}
+        self._files: dict[str, Settings | None] = {}
 
     def for_file(self, path: str | os.PathLike | None) -> Settings:
         """Settings for a Dockerfile at ``path`` (None: stdin, resolved from the cwd)."""
-        directory = Path(path).resolve().parent if path else Path.cwd()
+        directory = os.path.dirname(os.path.realpath(path)) if path else os.getcwd()
         return self.for_directory(directory)
 
-    def for_directory(self, directory: Path) -> Settings:
+    def for_directory(self, directory: str) -> Settings:
         cached = self._by_dir.get(directory)
         if cached is None:
             if self.explicit is not None:
-                base = self._read(Path(self.explicit).resolve(), explicit=True)
+                base = self._read(os.path.realpath(self.explicit), explicit=True)
             else:
                 found = find_config(directory) if self.discover else None
                 base = self._read(found) if found else None
@@ -134,30 +133,39 @@ class ConfigFinder:
             self._by_dir[directory] = cached
         return cached
 
-    def _read(self, path: Path, explicit: bool = False) -> Settings | None:
+    def _read(self, path: str, explicit: bool = False) -> Settings | None:
         if path not in self._files:
             self._files[path] = load_config(path, explicit=explicit)
         return self._files[path]
 
 
-def find_config(directory: Path) -> Path | None:
-    """The nearest dockerlint config walking up, else the nearest hadolint one."""
-    hadolint: Path | None = None
-    for d in (directory, *directory.parents):
+def find_config(directory: str | os.PathLike) -> str | None:
+    """The nearest dockerlint config walking up, else the nearest hadolint one.
+
+    (Plain ``os.path``, not pathlib: importing pathlib costs more than a whole lint of a small file.)
+    """
+    hadolint: str | None = None
+    d = os.path.abspath(directory)
+    while True:
         for name in DOCKERLINT_FILES:
-            candidate = d / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            candidate = os.path.join(d, name)
+            if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
                 return candidate
         if hadolint is None:
-            hadolint = next((d / n for n in HADOLINT_FILES if (d / n).is_file()), None)
-    return hadolint
+            hadolint = next((os.path.join(d, n) for n in HADOLINT_FILES if os.path.isfile(os.path.join(d, n))),
+                            None)
+        parent = os.path.dirname(d)
+        if parent == d:
+            return hadolint
+        d = parent
 
 
-def _has_tool_table(pyproject: Path) -> bool:
+def _has_tool_table(pyproject: str) -> bool:
     # A cheap textual test first: most pyproject.toml files have no such table,
     # and parsing TOML for each of them would cost more than reading it.
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
+        with open(pyproject, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
     except OSError:
         return False
     return "tool.dockerlint" in text
@@ -165,13 +173,16 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 # --------------------------------------------------------------------------- loading
 
-def load_config(path: Path, explicit: bool = False, _chain: tuple[Path, ...] = ()) -> Settings | None:
+def load_config(path: str | os.PathLike, explicit: bool = False,
+                _chain: tuple[str, ...] = ()) -> Settings | None:
     """Read and validate one config file; None for a pyproject without our table."""
+    path = os.fspath(path)
     try:
-        raw_text = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw_text = fh.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
-    if path.name in HADOLINT_FILES or path.suffix in (".yaml", ".yml"):
+    if os.path.basename(path) in HADOLINT_FILES or path.endswith((".yaml", ".yml")):
         try:
             data = load_yaml_subset(raw_text.decode("utf-8-sig"))
         except (ConfigError, UnicodeDecodeError) as exc:
@@ -187,10 +198,10 @@ def load_config(path: Path, explicit: bool = False, _chain: tuple[Path, ...] = (
         if explicit:
             raise ConfigError(f"{path}: no [tool.dockerlint] table")
         return None
-    return _validate(table, path, prefix=prefix, chain=(*_chain, path))
+    return _validate(table, path, prefix=prefix, chain=(*_chain, os.path.realpath(path)))
 
 
-def _read_toml(data: bytes, path: Path) -> tuple[dict | None, str]:
+def _read_toml(data: bytes, path: str) -> tuple[dict | None, str]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -203,7 +214,7 @@ def _read_toml(data: bytes, path: Path) -> tuple[dict | None, str]:
         doc = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml" or "tool" in doc and "dockerlint" in doc.get("tool", {}):
+    if os.path.basename(path) == "pyproject.toml" or "tool" in doc and "dockerlint" in doc.get("tool", {}):
         table = doc.get("tool", {}).get("dockerlint")
         if table is not None and not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.dockerlint] must be a table")
@@ -211,7 +222,7 @@ def _read_toml(data: bytes, path: Path) -> tuple[dict | None, str]:
     return doc, ""
 
 
-def _from_hadolint(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+def _from_hadolint(data: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Translate .hadolint.yaml keys into ours (see HADOLINT_KEYS)."""
     out: dict[str, Any] = {}
     for key, value in data.items():
@@ -266,8 +277,8 @@ HADOLINT_KEYS: dict[str, str | None] = {
 HADOLINT_FORMATS = {"gitlab_codeclimate": "gitlab"}  # hadolint format name -> ours
 
 
-def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool = False,
-              chain: tuple[Path, ...] = ()) -> Settings:
+def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = False,
+              chain: tuple[str, ...] = ()) -> Settings:
     from pydantic import ValidationError
 
     model = _file_model()
@@ -275,7 +286,7 @@ def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool =
         cfg = model.model_validate(dict(table))
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, prefix)) from None
-    root = str(path.parent)
+    root = os.path.dirname(path)
     context = None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context))
     if context is not None and not os.path.isdir(context):
         raise ConfigError(f"{path}: key '{prefix}context': {cfg.context!r} is not a directory")
@@ -295,17 +306,17 @@ def _validate(table: Mapping[str, Any], path: Path, prefix: str, lenient: bool =
         context=context,
         target=cfg.target,
         disable_ignore_pragma=cfg.disable_ignore_pragma,
-        origin=str(path),
+        origin=path,
         formats=tuple(cfg.format or ()),
         no_color=cfg.no_color,
         no_fail=cfg.no_fail,
     )
     if cfg.extend is None:
         return own
-    base_path = (path.parent / cfg.extend).resolve()
+    base_path = os.path.realpath(os.path.join(root, cfg.extend))
     if base_path in chain:
         raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} extends this file again (a cycle)")
-    if not base_path.is_file():
+    if not os.path.isfile(base_path):
         raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} is not a file")
     base = load_config(base_path, explicit=True, _chain=chain)
     return _extend(base, own, cfg.model_fields_set)
@@ -333,7 +344,7 @@ def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
     return own._replace(**merged)
 
 
-def _describe(exc, path: Path, prefix: str) -> str:
+def _describe(exc, path: str, prefix: str) -> str:
     """First pydantic error as 'FILE: key 'a.b': what is wrong (allowed: …)'."""
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"])

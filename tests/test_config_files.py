@@ -24,22 +24,22 @@ def test_nearest_config_wins_and_pyproject_without_our_table_is_skipped(tmp_path
     write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
     write(tmp_path / "svc" / "pyproject.toml", '[tool.black]\nline-length = 1\n')
     write(tmp_path / "svc" / "deep" / "pyproject.toml", '[tool.dockerlint]\nignore = ["B"]\n')
-    assert find_config(tmp_path / "svc") == tmp_path / ".dockerlint.toml"
-    assert find_config(tmp_path / "svc" / "deep") == tmp_path / "svc" / "deep" / "pyproject.toml"
+    assert find_config(tmp_path / "svc") == str(tmp_path / ".dockerlint.toml")
+    assert find_config(tmp_path / "svc" / "deep") == str(tmp_path / "svc" / "deep" / "pyproject.toml")
 
 
 def test_dockerlint_toml_beats_pyproject_in_the_same_directory(tmp_path):
     write(tmp_path / "pyproject.toml", '[tool.dockerlint]\nignore = ["B"]\n')
     write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
-    assert find_config(tmp_path) == tmp_path / ".dockerlint.toml"
+    assert find_config(tmp_path) == str(tmp_path / ".dockerlint.toml")
 
 
 def test_hadolint_yaml_is_used_only_when_no_dockerlint_config_exists(tmp_path):
     write(tmp_path / "a" / ".hadolint.yaml", "ignored: [DL3008]\n")
     write(tmp_path / ".dockerlint.toml", 'ignore = ["A"]\n')
-    assert find_config(tmp_path / "a") == tmp_path / ".dockerlint.toml"
+    assert find_config(tmp_path / "a") == str(tmp_path / ".dockerlint.toml")
     os.remove(tmp_path / ".dockerlint.toml")
-    assert find_config(tmp_path / "a") == tmp_path / "a" / ".hadolint.yaml"
+    assert find_config(tmp_path / "a") == str(tmp_path / "a" / ".hadolint.yaml")
 
 
 def test_every_key_is_read_and_paths_are_relative_to_the_config(tmp_path):
