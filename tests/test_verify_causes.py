@@ -306,3 +306,13 @@ def test_directories_holding_the_files_are_counted_apart_in_the_message():
                                     "mtime in its header")
     assert "; and 1 directory whose mtime changed with them" in cause.message
     assert cause.details["directories"] == 1
+
+
+def test_content_cause_shows_the_start_of_small_text_files():
+    def stamp_layer(minute):
+        return layer(F("build-stamp.txt", b"Thu Nov 26 16:%02d:22 UTC 2026\n3f 9a\n" % minute))
+
+    (cause,) = explain(stamp_layer(1), stamp_layer(2))
+    assert cause.id == "REPRO-CONTENT"
+    assert ("(build-stamp.txt: 'Thu Nov 26 16:01:22 UTC 2026…' vs "
+            "'Thu Nov 26 16:02:22 UTC 2026…')") in cause.message

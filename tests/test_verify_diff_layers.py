@@ -248,3 +248,13 @@ def test_zstd_layers_go_through_the_zstandard_stream_reader(monkeypatch):
     summary = summarise(b"\x28\xb5\x2f\xfd" + plain)
     assert summary.compression == "zstd"
     assert [e.path for e in summary.entries] == ["a", "b"]
+
+
+def test_small_text_files_keep_their_first_bytes_binary_and_large_ones_do_not():
+    text = "Built on Thu Nov 26 16:03:22 UTC 2026 by the CI runner, commit ab12cd\n"
+    e = {x.path: x for x in summarise(layer(
+        F("stamp.txt", text.encode()), F("blob.bin", bytes(range(256))),
+        F("big.txt", b"a" * 5000), F("utf8.txt", ("x" + "é" * 30).encode()))).entries}
+    assert e["stamp.txt"].head == text.encode()[:48]
+    assert e["blob.bin"].head == b"" and e["big.txt"].head == b""
+    assert e["utf8.txt"].head.decode("utf-8") == "x" + "é" * 23    # cut between characters

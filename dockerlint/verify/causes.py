@@ -494,10 +494,20 @@ def _detail(cause_id: str, diffs: list[EntryDiff], notes: tuple[str, ...]) -> tu
         extra = f" ({shown})"
     elif cause_id == "REPRO-CONTENT" and first.a and first.b:
         details["example_digests"] = (first.a.digest, first.b.digest)
+        text = first.details.get("text")
+        if text:
+            details["example_text"] = text
+            extra = f" ({first.path}: {_snippet(text[0])} vs {_snippet(text[1])})"
     elif cause_id == "REPRO-FILE-SET":
         only_a, only_b = kinds.get("only_a", 0), kinds.get("only_b", 0)
         extra = f" ({only_a:,} only in build A, {only_b:,} only in build B)"
     return extra, details
+
+
+def _snippet(text: str, width: int = 40) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return repr(line[:width] + ("…" if len(line) > width or len(text.strip()) > len(line)
+                                else ""))
 
 
 def _stamp(value: float) -> str:

@@ -198,6 +198,9 @@ def compare_entries(a: Entry, b: Entry) -> tuple[tuple[str, ...], dict]:
         elif a.kind == b.kind == "gzip":
             details["gzip_mtime"] = (_gzip_mtime(a.head), _gzip_mtime(b.head))
             details["header_only"] = bool(a.norm_digest) and a.norm_digest == b.norm_digest
+        elif a.head and b.head and not a.kind and not b.kind:   # small text files
+            details["text"] = (a.head.decode("utf-8", "replace"),
+                               b.head.decode("utf-8", "replace"))
         if a.members_digest and b.members_digest:      # both nested tarballs
             details["members_equal"] = a.members_digest == b.members_digest
     return tuple(changed), details

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 BLOCK = 512
 CHUNK = 1 << 20
 HEAD_BYTES = 16                 # enough for a pyc header and a gzip header
+TEXT_HEAD_BYTES = 48            # kept of small text files, to show what a content diff is
+SMALL_TEXT_FILE = 4096
 MAX_META_BYTES = 1 << 20        # PAX / GNU long-name payloads
 MAX_PACKAGE_DB_BYTES = 64 << 20  # dpkg status / apk installed parsed for versions
 MAX_NESTED_ARCHIVE_BYTES = 16 << 20  # tarballs made in a build, read in memory (bounded)
@@ -355,7 +357,7 @@ class Entry:
     atime: float | None = None
     ctime: float | None = None
     digest: str = ""        # sha256 hex of the content (regular files only)
-    head: bytes = b""       # first 16 bytes of a pyc / gzip file (their headers)
+    head: bytes = b""       # first bytes: pyc / gzip header (16), small text file (48)
     norm_digest: str = ""   # digest with the format's timestamp field zeroed (pyc, gzip)
     members_digest: str = ""  # nested tar(.gz): its members minus timestamps and order
     kind: str = ""          # sniffed content format: pyc, gzip, zip, tar, zstd, bzip2, xz
@@ -657,9 +659,25 @@ def _read_content(reader: Reader, path: str, length: int, nested: bool) -> _Cont
     data = b"".join(keep.parts) if keep else b""
     return _Content(
         digest=hasher.hexdigest(), norm_digest=norm_digest, kind=kind,
-        head=head if kind in ("pyc", "gzip") else b"",
+        head=head if kind in ("pyc", "gzip") else _text_head(peek, length, kind),
         members_digest=_members_digest(data) if keep and kind in ("tar", "gzip") else "",
         packages=_package_versions(path, data) if keep and path in PACKAGE_DBS else None)
+
+
+def _text_head(peek: bytes, length: int, kind: str) -> bytes:
+    """The start of a small text file (a date, an id: what a build wrote), else b""."""
+    if kind or length > SMALL_TEXT_FILE:
+        return b""
+    head = peek[:TEXT_HEAD_BYTES]
+    for cut in range(4):                      # the cut may split a UTF-8 character
+        try:
+            text = head[:len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if all(c.isprintable() or c in "\t\n\r" for c in text):
+            return head[:len(head) - cut]
+        return b""
+    return b""
 
 
 def _members_digest(data: bytes) -> str:
