@@ -316,3 +316,12 @@ def test_content_cause_shows_the_start_of_small_text_files():
     assert cause.id == "REPRO-CONTENT"
     assert ("(build-stamp.txt: 'Thu Nov 26 16:01:22 UTC 2026…' vs "
             "'Thu Nov 26 16:02:22 UTC 2026…')") in cause.message
+
+
+def test_small_logs_show_their_changed_first_line():
+    def log_layer(second):
+        return layer(F("var/log/dpkg.log", b"2026-11-26 16:01:%02d status installed x\n" % second))
+
+    (cause,) = explain(log_layer(1), log_layer(2))
+    assert cause.id == "REPRO-LOG"
+    assert "'2026-11-26 16:01:01 status installed x' vs '2026-11-26 16:01:02" in cause.message

@@ -494,13 +494,13 @@ def _detail(cause_id: str, diffs: list[EntryDiff], notes: tuple[str, ...]) -> tu
         extra = f" ({shown})"
     elif cause_id == "REPRO-CONTENT" and first.a and first.b:
         details["example_digests"] = (first.a.digest, first.b.digest)
-        text = first.details.get("text")
-        if text:
-            details["example_text"] = text
-            extra = f" ({first.path}: {_snippet(text[0])} vs {_snippet(text[1])})"
     elif cause_id == "REPRO-FILE-SET":
         only_a, only_b = kinds.get("only_a", 0), kinds.get("only_b", 0)
         extra = f" ({only_a:,} only in build A, {only_b:,} only in build B)"
+    text = first.details.get("text")
+    if text and not extra:             # a log line, a date, an id: show what changed
+        details["example_text"] = text
+        extra = f" ({first.path}: {_snippet(text[0])} vs {_snippet(text[1])})"
     return extra, details
 
 
