@@ -146,12 +146,32 @@ def _write_fixed(result) -> bool:
         return False
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     try:
-        with open(result.path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(bom + result.source)
+        _replace_file(result.path, bom + result.source)
     except OSError as exc:
         _error(f"{result.path}: cannot write fixes: {exc.strerror or exc}")
         return False
     return True
+
+
+def _replace_file(path: str, text: str) -> None:
+    """Write ``text`` over ``path`` atomically, so a full disk or a crash never leaves a half-written
+    Dockerfile. The new file keeps the old one's mode; a symlink stays a symlink."""
+    import shutil
+    import tempfile
+
+    target = os.path.realpath(path)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".dockerlint-fix-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: bool) -> None:

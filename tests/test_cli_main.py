@@ -289,6 +289,30 @@ def test_fix_keeps_bom_and_crlf(project):
     assert bad.read_bytes() == b"\xef\xbb\xbfFROM alpine:3.20\r\nRUN x\r\n"
 
 
+def test_fix_that_cannot_be_written_leaves_the_file_whole(project, monkeypatch):
+    bad = project / "bad" / "Dockerfile"
+    before = bad.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    code, _, err = run("-f", "gnu", "--fix", bad)
+    assert code == 2 and "cannot write fixes: No space left on device" in err
+    assert bad.read_bytes() == before
+    assert sorted(p.name for p in bad.parent.iterdir()) == ["Dockerfile"]  # no temporary file left
+
+
+def test_fix_through_a_symlink_keeps_the_link_and_the_mode(project):
+    real = project / "bad" / "Dockerfile"
+    real.chmod(0o640)
+    link = project / "link.Dockerfile"
+    link.symlink_to(real)
+    run("--fix", link)
+    assert link.is_symlink() and real.read_text().startswith("FROM alpine:3.20")
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
 def test_fix_never_rewrites_a_file_that_is_not_utf8(project):
     bad = project / "bad" / "Dockerfile"
     bad.write_bytes(b"from alpine:3.20\nLABEL note=caf\xe9\n")
