@@ -17,8 +17,8 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".v
                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"})
 
 
-class DiscoveryError(Exception):
-    """A path does not exist, or a directory holds no Dockerfile."""
+class DiscoveryError(OSError):
+    """A path does not exist, or a directory holds no Dockerfile (an OSError, as documented for lint_path)."""
 
 
 def is_dockerfile_name(name: str) -> bool:

@@ -249,3 +249,8 @@ def test_a_plugin_may_not_redefine_a_builtin_rule_id(tmp_path, monkeypatch):
     registry = _with_entry_points(monkeypatch, tmp_path, ("builtin", "dockerlint.rules"), ("dup", "pack_dup"))
     with pytest.raises(PluginError, match="DL3007 is defined twice: by plugin 'builtin'"):
         registry.load_rules()
+
+
+def test_lint_path_on_a_missing_path_raises_oserror_as_documented(tmp_path):
+    with pytest.raises(OSError, match="no such file or directory"):
+        lint_path(tmp_path / "missing")
