@@ -99,7 +99,7 @@ class _DefaultGroup(click.Group):
     """``dockerlint ARGS`` means ``dockerlint check ARGS`` unless ARGS starts with a command."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] != "--version"):
+        if not args or (args[0] not in self.commands and args[0] not in ("--version", "-V")):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 

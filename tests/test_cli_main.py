@@ -408,8 +408,9 @@ def test_help_shows_the_lint_options_and_other_commands():
     assert code == 0 and "--failure-threshold" in out and "dockerlint rules" in out
 
 
-def test_version():
-    code, out, _ = run("--version")
+@pytest.mark.parametrize("option", ["--version", "-V"])
+def test_version(option):
+    code, out, _ = run(option)
     assert code == 0 and out.startswith("dockerlint, version ")
 
 
