@@ -315,6 +315,9 @@ def explain_command(rule_id: str) -> int:
 
     rules = installed_rules()
     ids, exact = match(rule_id, rules)
+    if not exact and ids:  # a prefix or a category: say which rules, so the next try is one of them
+        shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
+        raise fail(f"{rule_id!r} matches {len(ids)} rules ({shown}); explain takes one rule id or name")
     if not exact:
         raise fail(f"unknown rule {rule_id!r} (see `dockerlint rules`)")
     stdout().write(_docs().render_rule(rules[ids[0]]))

@@ -403,6 +403,12 @@ def test_explain_prints_the_rule_docs_and_rejects_unknown_ids():
     assert code == 2 and "unknown rule 'EX404'" in one_error_line(err)
 
 
+def test_explain_with_a_prefix_lists_the_rules_it_matches():
+    code, _, err = run("explain", "EX00")
+    assert code == 2
+    assert one_error_line(err).startswith("dockerlint: error: 'EX00' matches 2 rules (EX001, EX002); ")
+
+
 def test_help_shows_the_lint_options_and_other_commands():
     code, out, _ = run("--help")
     assert code == 0 and "--failure-threshold" in out and "dockerlint rules" in out
