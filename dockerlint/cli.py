@@ -200,9 +200,16 @@ def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: boo
 
 
 def _render(fmt: str, report, stream) -> None:
+    """Render one format; a file the reporter writes on its own (GitHub's step summary) failing is
+    an I/O error of this run, named by its path."""
     from dockerlint.report import render
 
-    render(fmt, report, stream)
+    try:
+        render(fmt, report, stream)
+    except OSError as exc:
+        if exc.filename is None:  # the stream itself (a full disk, a closed pipe): the caller's concern
+            raise
+        raise fail(f"{exc.filename}: cannot write the {fmt} report: {exc.strerror or exc}") from None
 
 
 def stdout() -> TextIO:

@@ -472,3 +472,12 @@ def test_hadolint_format_name_gitlab_codeclimate_gives_the_gitlab_report(project
     assert code == 1
     issues = json.loads(out)
     assert issues and all("fingerprint" in issue and "check_name" in issue for issue in issues)
+
+
+def test_unwritable_github_step_summary_is_one_clear_error(project, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(project / "no" / "dir" / "summary.md"))
+    code, out, err = run("-f", "github", project / "bad" / "Dockerfile")
+    assert code == 2
+    assert one_error_line(err) == (f"dockerlint: error: {project / 'no' / 'dir' / 'summary.md'}: "
+                                   f"cannot write the github report: No such file or directory")
+    assert "::warning" in out  # the annotations were written before

@@ -135,3 +135,12 @@ def test_stdin_findings_are_annotations_without_a_file():
     stdin = f.__class__(message="m", span=f.span, rule_id="X1", path="-", severity=f.severity)
     _, props, _ = parse(github.annotation(stdin, "X1", env={}))
     assert "file" not in props and props["line"] == "1"
+
+
+def test_step_summary_keeps_code_spans_literal_and_escapes_html_elsewhere():
+    report = sample_report()
+    f = report.findings[0]
+    report.findings[:] = [f.__class__(message="pin `python:<version>` & drop <b>x</b>, not `a|b`", span=f.span,
+                                      rule_id="X1", path=MAIN)]
+    table = github.step_summary(report, env={})
+    assert "| pin `python:<version>` &amp; drop &lt;b&gt;x&lt;/b&gt;, not `a\\|b` |" in table

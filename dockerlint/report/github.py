@@ -9,6 +9,7 @@ a table.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, TextIO
 
@@ -60,9 +61,18 @@ def annotation(finding: "Finding", title: str, env: Mapping[str, str]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (GitHub also strips unknown HTML)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    """Text safe inside a Markdown table cell (GitHub also strips unknown HTML).
+
+    HTML is escaped outside `code spans` only: inside one, Markdown shows ``&lt;`` literally.
+    """
+    pieces = []
+    for i, piece in enumerate(_CODE_SPANS.split(text)):
+        pieces.append(piece if i % 2 else piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    text = "".join(pieces).replace("|", "\\|")
     return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+_CODE_SPANS = re.compile(r"(`[^`\n]+`)")  # the split keeps them (odd indexes)
 
 
 def _file_link(path: str, line: int, env: Mapping[str, str]) -> str:
