@@ -53,6 +53,7 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
 
     results, errors = [], 0
     if paths == ["-"]:
+        _refuse_reports_over_inputs(pairs, [stdin_filename] if stdin_filename else [])
         data = read_stdin()
         shown = stdin_filename or "-"
         settings = finder.for_file(stdin_filename)

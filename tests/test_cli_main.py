@@ -250,6 +250,14 @@ def test_output_over_a_linted_dockerfile_is_refused(project):
     assert dockerfile.read_bytes() == before
 
 
+def test_output_over_the_stdin_filename_is_refused(project):
+    dockerfile = project / "bad" / "Dockerfile"
+    before = dockerfile.read_bytes()
+    code, _, err = run("-f", "json", "-o", dockerfile, "--stdin-filename", dockerfile, "-", input=before)
+    assert code == 2 and "refusing to write the json report over a Dockerfile being linted" in err
+    assert dockerfile.read_bytes() == before
+
+
 def test_symlink_loop_says_so(project):
     (project / "loop").symlink_to(project / "loop")
     code, _, err = run(project / "loop")
