@@ -156,7 +156,7 @@ def _write_fixed(result) -> bool:
 
 def _replace_file(path: str, text: str) -> None:
     """Write ``text`` over ``path`` atomically, so a full disk or a crash never leaves a half-written
-    Dockerfile. The new file keeps the old one's mode; a symlink stays a symlink."""
+    Dockerfile. The new file keeps the old one's mode and owner; a symlink stays a symlink."""
     import shutil
     import tempfile
 
@@ -166,6 +166,9 @@ def _replace_file(path: str, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         shutil.copymode(target, temporary)
+        old = os.stat(target)
+        if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temporary, old.st_uid, old.st_gid)  # root fixing someone's checkout
         os.replace(temporary, target)
     except BaseException:
         try:

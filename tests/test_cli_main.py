@@ -321,6 +321,15 @@ def test_fix_through_a_symlink_keeps_the_link_and_the_mode(project):
     assert real.stat().st_mode & 0o777 == 0o640
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_fix_keeps_the_owner_of_the_file(project):
+    bad = project / "bad" / "Dockerfile"
+    os.chown(bad, 12345, 12345)  # a CI job running as root over a checkout owned by someone else
+    run("--fix", bad)
+    assert bad.read_text().startswith("FROM alpine:3.20")
+    assert (bad.stat().st_uid, bad.stat().st_gid) == (12345, 12345)
+
+
 def test_fix_never_rewrites_a_file_that_is_not_utf8(project):
     bad = project / "bad" / "Dockerfile"
     bad.write_bytes(b"from alpine:3.20\nLABEL note=caf\xe9\n")
