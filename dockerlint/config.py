@@ -191,7 +191,8 @@ def load_config(path: str | os.PathLike, explicit: bool = False,
             data = {}
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected a mapping of hadolint keys at the top level")
-        return _validate(_from_hadolint(data, path), path, prefix="", lenient=True)
+        spelled = {HADOLINT_KEYS[key]: key for key in data if HADOLINT_KEYS.get(key)}
+        return _validate(_from_hadolint(data, path), path, prefix="", lenient=True, spelled=spelled)
 
     table, prefix = _read_toml(raw_text, path)
     if table is None:
@@ -278,14 +279,15 @@ HADOLINT_FORMATS = {"gitlab_codeclimate": "gitlab"}  # hadolint format name -> o
 
 
 def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = False,
-              chain: tuple[str, ...] = ()) -> Settings:
+              chain: tuple[str, ...] = (), spelled: Mapping[str, str] | None = None) -> Settings:
+    """``spelled`` maps our key names back to the file's (a .hadolint.yaml's) for error messages."""
     from pydantic import ValidationError
 
     model = _file_model()
     try:
         cfg = model.model_validate(dict(table))
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, prefix)) from None
+        raise ConfigError(_describe(exc, path, prefix, spelled or {})) from None
     root = os.path.dirname(path)
     context = None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context))
     if context is not None and not os.path.isdir(context):
@@ -344,10 +346,13 @@ def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
     return own._replace(**merged)
 
 
-def _describe(exc, path: str, prefix: str) -> str:
+def _describe(exc, path: str, prefix: str, spelled: Mapping[str, str]) -> str:
     """First pydantic error as 'FILE: key 'a.b': what is wrong (allowed: …)'."""
     err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
+    parts = [str(p) for p in err["loc"]]
+    if parts:
+        parts[0] = spelled.get(parts[0], parts[0])
+    loc = ".".join(parts)
     key = f"{prefix}{loc}" if loc else prefix.rstrip(".") or "(top level)"
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(_file_model().model_fields_by_alias())

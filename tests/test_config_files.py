@@ -200,6 +200,18 @@ def test_a_complete_hadolint_config_from_its_readme_loads(tmp_path):
     assert s.trusted_registries == ("docker.io", "my-company.com:500", "*.gcr.io")
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("ignored: DL3008\n", "key 'ignored': expected a list of strings, got 'DL3008'"),
+    ("label-schema:\n  author: phone\n", "key 'label-schema.author': invalid value 'phone'"),
+    ("strict-labels: maybe\n", "key 'strict-labels': expected true or false, got 'maybe'"),
+])
+def test_hadolint_errors_name_the_key_as_written_in_the_file(tmp_path, body, expected):
+    cfg = write(tmp_path / ".hadolint.yaml", body)
+    with pytest.raises(ConfigError) as info:
+        load_config(cfg)
+    assert str(info.value).startswith(f"{cfg}: {expected}")
+
+
 def test_unknown_hadolint_key_is_an_error(tmp_path):
     cfg = write(tmp_path / ".hadolint.yml", "ignore: [DL3008]\n")
     with pytest.raises(ConfigError, match=r"unknown hadolint key 'ignore'.*ignored"):
