@@ -162,3 +162,42 @@ def test_code_frames_of_one_file_share_one_gutter_width():
     out = _text(report)
     assert "\n     9 | RUN echo 9\n       |     ^^^^\n" in out
     assert "\n    10 | RUN echo 10\n       |     ^^^^\n" in out
+
+
+def test_a_very_long_line_is_cut_around_the_span():
+    report = sample_report()
+    f = report.findings[0]
+    text = "RUN " + " ".join(f"pkg{i:03d}" for i in range(120)) + "\n"  # one 843-character line
+    source = Source(text, "long")
+    start = text.index("pkg100")
+    report.findings[:] = [f.__class__(message="m", span=source.span(start, start + 6), rule_id="X1", path="long")]
+    report.sources = {"long": text}
+    out = _text(report)
+    code, carets = [line for line in out.splitlines() if line.startswith("    ") and " | " in line][:2]
+    assert code.startswith("    1 | …") and code.endswith("…")
+    assert len(code) <= len("    1 | ") + 120
+    column = carets.index("^")
+    assert code[column:column + 6] == "pkg100" and carets[column:] == "^^^^^^"
+
+
+def test_a_long_line_with_the_span_near_its_start_is_cut_on_the_right_only():
+    report = sample_report()
+    f = report.findings[0]
+    text = "FROM python:latest AS " + "x" * 300 + "\n"
+    source = Source(text, "long")
+    report.findings[:] = [f.__class__(message="m", span=source.span(12, 18), rule_id="X1", path="long")]
+    report.sources = {"long": text}
+    out = _text(report)
+    assert "    1 | FROM python:latest AS xxx" in out and "xxx…\n      |             ^^^^^^\n" in out
+
+
+def test_a_span_at_the_end_of_a_long_line_keeps_its_last_caret():
+    report = sample_report()
+    f = report.findings[0]
+    text = "RUN " + "a" * 300 + " last\n"
+    source = Source(text, "long")
+    start = text.index("last")
+    report.findings[:] = [f.__class__(message="m", span=source.span(start, start + 4), rule_id="X1", path="long")]
+    report.sources = {"long": text}
+    code, carets = [line for line in _text(report).splitlines() if " | " in line][:2]
+    assert code.endswith(" last") and carets.endswith("^^^^") and len(carets) == len(code)

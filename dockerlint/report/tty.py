@@ -33,6 +33,8 @@ Line = list[Segment]
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan",
           Severity.STYLE: "magenta"}
 FRAME_MAX_LINES = 4  # longer spans show their first lines and how many more there are
+FRAME_MAX_WIDTH = 120  # columns of source text a frame shows; longer lines are cut around the span
+FRAME_LEFT_CONTEXT = 30  # columns kept before a span that starts far right on a long line
 TAB_SIZE = 4
 # C0 controls (but tab and line feed), DEL and C1 controls: a Dockerfile must not
 # be able to drive the terminal (escape sequences) or garble the layout.
@@ -76,9 +78,7 @@ def _frame(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
         start = s.column - 1 if number == s.line else len(text) - len(text.lstrip())
         end = s.end_column - 1 if number == s.end_line else len(text)
         start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
-        shown_text = text.expandtabs(TAB_SIZE)
-        pad = cell_width(text[:start].expandtabs(TAB_SIZE))
-        width = max(cell_width(text[:end].expandtabs(TAB_SIZE)) - pad, 1)
+        shown_text, pad, width = _visible(text, start, end)
         lines.append([(f"    {number:>{gutter}} | ", "blue"), (shown_text, "")])
         lines.append([(f"    {'':>{gutter}} | ", "blue"), (" " * pad + "^" * width, STYLES[finding.severity])])
     hidden = last - shown[-1]
@@ -86,6 +86,42 @@ def _frame(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
         lines.append([(f"    {'':>{gutter}} | ", "blue"),
                       (f"... {hidden} more line{'s' if hidden > 1 else ''}", "dim")])
     return lines
+
+
+def _visible(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """What a frame shows of one line whose span is ``text[start:end]``: (text, caret indent, carets).
+
+    A line wider than FRAME_MAX_WIDTH (a minified RUN, a binary file) is cut around the span, with
+    "…" where text was left out, so the frame stays one terminal line and the carets stay under it.
+    """
+    def columns(piece: str) -> int:
+        return cell_width(piece.expandtabs(TAB_SIZE))
+
+    if columns(text) <= FRAME_MAX_WIDTH:
+        pad = columns(text[:start])
+        return text.expandtabs(TAB_SIZE), pad, max(columns(text[:end]) - pad, 1)
+    first = 0 if columns(text[:end]) < FRAME_MAX_WIDTH else max(start - FRAME_LEFT_CONTEXT, 0)
+    head = "…" if first else ""
+    window = text[first:].expandtabs(TAB_SIZE)
+    body = _cut(window, FRAME_MAX_WIDTH - len(head))
+    tail = ""
+    if len(body) < len(window):
+        body, tail = _cut(window, FRAME_MAX_WIDTH - len(head) - 1), "…"
+    pad = len(head) + columns(text[first:start])
+    span_end = len(head) + min(columns(text[first:end]), cell_width(body))
+    return head + body + tail, pad, max(span_end - pad, 1)
+
+
+def _cut(text: str, cells: int) -> str:
+    """The longest start of ``text`` that fits in ``cells`` terminal columns."""
+    if text.isascii():
+        return text[:cells]
+    used = 0
+    for i, char in enumerate(text):
+        used += cell_width(char)
+        if used > cells:
+            return text[:i]
+    return text
 
 
 def _finding_lines(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
