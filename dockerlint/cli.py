@@ -18,6 +18,7 @@ from typing import TextIO
 
 from dockerlint import __version__
 from dockerlint.config import ConfigError, Overrides
+from dockerlint.report._common import plural
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "rules", "explain", "parse", "verify")
@@ -84,7 +85,7 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
                 out.write(unified_diff(r.original, r.source, r.path))
                 changed += 1
         if not quiet:
-            _note(f"would fix {sum(r.fixed for r in results)} problem(s) in {changed} file(s)")
+            _note(f"would fix {plural(sum(r.fixed for r in results), 'problem')} in {plural(changed, 'file')}")
         for r in results:  # no report in --diff mode, so a crashed rule must still be named
             for f in r.findings:
                 if f.rule_id == INTERNAL_ERROR:
@@ -94,7 +95,7 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
         written = [r for r in results if r.original is not None and _write_fixed(r)]
         errors += sum(1 for r in results if r.original is not None) - len(written)
         if not quiet:
-            _note(f"fixed {sum(r.fixed for r in written)} problem(s) in {len(written)} file(s)")
+            _note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
 
     _report(results, pairs, run_settings, rules, quiet=quiet, statistics=statistics)
     if errors or internal:
@@ -125,10 +126,12 @@ def _explain_settings(files: list[str], finder, rules) -> None:
     from dockerlint.registry import select
 
     by_settings = Counter(finder.for_file(f) for f in files)
-    _note(f"{len(files)} file(s) to lint")
+    _note(f"{plural(len(files), 'file')} to lint")
     for settings, count in by_settings.items():
         enabled = len(select(rules, settings.selection))
-        _note(f"{count} file(s) use {settings.origin or 'no config file (defaults)'}: {enabled} rule(s) enabled")
+        uses = "uses" if count == 1 else "use"
+        _note(f"{plural(count, 'file')} {uses} {settings.origin or 'no config file (defaults)'}: "
+              f"{plural(enabled, 'rule')} enabled")
 
 
 def _write_fixed(result) -> bool:

@@ -210,9 +210,9 @@ def test_nearest_config_applies_per_file_and_cli_adds_to_it(project):
 def test_verbose_says_which_config_applies(project):
     (project / "style" / ".dockerlint.toml").write_text('ignore = ["EX001"]\n')
     code, _, err = run("-v", "-q", "-f", "gnu", project)
-    assert "dockerlint: 3 file(s) to lint" in err
-    assert f"1 file(s) use {project / 'style' / '.dockerlint.toml'}: 4 rule(s) enabled" in err
-    assert "2 file(s) use no config file (defaults): 5 rule(s) enabled" in err
+    assert "dockerlint: 3 files to lint" in err
+    assert f"1 file uses {project / 'style' / '.dockerlint.toml'}: 4 rules enabled" in err
+    assert "2 files use no config file (defaults): 5 rules enabled" in err
 
 
 # ---------------------------------------------------------------- stdin, outputs
@@ -286,7 +286,7 @@ def test_fix_rewrites_only_files_with_safe_fixes(project):
     assert bad.read_text() == "FROM alpine:3.20\nADD a /a\n"
     assert (project / "style" / "Dockerfile").read_text() == "FROM alpine:3.20\n"
     assert (project / "clean" / "Dockerfile").stat().st_mtime_ns == clean_mtime
-    assert "fixed 2 problem(s) in 2 file(s)" in err
+    assert "fixed 2 problems in 2 files" in err
     assert code == 1 and "[EX001]" not in out and "[EX002]" in out
 
 

@@ -49,7 +49,7 @@ def severity_counts(findings: Iterable["Finding"]) -> Counter:
     return Counter(f.severity for f in findings)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     # "info" and "style" are mass nouns: "2 info", "2 style".
     if n == 1 or word in ("info", "style"):
         return f"{n} {word}"
@@ -59,14 +59,14 @@ def _plural(n: int, word: str) -> str:
 def summary_line(report: "Report") -> str:
     """One sentence for humans: ``3 problems (1 error, 2 warnings) in 2 of 5 files``."""
     n_files = len(report.files)
-    files = _plural(n_files, "file")
+    files = plural(n_files, "file")
     if not report.findings:
         return f"No problems found in {files}."
     counts = severity_counts(report.findings)
-    parts = ", ".join(_plural(counts[s], str(s)) for s in SEVERITIES_DESC if counts[s])
+    parts = ", ".join(plural(counts[s], str(s)) for s in SEVERITIES_DESC if counts[s])
     with_findings = len({f.path for f in report.findings})
     where = files if with_findings == n_files else f"{with_findings} of {files}"
-    return f"{_plural(len(report.findings), 'problem')} ({parts}) in {where}."
+    return f"{plural(len(report.findings), 'problem')} ({parts}) in {where}."
 
 
 def files_in_order(report: "Report") -> list[str]:
