@@ -296,8 +296,17 @@ def _check_instructions(tree) -> None:
         if ins.keyword not in INSTRUCTIONS:
             written = tree.source.slice(ins.keyword_span)
             if written.isprintable() and "\ufffd" not in written:
-                raise DockerfileSyntaxError(f"unknown instruction: {written}", ins.keyword_span)
+                raise DockerfileSyntaxError(f"unknown instruction: {written}{_suggestion(ins.keyword)}",
+                                            ins.keyword_span)
             raise DockerfileSyntaxError("not a Dockerfile (binary data)", ins.keyword_span)
+
+
+def _suggestion(keyword: str) -> str:
+    """`` (did you mean RUN?)`` for a near miss, as BuildKit suggests; empty otherwise."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(keyword, sorted(INSTRUCTIONS), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 class _ModelError(Exception):

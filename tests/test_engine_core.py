@@ -254,3 +254,13 @@ def test_a_plugin_may_not_redefine_a_builtin_rule_id(tmp_path, monkeypatch):
 def test_lint_path_on_a_missing_path_raises_oserror_as_documented(tmp_path):
     with pytest.raises(OSError, match="no such file or directory"):
         lint_path(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("line, message", [
+    ("RUNN echo hi", "syntax error: unknown instruction: RUNN (did you mean RUN?)"),
+    ("copyy a b", "syntax error: unknown instruction: copyy (did you mean COPY?)"),
+    ("BANANA x", "syntax error: unknown instruction: BANANA"),
+])
+def test_unknown_instruction_suggests_the_closest_one(line, message):
+    [f] = lint_text(f"FROM alpine:3.20\n{line}\n", select=["DL1000"])
+    assert f.message == message
