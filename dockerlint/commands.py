@@ -311,7 +311,7 @@ def _docs():
 @click.argument("rule_id")
 def explain_command(rule_id: str) -> int:
     """Show the documentation of one rule (id, alias or name)."""
-    from dockerlint.registry import installed_rules, match
+    from dockerlint.registry import installed_rules, match, suggest
 
     rules = installed_rules()
     ids, exact = match(rule_id, rules)
@@ -319,7 +319,7 @@ def explain_command(rule_id: str) -> int:
         shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
         raise fail(f"{rule_id!r} matches {len(ids)} rules ({shown}); explain takes one rule id or name")
     if not exact:
-        raise fail(f"unknown rule {rule_id!r} (see `dockerlint rules`)")
+        raise fail(f"unknown rule {rule_id!r} ({suggest(rule_id, rules) or 'see `dockerlint rules`'})")
     stdout().write(_docs().render_rule(rules[ids[0]]))
     return EXIT_OK
 

@@ -266,7 +266,16 @@ def check_selectors(selectors: Iterable[str], rules: Mapping[str, Rule], where: 
         if not sel.strip() or not match(sel, rules)[0]:
             suffix = f" in {where}" if where else ""
             raise SelectorError(f"unknown rule {sel!r}{suffix} (not a rule id, prefix, name or "
-                                f"category; see `dockerlint rules`)")
+                                f"category; {suggest(sel, rules) or 'see `dockerlint rules`'})")
+
+
+def suggest(selector: str, rules: Mapping[str, Rule]) -> str:
+    """``did you mean DL3007?`` for a near miss of a rule id or name; empty when nothing is close."""
+    from difflib import get_close_matches
+
+    names = {**{rid.casefold(): rid for rid in rules}, **{r.name.casefold(): r.name for r in rules.values()}}
+    close = get_close_matches(selector.strip().casefold(), list(names), n=1, cutoff=0.8)
+    return f"did you mean {names[close[0]]}?" if close else ""
 
 
 def select(rules: Mapping[str, Rule], layers: Sequence[Selection]) -> frozenset[str]:

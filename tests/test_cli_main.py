@@ -420,6 +420,13 @@ def test_explain_prints_the_rule_docs_and_rejects_unknown_ids():
     assert code == 2 and "unknown rule 'EX404'" in one_error_line(err)
 
 
+def test_a_misspelt_rule_suggests_the_closest_id_or_name(project):
+    code, _, err = run("--ignore", "EX0001", project / "bad" / "Dockerfile")
+    assert code == 2 and one_error_line(err).endswith("did you mean EX001?)")
+    code, _, err = run("explain", "keyword-cse")
+    assert code == 2 and one_error_line(err).endswith("did you mean keyword-case?)")
+
+
 def test_explain_with_a_prefix_lists_the_rules_it_matches():
     code, _, err = run("explain", "EX00")
     assert code == 2
