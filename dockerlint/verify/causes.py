@@ -527,7 +527,7 @@ def _agree(summary: str, count: int) -> str:
     if count != 1:
         return summary
     verb, space, rest = summary.partition(" ")
-    return _SINGULAR.get(verb, verb) + space + rest
+    return _SINGULAR.get(verb, verb) + space + rest.replace(" their ", " its ")
 
 
 def _make(cause_id: str, layer: int | None, location: Location | None, count: int,
