@@ -201,3 +201,14 @@ def test_a_span_at_the_end_of_a_long_line_keeps_its_last_caret():
     report.sources = {"long": text}
     code, carets = [line for line in _text(report).splitlines() if " | " in line][:2]
     assert code.endswith(" last") and carets.endswith("^^^^") and len(carets) == len(code)
+
+
+def test_findings_on_the_same_span_share_one_frame():
+    report = sample_report()
+    f = report.findings[0]
+    twin = f.__class__(message="second", span=f.span, rule_id="ZZ9", path=f.path, severity=f.severity)
+    report.findings[:] = [f, twin]
+    out = _text(report)
+    first_line = report.sources[f.path].splitlines()[f.span.line - 1]
+    assert out.count(f"| {first_line}\n") == 1
+    assert "ZZ9  second" in out

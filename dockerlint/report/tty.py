@@ -124,7 +124,7 @@ def _cut(text: str, cells: int) -> str:
     return text
 
 
-def _finding_lines(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
+def _finding_lines(finding: "Finding", sources: Sources, gutter: int, *, frame: bool = True) -> list[Line]:
     s = finding.span
     message, *more = finding.message.splitlines() or [""]
     head: Line = [
@@ -133,7 +133,8 @@ def _finding_lines(finding: "Finding", sources: Sources, gutter: int) -> list[Li
         (finding.rule_id, "bold"), ("  ", ""), (message, ""),
     ]
     lines = [head] + [[("    " + extra, "")] for extra in more]
-    lines += _frame(finding, sources, gutter)
+    if frame:
+        lines += _frame(finding, sources, gutter)
     if finding.fix is not None:
         how = "" if finding.fix.safe else " (unsafe: not applied by --fix)"
         lines.append([("    = fix: ", "green"), (finding.fix.description + how, "")])
@@ -170,8 +171,11 @@ def layout(report: "Report") -> Iterator[Line]:
             continue
         yield [(path, "bold underline")]
         gutter = max(len(str(_last_shown(f))) for f in findings)  # one width per file: the bars align
+        shown = None
         for finding in findings:
-            yield from _finding_lines(finding, sources, gutter)
+            # several findings on one span (e.g. the causes of one RUN in --verify-build) share one frame
+            yield from _finding_lines(finding, sources, gutter, frame=finding.span != shown)
+            shown = finding.span
         yield []
     if report.statistics and report.findings:
         yield from _statistics(report)
