@@ -1,4 +1,4 @@
-"""docs/usage.md must mention every option, config key and hadolint key the code accepts."""
+"""The README must document every option, config key and hadolint key the code accepts."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ import pytest
 from dockerlint.commands import check_command, verify_command
 from dockerlint.config import HADOLINT_KEYS, _file_model
 
-DOC = (Path(__file__).resolve().parent.parent / "docs" / "usage.md").read_text()
+DOC = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 
 def mentions(word: str) -> bool:
