@@ -15,7 +15,7 @@ from imagesynth import F, docker_save, layer, oci_layout
 from dockerlint.verify.diff import ImageFormatError, Verdict, diff_images
 
 SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
 
 names = st.text(alphabet="abcdefxyz0123_-", min_size=1, max_size=10)
 paths = st.lists(names, min_size=1, max_size=3).map("/".join)
