@@ -18,8 +18,7 @@ tell, per character, what is known. An unknown never becomes a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 #: Stands for one stretch of text whose value is not known.
 UNKNOWN = "\ue000"
@@ -32,8 +31,7 @@ class ExpansionError(Exception):
     """The word is malformed in a way that makes BuildKit fail the build."""
 
 
-@dataclass(frozen=True, slots=True)
-class Expansion:
+class Expansion(NamedTuple):
     """The outcome of expanding one word.
 
     ``text`` holds ``UNKNOWN`` where a value is not known; ``origins[i]`` is

@@ -9,7 +9,7 @@ are None; spans are exact where the text was written literally.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockerlint.model.expand import UNKNOWN, Expansion
 from dockerlint.syntax.nodes import Span
@@ -23,8 +23,7 @@ _DOMAIN = re.compile(r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-
 DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A FROM image (or ``--from`` image) after ARG expansion.
 
     ``text`` is the expanded word, with ``…`` where a variable is unknown.

@@ -11,16 +11,14 @@ operands.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from dockerlint.model.shell import Word
 
 
-@dataclass(frozen=True, slots=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """How one program reads its options.
 
     ``short_with_value``: letters that take a value (``-r FILE``, ``-rFILE``,
@@ -38,7 +36,7 @@ class OptionSpec:
     short_with_value: str = ""
     long_with_value: frozenset[str] = frozenset()
     single_dash: frozenset[str] = frozenset()
-    long_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    long_names: Mapping[str, str] = MappingProxyType({})
     posix: bool = False
     plus: bool = False
     sh_bundles: bool = False
@@ -65,8 +63,7 @@ def option_name(name: str) -> str:
     return name.lstrip("-") or name
 
 
-@dataclass(frozen=True, slots=True)
-class Argument:
+class Argument(NamedTuple):
     """One argument of a command line as its program reads it.
 
     An option (``option`` is its name: the long name when the spec knows one,
@@ -89,8 +86,7 @@ class Argument:
         return self.index + (2 if self.value_word is not None and self.value_word is not self.word else 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Arguments:
+class Arguments(NamedTuple):
     """A command line read by an ``OptionSpec``: options in order, and operands."""
 
     options: tuple[Argument, ...]

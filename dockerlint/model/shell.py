@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from dockerlint.model.options import Argument, Arguments, OptionSpec, option_name, read_arguments, read_options
 from dockerlint.syntax.nodes import Span
@@ -33,8 +33,7 @@ Resolver = Callable[[str], "str | None"]
 SpanOf = Callable[[int, int], Span]
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """One shell word.
 
     ``value`` is the word after expansion and quote removal, or None when it
@@ -54,11 +53,10 @@ class Word:
     span: Span | None = None  # set by Command.with_spans
 
     def with_spans(self, span_of: SpanOf) -> Word:
-        return replace(self, span=span_of(self.start, self.end))
+        return self._replace(span=span_of(self.start, self.end))
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(NamedTuple):
     """``2>&1``, ``> /dev/null``, ``<<EOF``: not part of argv."""
 
     op: str  # ">", ">>", "<", "<<", "<<-", "<<<", ">&", "<&", "&>", "&>>", ">|", "<>"
@@ -68,8 +66,7 @@ class Redirect:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class ShellIssue:
+class ShellIssue(NamedTuple):
     """Something the parser did not understand; parsing went on after it."""
 
     message: str
@@ -77,8 +74,7 @@ class ShellIssue:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """One simple command: ``FOO=1 apt-get install -y curl > log``.
 
     A command run through a wrapper (``sudo``, ``env``, ``xargs``, ``nohup``,
@@ -167,17 +163,16 @@ class Command:
             return tuple(w.with_spans(span_of) for w in ws)
 
         redirects = tuple(
-            replace(r, target=r.target.with_spans(span_of) if r.target else None)
+            r._replace(target=r.target.with_spans(span_of) if r.target else None)
             for r in self.redirects
         )
-        return replace(
-            self, argv=words(self.argv), assignments=words(self.assignments),
+        return self._replace(
+            argv=words(self.argv), assignments=words(self.assignments),
             redirects=redirects, span=span_of(self.start, self.end),
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ShellScript:
+class ShellScript(NamedTuple):
     """What ``parse_script`` (or ``parse_exec``) understood of one script."""
 
     text: str  # what the offsets index

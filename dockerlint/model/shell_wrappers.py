@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from dockerlint.model.options import OptionSpec, read_options
 from dockerlint.model.shell import SHELL_DIALECTS, Word
@@ -20,8 +20,7 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _NO_OPTIONS = OptionSpec(posix=True)
 
 
-@dataclass(frozen=True, slots=True)
-class WrapperSpec:
+class WrapperSpec(NamedTuple):
     options: OptionSpec = _NO_OPTIONS  # its own options; the first operand ends them (posix)
     operands: int = 0  # words between the options and the command (timeout DURATION, gosu USER)
     assignments: bool = False  # NAME=value words before the command (env, sudo)
@@ -82,8 +81,7 @@ SHELLS = frozenset(SHELL_DIALECTS)
 _SHELL_OPTIONS = OptionSpec("oO", frozenset({"rcfile", "init-file"}), posix=True, plus=True, sh_bundles=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Unwrapped:
+class Unwrapped(NamedTuple):
     """Where the wrapped command starts in the wrapper's argv."""
 
     command: int  # index of the wrapped command's name in argv

@@ -3,11 +3,14 @@
 Every word BuildKit expands is a ``Value``: the text as written, its value after
 ARG/ENV expansion (None when unknown), where it is, and which variables it
 needed. The records carry no behaviour beyond small conveniences.
+
+The small value records are NamedTuples, not dataclasses: a frozen dataclass
+costs about half a millisecond to define, paid by every ``dockerlint`` start.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dockerlint.model.expand import UNKNOWN
 from dockerlint.syntax.nodes import Heredoc, Span
@@ -17,8 +20,7 @@ if TYPE_CHECKING:
     from dockerlint.model.imageref import ImageRef
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """A word after ARG/ENV expansion.
 
     ``value`` is None when any part depends on a variable whose value is not
@@ -50,8 +52,7 @@ class Value:
         return self.value if self.value is not None else self.raw
 
 
-@dataclass(frozen=True, slots=True)
-class KeyValue:
+class KeyValue(NamedTuple):
     """One ``key=value`` of ENV or LABEL (``key`` expanded when it can be)."""
 
     key: str
@@ -61,8 +62,7 @@ class KeyValue:
     legacy: bool = False  # ``ENV key value`` without ``=``
 
 
-@dataclass(frozen=True, slots=True)
-class ArgDecl:
+class ArgDecl(NamedTuple):
     """One name of an ARG instruction.
 
     ``default`` is the written default, expanded; ``value`` is what the build
@@ -78,16 +78,14 @@ class ArgDecl:
     from_build_arg: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Port:
+class Port(NamedTuple):
     port: str
     protocol: str
     span: Span
     known: bool = True  # False when the port came from an unknown variable
 
 
-@dataclass(frozen=True, slots=True)
-class UserSpec:
+class UserSpec(NamedTuple):
     user: Value
     group: Value | None
     span: Span

@@ -7,8 +7,7 @@ what an install is. Works on the model's shell ``Command``/``Word`` objects.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from dockerlint.model.options import Argument, Arguments, OptionSpec
 
@@ -56,8 +55,7 @@ APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude"})
 # -- pip --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PipInstall:
+class PipInstall(NamedTuple):
     """One ``pip install`` (or ``python -m pip install``, ``uv pip install``)."""
 
     command: object  # the model's shell Command
@@ -195,8 +193,7 @@ def pip_requirement_words(install: PipInstall) -> Iterable[tuple[object, str, st
 # -- apt ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AptInstall:
+class AptInstall(NamedTuple):
     command: object
     program: str  # apt-get, apt or aptitude
     install: object  # the Word ``install``
