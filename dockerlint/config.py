@@ -16,7 +16,8 @@ project without one pays nothing for it.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from dockerlint.findings import Severity
 from dockerlint.registry import Selection
@@ -108,7 +109,7 @@ def parse_threshold(text: str) -> Severity | None:
 class ConfigFinder:
     """Finds (and reads once) the config that applies to each file of a run."""
 
-    def __init__(self, explicit: str | None = None, overrides: Overrides = Overrides(),
+    def __init__(self, explicit: str | None = None, overrides: Overrides = Overrides(),  # noqa: B008 - an immutable NamedTuple
                  discover: bool = True):
         self.explicit = explicit
         self.discover = discover
@@ -378,7 +379,7 @@ def _file_model():
     global _MODEL
     if _MODEL is not None:
         return _MODEL
-    from typing import Literal, Union
+    from typing import Literal
 
     from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -393,23 +394,23 @@ def _file_model():
         model_config = ConfigDict(extra="forbid", strict=True,
                                   alias_generator=lambda name: name.replace("_", "-"))
 
-        select: Union[list[str], None] = None
+        select: list[str] | None = None
         extend_select: list[str] = []
         ignore: list[str] = []
         severity: dict[str, Level] = {}
-        failure_threshold: Union[Threshold, None] = None
+        failure_threshold: Threshold | None = None
         per_file_ignores: dict[str, list[str]] = {}
         trusted_registries: list[str] = []
         required_labels: dict[str, LabelFormat] = {}
         strict_labels: bool = False
         build_args: dict[str, str] = {}
-        context: Union[str, None] = None
-        target: Union[str, None] = None
+        context: str | None = None
+        target: str | None = None
         disable_ignore_pragma: bool = False
-        format: Union[list[Format], None] = None
+        format: list[Format] | None = None
         no_color: bool = False
         no_fail: bool = False
-        extend: Union[str, None] = None
+        extend: str | None = None
 
         @field_validator("format", mode="before")
         @classmethod

@@ -9,8 +9,8 @@ so they cannot disagree. ``python -m dockerlint.docs`` rewrites the reference;
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from dockerlint.rule import Rule
 
@@ -86,8 +86,8 @@ def render_markdown(rules: Iterable[Rule]) -> str:
 
 def builtin_rules() -> list[Rule]:
     """The rules dockerlint itself ships (the engine's and the built-in pack), not plugins."""
-    from dockerlint.registry import ENGINE_RULES, rules_in_module
     import dockerlint.rules as pack
+    from dockerlint.registry import ENGINE_RULES, rules_in_module
 
     by_id = {r.id: r for r in ENGINE_RULES}
     by_id.update({r.id: r for r in rules_in_module(pack)})

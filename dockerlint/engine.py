@@ -22,14 +22,21 @@ from __future__ import annotations
 import inspect
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from dockerlint.config import ConfigFinder, Overrides, Settings
 from dockerlint.findings import Finding, Severity
 from dockerlint.registry import (
-    ENGINE_RULES, INTERNAL_ERROR, SYNTAX_ERROR, UNUSED_SUPPRESSION, SelectorError, installed_rules,
-    match, select,
+    ENGINE_RULES,
+    INTERNAL_ERROR,
+    SYNTAX_ERROR,
+    UNUSED_SUPPRESSION,
+    SelectorError,
+    installed_rules,
+    match,
+    select,
 )
 from dockerlint.rule import Rule
 from dockerlint.syntax.nodes import Span

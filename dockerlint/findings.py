@@ -21,7 +21,7 @@ class Severity(enum.IntEnum):
     ERROR = 4
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls[text.strip().upper()]
         except KeyError:

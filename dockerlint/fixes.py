@@ -8,7 +8,7 @@ are recomputed against the new text (the engine loops until nothing changes).
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from dockerlint.findings import Edit, Finding, Fix
 

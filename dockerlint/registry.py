@@ -16,8 +16,9 @@ import importlib
 import os
 import re
 import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
-from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from dockerlint.findings import Severity
 from dockerlint.rule import CATEGORIES, Rule, rule

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.registry import UNUSED_SUPPRESSION, match

@@ -1,7 +1,7 @@
 """Small helpers the built-in rules share (not rules themselves)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 
 def runs(df) -> Iterator:

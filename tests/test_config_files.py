@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from dockerlint.config import (
-    ConfigError, ConfigFinder, Overrides, find_config, load_config, load_yaml_subset,
+    ConfigError,
+    ConfigFinder,
+    Overrides,
+    find_config,
+    load_config,
+    load_yaml_subset,
 )
 from dockerlint.findings import Severity
 from dockerlint.registry import Selection

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from dockerlint.context.ignore import (
-    DockerignoreError, IgnoreMatcher, IgnorePattern, clean_path, read_patterns,
+    DockerignoreError,
+    IgnoreMatcher,
+    IgnorePattern,
+    clean_path,
+    read_patterns,
 )
 
 # (pattern, path, matches the path itself, matches the path or a parent)
@@ -120,7 +124,8 @@ def test_exception_reincludes_file_inside_ignored_directory():
 
 # -- properties -----------------------------------------------------------------------
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 _component = st.text(alphabet="abcxyz019._-", min_size=1, max_size=6).filter(lambda c: c not in (".", ".."))
 _paths = st.lists(_component, min_size=1, max_size=4).map("/".join)

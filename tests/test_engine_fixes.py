@@ -4,10 +4,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dockerlint.engine import Linter
 from dockerlint.config import Settings
+from dockerlint.engine import Linter
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.fixes import apply_fixes, unified_diff
 from dockerlint.registry import ENGINE_RULES

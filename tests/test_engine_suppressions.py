@@ -133,7 +133,8 @@ def test_line_numbers_follow_newlines_only_even_with_form_feeds_in_the_file():
     assert lines(text) == [("EX002", 5)]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 pragma = st.sampled_from([None, "# dockerlint ignore=EX002", "# hadolint ignore=EX002  # reason",
                           "# dockerlint ignore=TST400", "# just a comment"])

@@ -1,7 +1,8 @@
 """Whatever the parser accepts, the model builds and every view answers without raising."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dockerlint.model import build
 from dockerlint.syntax import DockerfileSyntaxError, parse

@@ -144,7 +144,8 @@ def test_scratch_stage_has_buildkit_default_path():
 
 
 # -- property: scoping agrees with a plain simulation of BuildKit's rules ----------------------
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 UNKNOWN_VALUE = object()
 VAR = st.sampled_from(["A", "B", "C"])

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from model_helpers import model
 
 from dockerlint.model.scripts import heredoc_scripts, heredoc_span_of, shebang_shell
-from model_helpers import model
 
 
 def run_with_heredoc(rest: str, body: str, chomp: bool = False, crlf: bool = False):

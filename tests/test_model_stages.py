@@ -1,8 +1,8 @@
 """Stages, stage references, the stage graph and the target (dockerlint.model)."""
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
-
+from hypothesis import given
+from hypothesis import strategies as st
 from model_helpers import model
 
 MULTI = """\

@@ -1,8 +1,9 @@
 """Typed views of instructions (dockerlint.model Instr.*)."""
 from __future__ import annotations
 
-from dockerlint.findings import Finding
 from model_helpers import model
+
+from dockerlint.findings import Finding
 
 
 def one(text, keyword, **kwargs):

@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 from report_sample import GPU, MAIN, empty_report, sample_report
 
-from dockerlint.report import render
 from dockerlint.report import json as json_report
+from dockerlint.report import render
 
 
 def _render(report) -> dict:

@@ -90,7 +90,7 @@ class IgnorePattern:
     _regexp: re.Pattern | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def compile(cls, raw: str, line: int | None = None) -> "IgnorePattern":
+    def compile(cls, raw: str, line: int | None = None) -> IgnorePattern:
         pattern = raw.strip()
         pattern = clean_path(pattern)
         exclusion = pattern.startswith("!")
@@ -239,7 +239,7 @@ class IgnoreMatcher:
         self.has_exclusions = any(p.exclusion for p in patterns)
 
     @classmethod
-    def from_text(cls, text: str) -> "IgnoreMatcher":
+    def from_text(cls, text: str) -> IgnoreMatcher:
         return cls([IgnorePattern.compile(p, line) for line, p in read_patterns(text)])
 
     def ignored(self, path: str) -> bool:

@@ -6,7 +6,7 @@ for what rules may rely on.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from dockerlint.model.dockerfile import DEFAULT_SHELL, Dockerfile, Instr, Stage, build
 from dockerlint.model.expand import UNKNOWN, Env, Expansion, expand
@@ -14,7 +14,16 @@ from dockerlint.model.imageref import ImageRef
 from dockerlint.model.options import Argument, Arguments, OptionSpec
 from dockerlint.model.scope import PLATFORM_ARGS, PREDEFINED_ARGS, PROXY_ARGS
 from dockerlint.model.values import (
-    ArgDecl, CommandSpec, CopySpec, HealthcheckSpec, KeyValue, Mount, Port, RunSpec, UserSpec, Value,
+    ArgDecl,
+    CommandSpec,
+    CopySpec,
+    HealthcheckSpec,
+    KeyValue,
+    Mount,
+    Port,
+    RunSpec,
+    UserSpec,
+    Value,
 )
 
 __all__ = [

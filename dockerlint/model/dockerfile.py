@@ -10,16 +10,26 @@ from __future__ import annotations
 import bisect
 import csv
 import posixpath
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from dockerlint.findings import Finding, Fix
 from dockerlint.model.expand import UNKNOWN, Expansion, expand
 from dockerlint.model.imageref import ImageRef, parse_image
 from dockerlint.model.scope import PROXY_ARGS, Scope, global_scope
 from dockerlint.model.values import (
-    ArgDecl, CommandSpec, CopySpec, HealthcheckSpec, KeyValue, Mount, Port, RunSpec, UserSpec, Value,
+    ArgDecl,
+    CommandSpec,
+    CopySpec,
+    HealthcheckSpec,
+    KeyValue,
+    Mount,
+    Port,
+    RunSpec,
+    UserSpec,
+    Value,
 )
 from dockerlint.syntax.nodes import Arg, Flag, Instruction, Source, Span, SyntaxTree
 
@@ -79,7 +89,7 @@ class Dockerfile:
         return None
 
     @cached_property
-    def context(self) -> "BuildContext | None":
+    def context(self) -> BuildContext | None:
         if self.context_dir is None:
             return None
         try:

@@ -18,7 +18,8 @@ tell, per character, what is known. An unknown never becomes a guess.
 from __future__ import annotations
 
 import re
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 #: Stands for one stretch of text whose value is not known.
 UNKNOWN = "\ue000"

@@ -12,8 +12,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from dockerlint.model.expand import Env
 
@@ -74,10 +74,10 @@ class Scope:
             self._env_obj = Env(self.vars, self.open)
         return self._env_obj
 
-    def with_arg(self, name: str, value: str | None) -> "Scope":
+    def with_arg(self, name: str, value: str | None) -> Scope:
         return Scope(_put(self.vars, name, value), self.env, _put(self.args, name, value), self.open)
 
-    def with_env(self, pairs: list[tuple[str, str | None]]) -> "Scope":
+    def with_env(self, pairs: list[tuple[str, str | None]]) -> Scope:
         vars_, env = dict(self.vars), dict(self.env)
         for name, value in pairs:
             vars_.pop(name, None)  # re-setting moves it last, as BuildKit's env list does

@@ -11,7 +11,7 @@ offsets back to the Dockerfile.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from dockerlint.model.shell import shell_dialect
 from dockerlint.model.shell_wrappers import shell_reads_stdin

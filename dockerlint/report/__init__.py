@@ -6,8 +6,9 @@ the one it uses (rich is loaded by ``tty`` alone).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -20,9 +21,9 @@ FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "g
 class Report:
     """Everything a reporter may show: the findings and where they come from."""
 
-    findings: list["Finding"]  # sorted by file, line, column, rule id
+    findings: list[Finding]  # sorted by file, line, column, rule id
     files: list[str]  # every file that was checked, findings or not
-    rules: Mapping[str, "Rule"]  # id -> rule, for metadata (help, docs)
+    rules: Mapping[str, Rule]  # id -> rule, for metadata (help, docs)
     sources: Mapping[str, str] = field(default_factory=dict)  # path -> text, for code frames
     tool_version: str = ""
     color: bool = False

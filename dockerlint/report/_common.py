@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from dockerlint.findings import Severity
 from dockerlint.syntax.nodes import Source, Span
@@ -45,7 +46,7 @@ def last_line(span: Span) -> int:
     return max(span.end_line, span.line)
 
 
-def severity_counts(findings: Iterable["Finding"]) -> Counter:
+def severity_counts(findings: Iterable[Finding]) -> Counter:
     return Counter(f.severity for f in findings)
 
 
@@ -56,7 +57,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}s"
 
 
-def summary_line(report: "Report") -> str:
+def summary_line(report: Report) -> str:
     """One sentence for humans: ``3 problems (1 error, 2 warnings) in 2 of 5 files``."""
     n_files = len(report.files)
     files = plural(n_files, "file")
@@ -69,7 +70,7 @@ def summary_line(report: "Report") -> str:
     return f"{plural(len(report.findings), 'problem')} ({parts}) in {where}."
 
 
-def files_in_order(report: "Report") -> list[str]:
+def files_in_order(report: Report) -> list[str]:
     """Every checked file once, in the order given, plus any path only a finding names."""
     seen = dict.fromkeys(report.files)
     for f in report.findings:
@@ -77,8 +78,8 @@ def files_in_order(report: "Report") -> list[str]:
     return list(seen)
 
 
-def group_by_file(report: "Report") -> dict[str, list["Finding"]]:
-    groups: dict[str, list["Finding"]] = {path: [] for path in files_in_order(report)}
+def group_by_file(report: Report) -> dict[str, list[Finding]]:
+    groups: dict[str, list[Finding]] = {path: [] for path in files_in_order(report)}
     for f in report.findings:
         groups[f.path].append(f)
     return groups
@@ -87,7 +88,7 @@ def group_by_file(report: "Report") -> dict[str, list["Finding"]]:
 class Sources:
     """``Source`` objects (text + line index) for the report's files, built once on demand."""
 
-    def __init__(self, report: "Report"):
+    def __init__(self, report: Report):
         self._texts = report.sources
         self._cache: dict[str, Source | None] = {}
 
@@ -97,7 +98,7 @@ class Sources:
             self._cache[path] = None if text is None else Source(text, path)
         return self._cache[path]
 
-    def edit_span(self, path: str, edit: "Edit") -> Span | None:
+    def edit_span(self, path: str, edit: Edit) -> Span | None:
         """Line/column positions of an edit's ``[start, end)``, if the text is known."""
         source = self.get(path)
         if source is None or not 0 <= edit.start <= edit.end <= len(source.text):
@@ -111,7 +112,7 @@ class Sources:
             return None
         return source.slice(source.line_span(line))
 
-    def snippet(self, finding: "Finding") -> str:
+    def snippet(self, finding: Finding) -> str:
         """The offending text: the span's characters, or its first line when the span is empty."""
         source = self.get(finding.path)
         if source is None:
@@ -122,7 +123,7 @@ class Sources:
         return self.line(finding.path, span.line) or ""
 
 
-def rule_title(report: "Report", finding: "Finding") -> str:
+def rule_title(report: Report, finding: Finding) -> str:
     """``DL3007 no-latest-tag``, or just the id when the rule is unknown."""
     name = finding.rule_name
     if not name:
@@ -131,7 +132,7 @@ def rule_title(report: "Report", finding: "Finding") -> str:
     return f"{finding.rule_id} {name}".strip()
 
 
-def fingerprints(report: "Report", sources: Sources | None = None) -> list[str]:
+def fingerprints(report: Report, sources: Sources | None = None) -> list[str]:
     """A stable id per finding, for CI systems that track findings across commits.
 
     It hashes the rule, the path and the offending text (not the line number),

@@ -19,7 +19,7 @@ SEVERITIES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INF
               Severity.STYLE: "info"}
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n<checkstyle version="4.3">\n')
     for path, findings in group_by_file(report).items():
         if not findings:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import last_line, posix_path, rule_help_uri, rule_title, summary_line
@@ -43,7 +44,7 @@ def repo_path(path: str, env: Mapping[str, str]) -> str:
     return posix_path(path)
 
 
-def annotation(finding: "Finding", title: str, env: Mapping[str, str]) -> str:
+def annotation(finding: Finding, title: str, env: Mapping[str, str]) -> str:
     s = finding.span
     # stdin ("-") has no file to annotate: the annotation then stands alone in the run.
     props = [] if finding.path in ("", "-") else [("file", repo_path(finding.path, env))]
@@ -86,7 +87,7 @@ def _file_link(path: str, line: int, env: Mapping[str, str]) -> str:
     return f"[{label}]({server}/{repo}/blob/{sha}/{quote(path)}{anchor})"
 
 
-def step_summary(report: "Report", env: Mapping[str, str]) -> str:
+def step_summary(report: Report, env: Mapping[str, str]) -> str:
     lines = ["## dockerlint", "", summary_line(report), ""]
     if report.findings:
         lines += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
@@ -103,7 +104,7 @@ def step_summary(report: "Report", env: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(report: "Report", stream: TextIO, env: Mapping[str, str] | None = None) -> None:
+def render(report: Report, stream: TextIO, env: Mapping[str, str] | None = None) -> None:
     env = os.environ if env is None else env
     for f in report.findings:
         stream.write(annotation(f, rule_title(report, f), env) + "\n")

@@ -28,7 +28,7 @@ CATEGORIES = {
 }
 
 
-def _issue(report: "Report", f: "Finding", fingerprint: str) -> dict[str, Any]:
+def _issue(report: Report, f: Finding, fingerprint: str) -> dict[str, Any]:
     rule = report.rules.get(f.rule_id)
     category = f.category or (rule.category if rule else "")
     s = f.span
@@ -53,10 +53,10 @@ def _issue(report: "Report", f: "Finding", fingerprint: str) -> dict[str, Any]:
     return issue
 
 
-def to_list(report: "Report") -> list[dict[str, Any]]:
+def to_list(report: Report) -> list[dict[str, Any]]:
     return [_issue(report, f, fp) for f, fp in zip(report.findings, fingerprints(report))]
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     # Compact, like the json format (the indenting encoder is pure Python and slow).
     stream.write(json.dumps(to_list(report), ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from dockerlint.report import Report
 
 
-def location(finding: "Finding") -> str:
+def location(finding: Finding) -> str:
     s = finding.span
     start = f"{s.line}.{s.column}"
     last_line, last_col = s.end_line, s.end_column - 1  # exclusive -> inclusive
@@ -23,7 +23,7 @@ def location(finding: "Finding") -> str:
     return f"{start}-{last_line}.{last_col}"
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     for f in report.findings:
         # One finding, one line: line breaks in the message fold, in a path they show escaped.
         message = " ".join(f.message.split())

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = "1.0"
 
 
-def _fix(fix: "Fix", path: str, sources: Sources) -> dict[str, Any]:
+def _fix(fix: Fix, path: str, sources: Sources) -> dict[str, Any]:
     edits = []
     for edit in fix.edits:
         span = sources.edit_span(path, edit)
@@ -36,7 +36,7 @@ def _fix(fix: "Fix", path: str, sources: Sources) -> dict[str, Any]:
     return {"description": fix.description, "safe": fix.safe, "edits": edits}
 
 
-def _finding(report: "Report", f: "Finding", sources: Sources) -> dict[str, Any]:
+def _finding(report: Report, f: Finding, sources: Sources) -> dict[str, Any]:
     rule = report.rules.get(f.rule_id)
     s = f.span
     return {
@@ -56,7 +56,7 @@ def _finding(report: "Report", f: "Finding", sources: Sources) -> dict[str, Any]
     }
 
 
-def to_dict(report: "Report") -> dict[str, Any]:
+def to_dict(report: Report) -> dict[str, Any]:
     sources = Sources(report)
     counts = severity_counts(report.findings)
     return {
@@ -73,7 +73,7 @@ def to_dict(report: "Report") -> dict[str, Any]:
     }
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     # default=str: rule-specific ``extra`` values (paths, enums) must not crash the report.
     # Compact: with ``indent`` the json module falls back to its pure-Python encoder,
     # 5x slower on big reports (bench/report_formats.py). Pretty-print with `jq .`.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from dockerlint.report import Report
 
 
-def _failure_text(report: "Report", f: "Finding") -> str:
+def _failure_text(report: Report, f: Finding) -> str:
     s = f.span
     lines = [f"{f.path}:{s.line}:{s.column}: {f.severity}: {rule_title(report, f)}", f.message]
     if f.fix is not None:
@@ -26,7 +26,7 @@ def _failure_text(report: "Report", f: "Finding") -> str:
     return "\n".join(lines)
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     groups = group_by_file(report)
     total = sum(max(len(fs), 1) for fs in groups.values())
     write = stream.write

@@ -13,7 +13,13 @@ from urllib.parse import quote
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import (
-    TOOL_NAME, TOOL_URI, Sources, files_in_order, fingerprints, posix_path, rule_help_uri,
+    TOOL_NAME,
+    TOOL_URI,
+    Sources,
+    files_in_order,
+    fingerprints,
+    posix_path,
+    rule_help_uri,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +41,7 @@ def artifact_uri(path: str) -> str:
     return quote(posix, safe="/")
 
 
-def _rule_descriptor(rule_id: str, rule: "Rule | None") -> dict[str, Any]:
+def _rule_descriptor(rule_id: str, rule: Rule | None) -> dict[str, Any]:
     if rule is None:  # e.g. an internal-error finding from a rule that failed to load
         return {"id": rule_id, "helpUri": rule_help_uri(rule_id)}
     from dockerlint.docs import render_rule  # the same markdown as `dockerlint explain`
@@ -76,7 +82,7 @@ def _region(span) -> dict[str, int]:
     return region
 
 
-def _fix(fix: "Fix", uri: str, index: int) -> dict[str, Any]:
+def _fix(fix: Fix, uri: str, index: int) -> dict[str, Any]:
     return {
         "description": {"text": fix.description},
         "artifactChanges": [{
@@ -90,7 +96,7 @@ def _fix(fix: "Fix", uri: str, index: int) -> dict[str, Any]:
     }
 
 
-def _result(f: "Finding", rule_index: int, uri: str, index: int, fingerprint: str,
+def _result(f: Finding, rule_index: int, uri: str, index: int, fingerprint: str,
             sources: Sources) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": {"uri": uri, "index": index}}
     region = _region(f.span)
@@ -118,7 +124,7 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def to_dict(report: "Report") -> dict[str, Any]:
+def to_dict(report: Report) -> dict[str, Any]:
     rule_ids = sorted(set(report.rules) | {f.rule_id for f in report.findings})
     rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     paths = files_in_order(report)
@@ -147,7 +153,7 @@ def to_dict(report: "Report") -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     # Compact: with ``indent`` the json module falls back to its pure-Python encoder,
     # 5x slower on big reports (bench/report_formats.py). Pretty-print with `jq .`.
     stream.write(json.dumps(to_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,11 +41,11 @@ class Edit(_Model):
 
     start: int = Field(ge=0, description="Offset (in characters, 0-based) where the replaced text starts.")
     end: int = Field(ge=0, description="Offset just after the replaced text (exclusive).")
-    line: Optional[int] = Field(
+    line: int | None = Field(
         None, ge=1, description="1-based line of ``start``; null when the source text was not available.")
-    column: Optional[int] = Field(None, ge=1, description="1-based column of ``start``.")
-    end_line: Optional[int] = Field(None, ge=1, description="1-based line of ``end``.")
-    end_column: Optional[int] = Field(None, ge=1, description="1-based column of ``end`` (exclusive).")
+    column: int | None = Field(None, ge=1, description="1-based column of ``start``.")
+    end_line: int | None = Field(None, ge=1, description="1-based line of ``end``.")
+    end_column: int | None = Field(None, ge=1, description="1-based column of ``end`` (exclusive).")
     replacement: str
 
 
@@ -66,7 +66,7 @@ class Finding(_Model):
     column: int = Field(ge=0, description="1-based column where the finding starts.")
     end_line: int = Field(ge=0, description="1-based line where the finding ends.")
     end_column: int = Field(ge=0, description="1-based column just after the finding (exclusive).")
-    fix: Optional[Fix] = Field(description="A proposed fix, or null.")
+    fix: Fix | None = Field(description="A proposed fix, or null.")
     help_uri: str = Field(description="Documentation of the rule.")
     extra: dict[str, Any] = Field(
         default_factory=dict, description="Rule-specific details (e.g. verify-build layer data).")

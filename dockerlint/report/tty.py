@@ -18,7 +18,8 @@ Dockerfiles or messages are shown as U+FFFD, never sent to the terminal.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Iterator, TextIO
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import Sources, group_by_file, last_line, severity_counts, summary_line
@@ -59,11 +60,11 @@ def cell_width(text: str) -> int:
     return width
 
 
-def _last_shown(finding: "Finding") -> int:
+def _last_shown(finding: Finding) -> int:
     return min(last_line(finding.span), finding.span.line + FRAME_MAX_LINES - 1)
 
 
-def _frame(finding: "Finding", sources: Sources, gutter: int) -> list[Line]:
+def _frame(finding: Finding, sources: Sources, gutter: int) -> list[Line]:
     """The span's source lines with carets under the span; line numbers right-aligned to ``gutter``."""
     s = finding.span
     if s.line < 1 or sources.get(finding.path) is None:
@@ -124,7 +125,7 @@ def _cut(text: str, cells: int) -> str:
     return text
 
 
-def _finding_lines(finding: "Finding", sources: Sources, gutter: int, *, frame: bool = True) -> list[Line]:
+def _finding_lines(finding: Finding, sources: Sources, gutter: int, *, frame: bool = True) -> list[Line]:
     s = finding.span
     message, *more = finding.message.splitlines() or [""]
     head: Line = [
@@ -141,7 +142,7 @@ def _finding_lines(finding: "Finding", sources: Sources, gutter: int, *, frame: 
     return lines
 
 
-def _statistics(report: "Report") -> list[Line]:
+def _statistics(report: Report) -> list[Line]:
     """Counts per rule, most frequent first."""
     counts = Counter(f.rule_id for f in report.findings)
     first = {}
@@ -164,7 +165,7 @@ def _statistics(report: "Report") -> list[Line]:
     return lines
 
 
-def layout(report: "Report") -> Iterator[Line]:
+def layout(report: Report) -> Iterator[Line]:
     sources = Sources(report)
     for path, findings in group_by_file(report).items():
         if not findings:
@@ -188,7 +189,7 @@ def layout(report: "Report") -> Iterator[Line]:
     yield [(summary_line(report), style)]
 
 
-def render(report: "Report", stream: TextIO) -> None:
+def render(report: Report, stream: TextIO) -> None:
     lines = layout(report)
     if not report.color:
         stream.write("".join(_safe("".join(text for text, _ in line)).rstrip() + "\n" for line in lines))

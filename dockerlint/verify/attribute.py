@@ -19,8 +19,9 @@ skipped. Layers left when the Dockerfile runs out come from the base image.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from dockerlint.syntax.nodes import Instruction, SyntaxTree
@@ -77,31 +78,31 @@ def run_command(payload: str) -> str:
     return " ".join(text.split())
 
 
-def _instruction_text(instruction: "Instruction") -> str:
+def _instruction_text(instruction: Instruction) -> str:
     return " ".join(instruction.original.split())
 
 
-def _ref(instruction: "Instruction") -> InstructionRef:
+def _ref(instruction: Instruction) -> InstructionRef:
     span = instruction.span
     first_line = instruction.raw.split("\n", 1)[0].rstrip("\\ \t\r")
     return InstructionRef(span.line, span.column, span.end_line, span.end_column,
                           " ".join(first_line.split()) or _instruction_text(instruction))
 
 
-def _stage_name(instruction: "Instruction") -> str | None:
+def _stage_name(instruction: Instruction) -> str | None:
     words = [a.value for a in instruction.args]
     if len(words) >= 3 and words[1].lower() == "as":
         return words[2].lower()
     return None
 
 
-def stage_chain(tree: "SyntaxTree", target: str | None = None) -> tuple[list["Instruction"], "Instruction | None"]:
+def stage_chain(tree: SyntaxTree, target: str | None = None) -> tuple[list[Instruction], Instruction | None]:
     """Instructions (FROM excluded) whose layers end up in the built image, and the target's FROM.
 
     Follows ``FROM <earlier stage>`` back to the first stage built from an
     image; ``target`` picks a named stage (default: the last one).
     """
-    stages: list[list["Instruction"]] = []
+    stages: list[list[Instruction]] = []
     for instruction in tree.instructions:
         if instruction.keyword == "FROM":
             stages.append([instruction])
@@ -113,7 +114,7 @@ def stage_chain(tree: "SyntaxTree", target: str | None = None) -> tuple[list["In
     index = len(stages) - 1
     if target is not None:
         index = names.get(target.lower(), index)
-    chain: list["Instruction"] = []
+    chain: list[Instruction] = []
     current: int | None = index
     seen: set[int] = set()
     while current is not None and current not in seen:
@@ -128,7 +129,7 @@ def stage_chain(tree: "SyntaxTree", target: str | None = None) -> tuple[list["In
     return chain, stages[index][0]
 
 
-def _compatible(instruction: "Instruction", step: tuple[str, str]) -> bool:
+def _compatible(instruction: Instruction, step: tuple[str, str]) -> bool:
     keyword, payload = step
     if instruction.keyword != keyword:
         return False
@@ -148,7 +149,7 @@ def _compatible(instruction: "Instruction", step: tuple[str, str]) -> bool:
     return True
 
 
-def attribute(tree: "SyntaxTree", created_by: Sequence[str], target: str | None = None) -> Attribution:
+def attribute(tree: SyntaxTree, created_by: Sequence[str], target: str | None = None) -> Attribution:
     """Map layer indices (``created_by[i]`` is layer i's history) to instructions."""
     chain, target_from = stage_chain(tree, target)
     makers = [i for i in chain if i.keyword in LAYER_KEYWORDS]
@@ -179,7 +180,7 @@ _CONFIG_KEYWORDS = {
 }
 
 
-def config_instruction(tree: "SyntaxTree", key: str, a: object = None, b: object = None,
+def config_instruction(tree: SyntaxTree, key: str, a: object = None, b: object = None,
                        target: str | None = None) -> InstructionRef | None:
     """The instruction that sets a differing config key (``config.Env``, ``config.Labels.x``, …).
 
@@ -205,7 +206,7 @@ def config_instruction(tree: "SyntaxTree", key: str, a: object = None, b: object
     return _ref(candidates[-1]) if candidates else None
 
 
-def _history_instruction(chain: list["Instruction"], created_by: str) -> InstructionRef | None:
+def _history_instruction(chain: list[Instruction], created_by: str) -> InstructionRef | None:
     """The instruction a history entry describes (classic COPY/ADD: matched by destination)."""
     step = history_step(created_by)
     if step is None:
@@ -217,7 +218,7 @@ def _history_instruction(chain: list["Instruction"], created_by: str) -> Instruc
     return _ref(matches[-1]) if matches else None
 
 
-def _sets(instruction: "Instruction", name: str) -> bool:
+def _sets(instruction: Instruction, name: str) -> bool:
     """ENV/LABEL args come in (key, value, separator) triples; keys may be quoted in LABEL."""
     keys = [a.value.strip("\"'") for a in instruction.args[0::3]]
     return name in keys

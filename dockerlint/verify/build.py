@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from dockerlint.verify.errors import BuildFailed, BuildTimeout, VerifyError, mentions_full_disk
 
@@ -50,7 +51,7 @@ class BuildRequest:
     """One of the two builds. ``label`` is "A" or "B"."""
 
     label: str
-    archive: "ContextArchive"
+    archive: ContextArchive
     build_args: dict[str, str] = field(default_factory=dict)
     target: str | None = None
     platform: str | None = None
@@ -137,13 +138,16 @@ class Stopper:
         return not thread.is_alive()
 
 
-def select_builder(client: "docker.DockerClient", choice: str,
-                   route_finder: "Callable[[], CliRoute | None] | None" = None):
+def select_builder(client: docker.DockerClient, choice: str,
+                   route_finder: Callable[[], CliRoute | None] | None = None):
     """The builder for ``--builder auto|classic|buildkit``; VerifyError if BuildKit is unreachable."""
     if choice not in BUILDERS:
         raise VerifyError(f"unknown builder {choice!r} (allowed: {', '.join(BUILDERS)})")
     from dockerlint.verify.buildkit import (
-        BuildKitCliBuilder, buildx_buildkit_version, find_buildkit_route, version_tuple,
+        BuildKitCliBuilder,
+        buildx_buildkit_version,
+        find_buildkit_route,
+        version_tuple,
     )
 
     version = _engine_version(client)
@@ -175,7 +179,7 @@ def select_builder(client: "docker.DockerClient", choice: str,
     return ClassicBuilder(client, info)
 
 
-def _engine_version(client: "docker.DockerClient") -> dict:
+def _engine_version(client: docker.DockerClient) -> dict:
     from docker.errors import DockerException
 
     try:

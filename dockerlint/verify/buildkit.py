@@ -14,11 +14,18 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from dockerlint.verify.build import (
-    TAIL_LINES, BuilderInfo, BuildRequest, BuildResult, Stopper, failure, strip_ansi,
+    TAIL_LINES,
+    BuilderInfo,
+    BuildRequest,
+    BuildResult,
+    Stopper,
+    failure,
+    strip_ansi,
 )
 from dockerlint.verify.errors import VerifyError
 
@@ -39,7 +46,7 @@ _BK_VERTEX = re.compile(r"^#(\d+) (?!sha256:)(\S.*)$")  # first line of a vertex
 class BuildKitStream:
     """Reads ``--progress=plain`` output: steps per stage, the failing vertex and its output."""
 
-    def __init__(self, task: "Task | None" = None):
+    def __init__(self, task: Task | None = None):
         self.task = task
         self.steps: dict[str, str] = {}  # vertex number -> "[stage i/n] INSTR"
         self.names: dict[str, str] = {}  # other vertices: "[internal] load metadata for …"
@@ -129,7 +136,7 @@ class BuildKitCliBuilder:
             env["SOURCE_DATE_EPOCH"] = str(request.source_date_epoch)
         return env
 
-    def build(self, request: BuildRequest, tracker: "ResourceTracker", task: "Task") -> BuildResult:
+    def build(self, request: BuildRequest, tracker: ResourceTracker, task: Task) -> BuildResult:
         stream = BuildKitStream(task)
         request.archive.file.seek(0)
         started = time.monotonic()

@@ -7,7 +7,14 @@ import time
 from typing import TYPE_CHECKING
 
 from dockerlint.verify.build import (
-    TAIL_LINES, BuilderInfo, BuildRequest, BuildResult, Stopper, api_error_text, failure, strip_ansi,
+    TAIL_LINES,
+    BuilderInfo,
+    BuildRequest,
+    BuildResult,
+    Stopper,
+    api_error_text,
+    failure,
+    strip_ansi,
 )
 from dockerlint.verify.errors import VerifyError
 
@@ -29,7 +36,7 @@ class ClassicStream:
     Separate from the HTTP call so it can be tested on recorded messages.
     """
 
-    def __init__(self, tracker: "ResourceTracker | None", task: "Task | None" = None):
+    def __init__(self, tracker: ResourceTracker | None, task: Task | None = None):
         self.tracker = tracker
         self.task = task
         self.step = 0
@@ -91,11 +98,11 @@ class ClassicStream:
 
 
 class ClassicBuilder:
-    def __init__(self, client: "docker.DockerClient", info: BuilderInfo):
+    def __init__(self, client: docker.DockerClient, info: BuilderInfo):
         self.client = client
         self.info = info
 
-    def build(self, request: BuildRequest, tracker: "ResourceTracker", task: "Task") -> BuildResult:
+    def build(self, request: BuildRequest, tracker: ResourceTracker, task: Task) -> BuildResult:
         from docker.errors import APIError, DockerException
 
         api = self.client.api

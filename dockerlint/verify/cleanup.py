@@ -15,7 +15,8 @@ import signal
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Iterator, TextIO
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     import docker
@@ -25,7 +26,7 @@ RETRY_SECONDS = 15.0
 
 
 class ResourceTracker:
-    def __init__(self, client: "docker.DockerClient"):
+    def __init__(self, client: docker.DockerClient):
         self.api = client.api
         self.preexisting: frozenset[str] = frozenset(
             _full_id(i) for i in self.api.images(all=True, quiet=True)

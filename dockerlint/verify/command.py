@@ -17,8 +17,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Mapping, Sequence, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dockerlint.verify.errors import BuildTimeout, VerifyError
 
@@ -42,9 +43,9 @@ class Outcome:
     """Everything a verify-build run found, before rendering."""
 
     path: str
-    source: "Source"
+    source: Source
     verdict: str
-    findings: list["Finding"]
+    findings: list[Finding]
     extra: dict
     image_ids: tuple[str, str]
 
@@ -207,7 +208,7 @@ def _read(dockerfile: str) -> tuple[str, bytes]:
         raise VerifyError(f"cannot read {dockerfile}: {exc.strerror or exc}") from None
 
 
-def _parse(dockerfile: str, data: bytes) -> "SyntaxTree":
+def _parse(dockerfile: str, data: bytes) -> SyntaxTree:
     from dockerlint.syntax import parse
     from dockerlint.syntax.nodes import DockerfileSyntaxError
 
@@ -218,10 +219,10 @@ def _parse(dockerfile: str, data: bytes) -> "SyntaxTree":
 
 
 def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
+    from docker.errors import DockerException
+
     from dockerlint.verify.diff import ImageFormatError, diff_images
     from dockerlint.verify.export import save_stream
-
-    from docker.errors import DockerException
 
     try:
         sizes = [int(client.api.inspect_image(i).get("Size") or 0) for i in (image_a, image_b)]
@@ -248,7 +249,7 @@ def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
 # --------------------------------------------------------------------------- explaining
 
 
-def explain(path: str, tree: "SyntaxTree", image_diff, target: str | None, run_info: dict,
+def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_info: dict,
             image_ids: tuple[str, str]) -> Outcome:
     """Causes as findings on the Dockerfile's lines, plus the verdict and the layer table."""
     from dockerlint.verify.attribute import attribute
@@ -283,7 +284,7 @@ def _created_by(image_diff) -> list[str]:
     return [table.get(i, "") for i in range(image_diff.layer_count_a)]
 
 
-def layer_table(image_diff, attribution: "Attribution", causes) -> list[dict]:
+def layer_table(image_diff, attribution: Attribution, causes) -> list[dict]:
     """One row per layer pair: where it comes from, whether it differs, which causes."""
     by_layer: dict[int | None, list[str]] = {}
     for cause in causes:
@@ -304,7 +305,7 @@ def layer_table(image_diff, attribution: "Attribution", causes) -> list[dict]:
     return rows
 
 
-def _location(cause, tree: "SyntaxTree", target: str | None, attribution: "Attribution"):
+def _location(cause, tree: SyntaxTree, target: str | None, attribution: Attribution):
     """Where a cause is reported: its layer's instruction, else the instruction that sets a
     differing config key (ENV, LABEL, CMD, …), else the target stage's FROM (image-wide)."""
     from dockerlint.verify.attribute import config_instruction
@@ -320,7 +321,7 @@ def _location(cause, tree: "SyntaxTree", target: str | None, attribution: "Attri
     return attribution.image
 
 
-def _finding(cause, source: "Source", path: str, ref: "InstructionRef | None") -> "Finding":
+def _finding(cause, source: Source, path: str, ref: InstructionRef | None) -> Finding:
     """A cause as a finding on the lines of ``ref`` (line 1 when nothing better is known)."""
     from dockerlint.findings import Finding
 
@@ -349,7 +350,7 @@ def cause_rules() -> dict:
     }
 
 
-def _span(source: "Source", ref: "InstructionRef"):
+def _span(source: Source, ref: InstructionRef):
     start = source.line_span(ref.line).start + ref.column - 1
     end = source.line_span(ref.end_line).start + ref.end_column - 1
     return source.span(start, max(start, end))
@@ -360,8 +361,8 @@ def _span(source: "Source", ref: "InstructionRef"):
 
 def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
             stdout: TextIO, quiet: bool = False) -> None:
-    from dockerlint.report import Report, render
     from dockerlint import __version__
+    from dockerlint.report import Report, render
     from dockerlint.verify.summary import render_summary
 
     rules = cause_rules()

@@ -45,7 +45,7 @@ def endpoint() -> Endpoint:
 PING_TIMEOUT = 30  # an unreachable remote engine should not hang the run for minutes
 
 
-def connect(timeout: int = 600) -> "docker.DockerClient":
+def connect(timeout: int = 600) -> docker.DockerClient:
     """A client that answered ``ping``; ``VerifyError`` with the reason otherwise.
 
     ``timeout`` is the read timeout of later calls (image export, removal);

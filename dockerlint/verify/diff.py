@@ -109,7 +109,8 @@ class ConfigDiff:
 class ImageDiff:
     """Everything that differs between two images; ``verdict`` sums it up.
 
-    ``layers`` is sorted by position (A's; B's for a layer only in B).  ``merged`` is only filled when the layer structure
+    ``layers`` is sorted by position (A's; B's for a layer only in B).
+    ``merged`` is only filled when the layer structure
     differs: the overlay-merged file systems compared path by path, each
     difference attributed to the layer that last wrote the path (A's index,
     or B's for paths only in B).

@@ -6,7 +6,8 @@ object, chunk by chunk.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dockerlint.verify.errors import VerifyError, mentions_full_disk
 
@@ -41,7 +42,7 @@ class ChunkReader(io.RawIOBase):
         return size
 
 
-def save_stream(client: "docker.DockerClient", image_id: str, label: str) -> io.BufferedReader:
+def save_stream(client: docker.DockerClient, image_id: str, label: str) -> io.BufferedReader:
     """``docker save <image_id>`` as a buffered binary stream."""
     from docker.errors import DockerException
 

@@ -18,7 +18,7 @@ def wanted(quiet: bool, stream: Any = None) -> bool:
 class Task:
     """One line of progress: ``steps 3/7`` for a build, bytes for the diff."""
 
-    def __init__(self, owner: "Progress | None" = None, task_id: Any = None, unit: str = "steps"):
+    def __init__(self, owner: Progress | None = None, task_id: Any = None, unit: str = "steps"):
         self._owner = owner
         self._id = task_id
         self._unit = unit
@@ -52,10 +52,11 @@ class Progress:
         self.enabled = enabled
         self.bar = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
 
             self.bar = RichProgress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),

@@ -7,7 +7,7 @@ build time may well carry a tag.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.rule import rule

@@ -7,7 +7,8 @@ what an install is. Works on the model's shell ``Command``/``Word`` objects.
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from dockerlint.model.options import Argument, Arguments, OptionSpec
 
@@ -187,7 +188,9 @@ def pip_requirement_words(install: PipInstall) -> Iterable[tuple[object, str, st
     for option in install.editables:
         # `-e` takes a project directory or a VCS URL, never a name from an index
         state = pip_requirement_state(option.value)
-        yield option.value_word or option.word, (LOCAL if state == UNPINNED and not _VCS.match(option.value or "") else state), option.value
+        if state == UNPINNED and not _VCS.match(option.value or ""):
+            state = LOCAL
+        yield option.value_word or option.word, state, option.value
 
 
 # -- apt ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.rule import rule

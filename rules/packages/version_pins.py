@@ -6,13 +6,17 @@ argument, report the command when some are unpinned.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.rule import rule
 from dockerlint.rules._common import runs, summarize
 from dockerlint.rules.packages._installers import (
-    UNPINNED, apt_install, apt_package_state, pip_install, pip_requirement_words,
+    UNPINNED,
+    apt_install,
+    apt_package_state,
+    pip_install,
+    pip_requirement_words,
 )
 
 
@@ -67,7 +71,8 @@ def pip_pin_versions(df) -> Iterator[Finding]:
         RUN pip install --no-cache-dir -r requirements.txt
 
     Note: also checks `pip3`, `python -m pip`, `uv pip install`,
-    `ONBUILD RUN` and exec form (`RUN ["pip", "install", ...]`, `RUN ["sh", "-c", ...]`). Any version specifier counts as a pin (`==`, `~=`, `>=`,
+    `ONBUILD RUN` and exec form (`RUN ["pip", "install", ...]`,
+    `RUN ["sh", "-c", ...]`). Any version specifier counts as a pin (`==`, `~=`, `>=`,
     `<`, as hadolint); so do VCS URLs with `@ref`, direct URLs, local paths,
     wheels and `.` / `-e .`. A command using `-c/--constraint` is skipped (the
     constraints may pin everything); with `-r`, only the packages named on the

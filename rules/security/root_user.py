@@ -1,7 +1,7 @@
 """The user the final image runs as (DL3002)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.rule import rule

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.rule import rule
