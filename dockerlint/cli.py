@@ -1,10 +1,12 @@
-"""The ``dockerlint`` command: the entry point, and the lint run behind ``dockerlint check``.
+"""The ``dockerlint`` command's entry point: run the command, turn every expected error into one line.
 
 ``dockerlint [OPTIONS] [PATHS]...`` is ``dockerlint check``; the other
 commands are ``rules``, ``explain``, ``parse`` and ``verify`` (their options
 are parsed by click in ``dockerlint.commands``). The most common call,
 ``dockerlint FILE…`` with no option (pre-commit hooks, editors), has nothing
-to parse, so it runs without importing click: a tenth of a one-file run.
+to parse, so it calls the lint run (``dockerlint.run``) without importing
+click: a tenth of a one-file run. ``commands`` is imported only when there
+are options to parse; it imports ``run`` and ``console``, never this module.
 
 Every expected failure (bad option, config, unreadable file, docker error)
 ends as one ``dockerlint: error: …`` line on stderr and exit status 2, never a
@@ -14,254 +16,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
 
-from dockerlint import __version__
 from dockerlint.config import ConfigError, Overrides
-from dockerlint.report._common import plural
+from dockerlint.console import EXIT_ERROR, EXIT_FINDINGS, Failure, error
+from dockerlint.run import lint
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "rules", "explain", "parse", "verify")
 
-
-class Failure(Exception):
-    """An expected error: printed as one line, exit status 2."""
-
-
-def fail(message: str) -> Failure:
-    return Failure(message)
-
-
-# --------------------------------------------------------------------------- the lint run
-
-def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, jobs: int = 1,
-         formats: tuple[str, ...] = (), outputs: tuple[str, ...] = (), fix: bool = False, diff: bool = False,
-         stdin_filename: str | None = None, quiet: bool = False, verbose: bool = False,
-         statistics: bool = False) -> int:
-    """Discover, lint, fix, report; returns the exit status."""
-    from dockerlint.config import ConfigFinder
-    from dockerlint.engine import Linter, failing, lint_files
-    from dockerlint.registry import INTERNAL_ERROR, check_selectors, installed_rules
-
-    rules = installed_rules()
-    check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
-                     *(sel for sel, _ in overrides.severity)], rules,
-                    where="--select/--ignore/--extend-select/--severity")
-    finder = ConfigFinder(config, overrides)
-    linter = Linter(rules, finder)
-    run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
-    pairs = output_pairs(formats or run_settings.formats, outputs)
-
-    results, errors = [], 0
-    if paths == ["-"]:
-        _refuse_reports_over_inputs(pairs, [stdin_filename] if stdin_filename else [])
-        data = read_stdin()
-        shown = stdin_filename or "-"
-        settings = finder.for_file(stdin_filename)
-        context = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else None
-        results.append(linter.lint_data(data, shown, settings, context_dir=context))
-    else:
-        from dockerlint.discover import discover
-
-        files = discover(paths)
-        _refuse_reports_over_inputs(pairs, files)
-        if verbose:
-            _explain_settings(files, finder, rules)
-        for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff):
-            if isinstance(result, OSError):
-                _error(f"{path}: cannot read: {result.strerror or result}")
-                errors += 1
-            else:
-                results.append(result)
-
-    internal = sum(r.internal_errors for r in results)
-    if diff:
-        from dockerlint.fixes import unified_diff
-
-        out = stdout()
-        changed = 0
-        for r in results:
-            if r.original is not None:
-                out.write(unified_diff(r.original, r.source, r.path))
-                changed += 1
-        if not quiet:
-            _note(f"would fix {plural(sum(r.fixed for r in results), 'problem')} in {plural(changed, 'file')}")
-        for r in results:  # no report in --diff mode, so a crashed rule must still be named
-            for f in r.findings:
-                if f.rule_id == INTERNAL_ERROR:
-                    _error(f"{r.path}: {f.message}")
-        return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if changed else EXIT_OK)
-    if fix:
-        written = [r for r in results if r.original is not None and _write_fixed(r)]
-        errors += sum(1 for r in results if r.original is not None) - len(written)
-        if not quiet:
-            _note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
-
-    _report(results, pairs, run_settings, rules, quiet=quiet, statistics=statistics)
-    if errors or internal:
-        return EXIT_ERROR
-    if any(failing(r) and not r.settings.no_fail for r in results):
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
-def _refuse_reports_over_inputs(pairs: list[tuple[str, str | None]], files: list[str]) -> None:
-    """``-o Dockerfile`` (a slip for ``-f``/``-o`` order) must not replace the user's Dockerfile."""
-    for fmt, target in pairs:
-        if target is None or target == "-" or not os.path.exists(target):
-            continue
-        for f in files:
-            try:
-                same = os.path.samefile(target, f)
-            except OSError:
-                continue
-            if same:
-                raise fail(f"{target}: refusing to write the {fmt} report over a Dockerfile being linted")
-
-
-def _explain_settings(files: list[str], finder, rules) -> None:
-    """--verbose: which config applies to how many files, and how many rules it enables."""
-    from collections import Counter
-
-    from dockerlint.registry import select
-
-    by_settings = Counter(finder.for_file(f) for f in files)
-    _note(f"{plural(len(files), 'file')} to lint")
-    for settings, count in by_settings.items():
-        enabled = len(select(rules, settings.selection))
-        uses = "uses" if count == 1 else "use"
-        _note(f"{plural(count, 'file')} {uses} {settings.origin or 'no config file (defaults)'}: "
-              f"{plural(enabled, 'rule')} enabled")
-
-
-def _write_fixed(result) -> bool:
-    """Write a fixed file back, keeping its BOM and line endings; False (and a message) on failure."""
-    if result.original is None:
-        return False
-    try:
-        with open(result.path, "rb") as fh:
-            raw = fh.read()
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        _error(f"{result.path}: not written: the file is not UTF-8, so fixes could change other bytes")
-        return False
-    except OSError as exc:
-        _error(f"{result.path}: cannot read back for fixing: {exc.strerror or exc}")
-        return False
-    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    try:
-        _replace_file(result.path, bom + result.source)
-    except OSError as exc:
-        _error(f"{result.path}: cannot write fixes: {exc.strerror or exc}")
-        return False
-    return True
-
-
-def _replace_file(path: str, text: str) -> None:
-    """Write ``text`` over ``path`` atomically, so a full disk or a crash never leaves a half-written
-    Dockerfile. The new file keeps the old one's mode and owner; a symlink stays a symlink."""
-    import shutil
-    import tempfile
-
-    target = os.path.realpath(path)
-    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".dockerlint-fix-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        shutil.copymode(target, temporary)
-        old = os.stat(target)
-        if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-            os.chown(temporary, old.st_uid, old.st_gid)  # root fixing someone's checkout
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
-def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: bool) -> None:
-    from dockerlint.report import Report
-
-    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
-    with_findings = {f.path for f in findings}
-    report = Report(
-        findings=findings, files=[r.path for r in results], rules=rules,
-        sources={r.path: r.source for r in results if r.path in with_findings},
-        tool_version=__version__, statistics=statistics, quiet=quiet,
-    )
-    for fmt, target in pairs:
-        if target is None or target == "-":
-            stream = stdout()
-            report.color = color_for(run_settings.no_color, stream)
-            _render(fmt, report, stream)
-            stream.flush()
-            continue
-        report.color = False
-        try:
-            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
-                _render(fmt, report, stream)
-        except OSError as exc:
-            raise fail(f"{target}: cannot write report: {exc.strerror or exc}") from None
-
-
-def _render(fmt: str, report, stream) -> None:
-    """Render one format; a file the reporter writes on its own (GitHub's step summary) failing is
-    an I/O error of this run, named by its path."""
-    from dockerlint.report import render
-
-    try:
-        render(fmt, report, stream)
-    except OSError as exc:
-        if exc.filename is None:  # the stream itself (a full disk, a closed pipe): the caller's concern
-            raise
-        raise fail(f"{exc.filename}: cannot write the {fmt} report: {exc.strerror or exc}") from None
-
-
-def stdout() -> TextIO:
-    """Standard output, or a Failure when the shell closed it (``dockerlint … >&-``)."""
-    if sys.stdout is None:
-        raise fail("standard output is closed")
-    return sys.stdout
-
-
-def read_stdin() -> bytes:
-    if sys.stdin is None:
-        raise fail("standard input is closed")
-    return sys.stdin.buffer.read()
-
-
-def _note(message: str) -> None:
-    _to_stderr(f"dockerlint: {message}")
-
-
-def color_for(no_color: bool, stream: TextIO) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def output_pairs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """Pair ``--format`` with ``--output`` in order, as hadolint's -f/-o; extra formats go to stdout."""
-    if len(outputs) > max(len(formats), 1):
-        raise fail("more --output files than --format options (give one --format per --output)")
-    seen: set[str] = set()
-    for target in outputs:
-        key = os.path.abspath(target)
-        if target != "-" and key in seen:
-            raise fail(f"{target}: two --format options write to the same --output file")
-        seen.add(key)
-    formats = formats or ("tty",)
-    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
-
-
-# --------------------------------------------------------------------------- entry point
 
 def _escape_undecodable_output() -> None:
     """Bytes of a Dockerfile that are not UTF-8 reach us as lone surrogates; print them as
@@ -292,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
             code = commands.run(args)
     except (Failure, ConfigError, SelectorError, PluginError, DiscoveryError, TargetError) as exc:
-        _error(str(exc))
+        error(str(exc))
         code = EXIT_ERROR
     except KeyboardInterrupt:
-        _error("interrupted")
+        error("interrupted")
         code = 130
     except BrokenPipeError:
         # the reader went away (`dockerlint … | head`): stop quietly
@@ -307,21 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         if os.environ.get("DOCKERLINT_DEBUG"):
             raise
-        _error(f"internal error: {type(exc).__name__}: {exc} (set DOCKERLINT_DEBUG=1 for a traceback, "
-               f"and please report it)")
+        error(f"internal error: {type(exc).__name__}: {exc} (set DOCKERLINT_DEBUG=1 for a traceback, "
+              f"and please report it)")
         code = EXIT_ERROR
     return code
-
-
-def _to_stderr(line: str) -> None:
-    if sys.stderr is None:  # closed by the shell (`2>&-`): nowhere to say it
-        return
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except OSError:
-        pass
-
-
-def _error(message: str) -> None:
-    _to_stderr("dockerlint: error: " + " ".join(message.split()))

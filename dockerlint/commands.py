@@ -1,4 +1,4 @@
-"""The click commands: options parsed and checked here, the work done by ``dockerlint.cli``.
+"""The click commands: options parsed and checked here, the work done by ``dockerlint.run`` (and ``verify``).
 
 Imported only when the command line needs parsing; ``dockerlint FILE…`` (the
 pre-commit and editor case) runs without click (see ``cli.main``).
@@ -11,20 +11,11 @@ import sys
 import click
 
 from dockerlint import __version__
-from dockerlint.cli import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    Failure,
-    color_for,
-    fail,
-    lint,
-    output_pairs,
-    read_stdin,
-    stdout,
-)
 from dockerlint.config import HADOLINT_FORMATS, THRESHOLDS, Overrides
+from dockerlint.console import EXIT_FINDINGS, EXIT_OK, Failure, color_for, fail, read_stdin, stdout
 from dockerlint.findings import Severity
 from dockerlint.report import FORMATS
+from dockerlint.run import lint, output_pairs
 
 LEVELS = ("error", "warning", "info", "style")
 LABEL_FORMATS = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")

@@ -1,0 +1,230 @@
+"""The lint run behind ``dockerlint check``: discover, lint, fix, report, and the exit status.
+
+Used by the entry point (``dockerlint FILE…`` without click) and by the click
+``check`` command alike, so neither imports the other for it.
+"""
+from __future__ import annotations
+
+import os
+
+from dockerlint import __version__
+from dockerlint.config import Overrides
+from dockerlint.console import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    color_for,
+    error,
+    fail,
+    note,
+    read_stdin,
+    stdout,
+)
+from dockerlint.report._common import plural
+
+
+def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, jobs: int = 1,
+         formats: tuple[str, ...] = (), outputs: tuple[str, ...] = (), fix: bool = False, diff: bool = False,
+         stdin_filename: str | None = None, quiet: bool = False, verbose: bool = False,
+         statistics: bool = False) -> int:
+    """Discover, lint, fix, report; returns the exit status."""
+    from dockerlint.config import ConfigFinder
+    from dockerlint.engine import Linter, failing, lint_files
+    from dockerlint.registry import INTERNAL_ERROR, check_selectors, installed_rules
+
+    rules = installed_rules()
+    check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
+                     *(sel for sel, _ in overrides.severity)], rules,
+                    where="--select/--ignore/--extend-select/--severity")
+    finder = ConfigFinder(config, overrides)
+    linter = Linter(rules, finder)
+    run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
+    pairs = output_pairs(formats or run_settings.formats, outputs)
+
+    results, errors = [], 0
+    if paths == ["-"]:
+        _refuse_reports_over_inputs(pairs, [stdin_filename] if stdin_filename else [])
+        data = read_stdin()
+        shown = stdin_filename or "-"
+        settings = finder.for_file(stdin_filename)
+        context = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else None
+        results.append(linter.lint_data(data, shown, settings, context_dir=context))
+    else:
+        from dockerlint.discover import discover
+
+        files = discover(paths)
+        _refuse_reports_over_inputs(pairs, files)
+        if verbose:
+            _explain_settings(files, finder, rules)
+        for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff):
+            if isinstance(result, OSError):
+                error(f"{path}: cannot read: {result.strerror or result}")
+                errors += 1
+            else:
+                results.append(result)
+
+    internal = sum(r.internal_errors for r in results)
+    if diff:
+        from dockerlint.fixes import unified_diff
+
+        out = stdout()
+        changed = 0
+        for r in results:
+            if r.original is not None:
+                out.write(unified_diff(r.original, r.source, r.path))
+                changed += 1
+        if not quiet:
+            note(f"would fix {plural(sum(r.fixed for r in results), 'problem')} in {plural(changed, 'file')}")
+        for r in results:  # no report in --diff mode, so a crashed rule must still be named
+            for f in r.findings:
+                if f.rule_id == INTERNAL_ERROR:
+                    error(f"{r.path}: {f.message}")
+        return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if changed else EXIT_OK)
+    if fix:
+        written = [r for r in results if r.original is not None and _write_fixed(r)]
+        errors += sum(1 for r in results if r.original is not None) - len(written)
+        if not quiet:
+            note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
+
+    _report(results, pairs, run_settings, rules, quiet=quiet, statistics=statistics)
+    if errors or internal:
+        return EXIT_ERROR
+    if any(failing(r) and not r.settings.no_fail for r in results):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _refuse_reports_over_inputs(pairs: list[tuple[str, str | None]], files: list[str]) -> None:
+    """``-o Dockerfile`` (a slip for ``-f``/``-o`` order) must not replace the user's Dockerfile."""
+    for fmt, target in pairs:
+        if target is None or target == "-" or not os.path.exists(target):
+            continue
+        for f in files:
+            try:
+                same = os.path.samefile(target, f)
+            except OSError:
+                continue
+            if same:
+                raise fail(f"{target}: refusing to write the {fmt} report over a Dockerfile being linted")
+
+
+def _explain_settings(files: list[str], finder, rules) -> None:
+    """--verbose: which config applies to how many files, and how many rules it enables."""
+    from collections import Counter
+
+    from dockerlint.registry import select
+
+    by_settings = Counter(finder.for_file(f) for f in files)
+    note(f"{plural(len(files), 'file')} to lint")
+    for settings, count in by_settings.items():
+        enabled = len(select(rules, settings.selection))
+        uses = "uses" if count == 1 else "use"
+        note(f"{plural(count, 'file')} {uses} {settings.origin or 'no config file (defaults)'}: "
+              f"{plural(enabled, 'rule')} enabled")
+
+
+def _write_fixed(result) -> bool:
+    """Write a fixed file back, keeping its BOM and line endings; False (and a message) on failure."""
+    if result.original is None:
+        return False
+    try:
+        with open(result.path, "rb") as fh:
+            raw = fh.read()
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        error(f"{result.path}: not written: the file is not UTF-8, so fixes could change other bytes")
+        return False
+    except OSError as exc:
+        error(f"{result.path}: cannot read back for fixing: {exc.strerror or exc}")
+        return False
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        _replace_file(result.path, bom + result.source)
+    except OSError as exc:
+        error(f"{result.path}: cannot write fixes: {exc.strerror or exc}")
+        return False
+    return True
+
+
+def _replace_file(path: str, text: str) -> None:
+    """Write ``text`` over ``path`` atomically, so a full disk or a crash never leaves a half-written
+    Dockerfile. The new file keeps the old one's mode and owner; a symlink stays a symlink."""
+    import shutil
+    import tempfile
+
+    target = os.path.realpath(path)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".dockerlint-fix-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        shutil.copymode(target, temporary)
+        old = os.stat(target)
+        if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temporary, old.st_uid, old.st_gid)  # root fixing someone's checkout
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: bool) -> None:
+    from dockerlint.report import Report
+
+    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
+    with_findings = {f.path for f in findings}
+    report = Report(
+        findings=findings, files=[r.path for r in results], rules=rules,
+        sources={r.path: r.source for r in results if r.path in with_findings},
+        tool_version=__version__, statistics=statistics, quiet=quiet,
+    )
+    for fmt, target in pairs:
+        if target is None or target == "-":
+            stream = stdout()
+            report.color = color_for(run_settings.no_color, stream)
+            _render(fmt, report, stream)
+            stream.flush()
+            continue
+        report.color = False
+        try:
+            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
+                _render(fmt, report, stream)
+        except OSError as exc:
+            raise fail(f"{target}: cannot write report: {exc.strerror or exc}") from None
+
+
+def _render(fmt: str, report, stream) -> None:
+    """Render one format; a file the reporter writes on its own (GitHub's step summary) failing is
+    an I/O error of this run, named by its path."""
+    from dockerlint.report import render
+
+    try:
+        render(fmt, report, stream)
+    except OSError as exc:
+        if exc.filename is None:  # the stream itself (a full disk, a closed pipe): the caller's concern
+            raise
+        raise fail(f"{exc.filename}: cannot write the {fmt} report: {exc.strerror or exc}") from None
+
+
+
+
+
+
+
+
+
+
+def output_pairs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Pair ``--format`` with ``--output`` in order, as hadolint's -f/-o; extra formats go to stdout."""
+    if len(outputs) > max(len(formats), 1):
+        raise fail("more --output files than --format options (give one --format per --output)")
+    seen: set[str] = set()
+    for target in outputs:
+        key = os.path.abspath(target)
+        if target != "-" and key in seen:
+            raise fail(f"{target}: two --format options write to the same --output file")
+        seen.add(key)
+    formats = formats or ("tty",)
+    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
