@@ -11,7 +11,9 @@ Modules, in the order a run uses them (``command.run`` is the entry point):
 * ``export``          ``docker save`` as a byte stream, nothing on disk
 * ``archive``, ``layers``, ``diff``  read both streams and compare layers, entries, config
 * ``attribute``       image layer -> Dockerfile instruction (history + our parser)
-* ``causes``          classify differences into documented causes (``CAUSES.md``)
+* ``catalogue``       the causes: ids, titles, fixes, preventing lint rules (``CAUSES.md``);
+                      imports nothing from the diff, so lint rules may use its ids
+* ``causes``          classify differences into those causes
 * ``summary``         verdict and per-layer table under the tty findings
 
 Nothing here is imported on the lint path: the CLI imports ``command`` only

@@ -1,13 +1,11 @@
-"""Why two builds differ: a catalogue of causes with stable ids, and a classifier.
+"""Why two builds differ: classify the differences of an image diff into causes.
 
 Every differing entry of an :class:`~dockerlint.verify.diff.ImageDiff` gets
-exactly one cause (the first rule of :data:`CATALOGUE` that claims it), and
-the entries of one layer with the same cause become one :class:`Cause`: one
-finding on the instruction's line, with a count, three example paths and the
-fix.  Ids are ``REPRO-<FAMILY>[-<DETAIL>]``; they never change meaning once
-published, because the static reproducibility rules reuse them so that a lint
-finding and a build diff speak the same language.  ``CAUSES.md`` beside this
-module is generated from the catalogue (``python -m dockerlint.verify.causes``).
+exactly one cause (the first rule below that claims it), and the entries of
+one layer with the same cause become one :class:`Cause`: one finding on the
+instruction's line, with a count, three example paths and the fix.  The
+causes themselves (ids, titles, fixes) are the catalogue in
+:mod:`dockerlint.verify.catalogue`, which the lint path may import.
 """
 from __future__ import annotations
 
@@ -18,28 +16,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dockerlint.findings import Severity
+from dockerlint.verify.catalogue import CATALOGUE, ORDER, CauseKind, render_markdown
 from dockerlint.verify.diff import EntryDiff, ImageDiff, LayerDiff, verdict
+from dockerlint.verify.layers import Entry
 
 __all__ = ["CATALOGUE", "Cause", "CauseKind", "Location", "classify", "render_markdown",
            "verdict"]
 
 # (line, column, end_line, end_column, instruction text)
 Location = tuple[int, int, int, int, str]
-
-
-@dataclass(frozen=True, slots=True)
-class CauseKind:
-    """One entry of the catalogue."""
-
-    id: str
-    title: str          # short noun phrase
-    summary: str        # predicate after "<count> entries" (plural verb first)
-    fix: str
-    signature: str      # how it shows up in a diff (documentation)
-    metadata: bool = False          # True: does not make the image "not reproducible"
-    severity: Severity = Severity.WARNING
-    one: str = ""       # singular form of ``summary`` when the verb alone does not do
-    static: tuple[str, ...] = ()    # lint rules (hadolint ids) that catch the cause statically
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,195 +48,6 @@ class Cause:
                 "severity": str(self.severity), "metadata": self.metadata,
                 "layer": self.layer, "location": list(self.location) if self.location else None,
                 "count": self.count, "examples": list(self.examples), "details": self.details}
-
-
-_SDE = ("build with BuildKit >= 0.13 and SOURCE_DATE_EPOCH plus "
-        "`--output type=docker,rewrite-timestamp=true`")
-
-_KINDS = [
-    CauseKind("REPRO-UNSAFE-PATH", "unsafe path in a layer",
-              "escape the image root ('..', absolute names, escaping links)",
-              "Do not use or publish this image: rebuild from a trusted base; dockerlint never "
-              "follows these paths.",
-              "member names with '..' or a leading '/', hard links or relative symlinks that "
-              "climb above the root, entries written below a symlink of the same layer",
-              severity=Severity.ERROR),
-    CauseKind("REPRO-LAYER-COUNT", "layer count mismatch",
-              "exist in one build only",
-              "Make every step deterministic (no conditional RUN / COPY of optional files); "
-              "compare the file systems reported below.",
-              "the two images have a different number of layers"),
-    CauseKind("REPRO-LAYER-ORDER", "layer order mismatch",
-              "sit at another position",
-              "Keep the instruction order stable (generated Dockerfiles must sort their steps).",
-              "a layer with the same diffID sits at another position"),
-    CauseKind("REPRO-WHITEOUT", "whiteout timestamps / opaque directories",
-              "are whiteouts that differ (timestamps, or an opaque marker in one build only)",
-              "Use BuildKit >= 0.12 (fixed whiteout timestamps), or squash with "
-              "`FROM scratch` + `COPY --from=build / /`.",
-              "`.wh.*` entries differ in mtime; `.wh..wh..opq` present in one build only",
-              one="is a whiteout that differs (timestamp, or an opaque marker in one build only)"),
-    CauseKind("REPRO-MOUNT-STUB", "mount stubs in a RUN layer",
-              "are mount-point stubs (proc/ sys/ dev/ etc/) created by the builder",
-              "Let the base image contain /proc /sys /dev /etc, or use a newer BuildKit "
-              "(mount stubs are cleaned since moby/buildkit#3149).",
-              "empty proc/ sys/ dev/ etc/ directories with build-time mtimes in a RUN layer",
-              one="is a mount-point stub (proc/ sys/ dev/ etc/) created by the builder"),
-    CauseKind("REPRO-MACHINE-ID", "machine id / random seed",
-              "are machine-identity files with random content",
-              "`rm -f /etc/machine-id /var/lib/dbus/machine-id /var/lib/systemd/random-seed` "
-              "in the same RUN (or leave an empty /etc/machine-id).",
-              "/etc/machine-id, /var/lib/dbus/machine-id, random-seed with random content",
-              one="is a machine-identity file with random content"),
-    CauseKind("REPRO-LDCONFIG-CACHE", "ldconfig aux-cache",
-              "belong to the ldconfig cache (inode numbers, mtimes)",
-              "`rm -f /var/cache/ldconfig/aux-cache` at the end of the RUN that installs "
-              "libraries.",
-              "/var/cache/ldconfig/aux-cache binary diff"),
-    CauseKind("REPRO-CACHE-PIP", "pip / uv / poetry cache",
-              "belong to a pip / uv / poetry cache",
-              "`pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`), or "
-              "`RUN --mount=type=cache,target=/root/.cache/pip` (uv: /root/.cache/uv).",
-              "trees under ~/.cache/pip, ~/.cache/uv, ~/.cache/pypoetry",
-              static=('DL3042',)),
-    CauseKind("REPRO-CACHE-NPM", "npm / yarn / node cache",
-              "belong to an npm / yarn / node cache",
-              "`npm ci && npm cache clean --force` and `rm -rf /root/.npm/_logs "
-              "/tmp/node-compile-cache`, or a cache mount.",
-              "~/.npm/_cacache, ~/.npm/_logs, yarn caches, /tmp/node-compile-cache",
-              static=('DL3060',)),
-    CauseKind("REPRO-CACHE-CONDA", "conda package cache / history",
-              "belong to the conda package cache or history",
-              "`conda clean -afy` and `rm -f <prefix>/conda-meta/history` in the same RUN.",
-              "<conda>/pkgs/ tarballs and extracted packages, conda-meta/history"),
-    CauseKind("REPRO-CACHE-ML", "ML model / JIT cache",
-              "belong to an ML model or JIT cache",
-              "Download weights to a fixed path with verified hashes or with a cache mount; do "
-              "not warm up / JIT-compile during the build; clean caches in the same RUN.",
-              "~/.cache/huggingface, ~/.cache/torch, ~/.triton, numba *.nbi/*.nbc"),
-    CauseKind("REPRO-CACHE-OTHER", "tool cache / state file",
-              "belong to a tool cache or state file",
-              "Remove the cache in the same RUN (`rm -rf /root/.cache /var/cache/fontconfig "
-              "/root/.wget-hsts`), or use a cache mount; `wget --no-hsts`.",
-              "other ~/.cache trees, fontconfig/matplotlib caches, .wget-hsts"),
-    CauseKind("REPRO-APT-CACHE", "apt lists and caches",
-              "belong to apt's package lists and caches",
-              "`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as `apt-get "
-              "install`, or cache mounts on /var/lib/apt and /var/cache/apt.",
-              "/var/lib/apt/lists/*, /var/cache/apt/*.bin, /var/cache/debconf/*-old, "
-              "/var/lib/dpkg/*-old",
-              static=('DL3009',)),
-    CauseKind("REPRO-LOG", "log files",
-              "are log files (timestamps in their text)",
-              "`rm -rf /var/log/*` (or delete the *.log files the step wrote) at the end of "
-              "the same RUN.",
-              "/var/log/**, *.log",
-              one="is a log file (timestamps in its text)"),
-    CauseKind("REPRO-TMP", "leftovers in /tmp and /run",
-              "are leftovers in /tmp, /var/tmp or /run",
-              "Remove what the step leaves in /tmp, /var/tmp and /run in the same RUN, or use "
-              "`RUN --mount=type=tmpfs,target=/tmp`.",
-              "entries under tmp/, var/tmp/, run/",
-              one="is a leftover in /tmp, /var/tmp or /run"),
-    CauseKind("REPRO-PACKAGE-DRIFT", "package version drift",
-              "differ because installed package versions differ",
-              "Pin versions: snapshot apt sources (snapshot.debian.org, `apt-get install "
-              "--snapshot`), pin the base image by digest, install Python packages from a "
-              "lock file with hashes (pip --require-hashes, uv.lock, conda-lock).",
-              "dpkg status / apk installed versions differ; *.dist-info directories or "
-              "conda-meta records with another version",
-              static=('DL3006', 'DL3007', 'DL3008', 'DL3013', 'DL3016', 'DL3018')),
-    CauseKind("REPRO-PIP-METADATA", "pip installer metadata",
-              "are pip metadata files (RECORD, direct_url.json, INSTALLER)",
-              "Follows from .pyc differences (RECORD lists their hashes): fix those; uv: "
-              "`UV_NO_INSTALLER_METADATA=1`.",
-              "*.dist-info/RECORD, direct_url.json, INSTALLER",
-              one="is a pip metadata file (RECORD, direct_url.json, INSTALLER)"),
-    CauseKind("REPRO-PYC-TIMESTAMP", ".pyc header timestamps",
-              "are .pyc files that differ only in the source mtime in their header",
-              "`ENV PYTHONDONTWRITEBYTECODE=1` while building, `pip install --no-compile`, or "
-              "hash-based pycs: `python -m compileall --invalidation-mode checked-hash` "
-              "(uv: `UV_COMPILE_BYTECODE=1`).",
-              "16-byte pyc header: same magic/flags/size and body, different source mtime",
-              one="is a .pyc file that differs only in the source mtime in its header"),
-    CauseKind("REPRO-PYC-CONTENT", ".pyc bytecode differs",
-              "are .pyc files whose bytecode differs (embedded temp paths, parallel compile)",
-              "Install from wheels, compile once after install in a single process "
-              "(`python -m compileall -j1 --invalidation-mode checked-hash`), or skip pycs "
-              "(`PYTHONDONTWRITEBYTECODE=1`).",
-              "pyc body differs",
-              one="is a .pyc file whose bytecode differs (embedded temp paths, parallel compile)"),
-    CauseKind("REPRO-SHADOW-DATE", "password-change date in /etc/shadow",
-              "are shadow files (days since the last password change)",
-              "Create users with SOURCE_DATE_EPOCH set (shadow-utils honours it) or rewrite "
-              "the lastchg field.",
-              "/etc/shadow, /etc/shadow- content",
-              one="is a shadow file (days since the last password change)"),
-    CauseKind("REPRO-ARCHIVE", "archive created during the build",
-              "are archives written during the build (header timestamps, member order)",
-              "`gzip -n`, `tar --sort=name --mtime=@$SOURCE_DATE_EPOCH --owner=0 --group=0 "
-              "--numeric-owner`, `zip -X`; or do not keep build-time archives in the image.",
-              "gzip header mtime, nested tar / zip / zstd members",
-              one="is an archive written during the build (header timestamps, member order)"),
-    CauseKind("REPRO-MTIME-BUILD", "build-time file timestamps",
-              "differ only in their modification time, set at build time",
-              _SDE + "; with the legacy builder `find <dirs> -newermt @$SOURCE_DATE_EPOCH | "
-              "xargs touch -h -d @$SOURCE_DATE_EPOCH` at the end of the RUN.",
-              "same content and metadata, different mtime (RUN output, directories touched "
-              "by COPY)"),
-    CauseKind("REPRO-MTIME-CONTEXT", "build-context timestamps",
-              "differ only in their modification time, taken from the build context",
-              "Normalise the context before building (`git ls-files -z | xargs -0 touch -d "
-              "@$SOURCE_DATE_EPOCH`) or " + _SDE + ".",
-              "COPY/ADD files whose mtimes differ between the two contexts"),
-    CauseKind("REPRO-FILE-METADATA", "file mode / ownership / xattrs",
-              "differ in mode, ownership or extended attributes",
-              "`COPY --chmod=… --chown=…`, a fixed umask in CI, and no host-dependent xattrs "
-              "(security.*).",
-              "mode, uid/gid, uname/gname, xattrs differ"),
-    CauseKind("REPRO-TAR-FORMAT", "tar encoding",
-              "are encoded differently in the tar (name spelling, PAX records)",
-              "Use the same builder and version for both builds; compare with dockerlint "
-              "(canonical paths) rather than by digest.",
-              "same canonical path stored as './x' vs 'x', extra PAX records; a layer whose "
-              "entries are all equal but whose bytes (diffID) differ",
-              one="is encoded differently in the tar (name spelling, PAX records)"),
-    CauseKind("REPRO-TAR-ORDER", "tar entry order",
-              "are stored in another order",
-              "Sort what you write (`sort`, `tar --sort=name`) and avoid readdir-order "
-              "dependent tools; PYTHONHASHSEED=0 for generated lists.",
-              "same entries, different position in the layer tar"),
-    CauseKind("REPRO-CONTENT", "content from time or randomness",
-              "differ in content and nothing else explains it (date, random data, ids, downloads)",
-              "Do not write `date`/random/hostname output into the image; honour "
-              "SOURCE_DATE_EPOCH; generate ids/keys at container start; pin downloads by hash.",
-              "content digest (and size) differ, no known file type"),
-    CauseKind("REPRO-FILE-SET", "files present in one build only",
-              "exist in one build only",
-              "Make the step deterministic (pinned inputs, no time/random-dependent branches); "
-              "clean temporary outputs in the same RUN.",
-              "path only in build A or only in build B"),
-    CauseKind("REPRO-LAYER-COMPRESSION", "layer compression bytes",
-              "differ only in their compressed bytes (same diffID)",
-              "Nothing to fix in the Dockerfile: compare diffIDs; pin the builder / compressor "
-              "version (BuildKit compatibility-version).",
-              "same diffID, different blob digest", metadata=True, severity=Severity.INFO),
-    CauseKind("REPRO-CONFIG", "image config differs",
-              "differ",
-              "Make ENV/LABEL/CMD/ARG values deterministic (no build-time dates or commit ids "
-              "passed per build).",
-              "semantic config keys (Env, Cmd, Entrypoint, Labels, User, WorkingDir, "
-              "ExposedPorts, Volumes, history created_by) differ"),
-    CauseKind("REPRO-CONFIG-METADATA", "build metadata",
-              "differ (creation times, build container ids)",
-              "BuildKit >= 0.11 with SOURCE_DATE_EPOCH fixes `created` and history times; "
-              "container/hostname/parent ids exist only with the legacy builder (use "
-              "BuildKit). Not fixable with the legacy builder (moby/moby#43124).",
-              "created, history[].created, container, container_config.Hostname, "
-              "config.Image, docker_version", metadata=True, severity=Severity.INFO),
-]
-CATALOGUE: dict[str, CauseKind] = {k.id: k for k in _KINDS}
-_ORDER = {k.id: i for i, k in enumerate(_KINDS)}
 
 
 # --------------------------------------------------------------------------- path rules
@@ -314,8 +110,11 @@ def _is_copy(instruction: str) -> bool:
     return word in ("COPY", "ADD") and "--from" not in text
 
 
-def _entry(d: EntryDiff):
-    return d.b if d.b is not None else d.a
+def _entry(d: EntryDiff) -> Entry:
+    """The entry a diff is about (build B's when both exist; a diff always has one)."""
+    entry = d.b if d.b is not None else d.a
+    assert entry is not None
+    return entry
 
 
 def _is_stub(d: EntryDiff, ctx: _LayerContext) -> bool:
@@ -359,6 +158,15 @@ def _field_cause(d: EntryDiff, ctx: _LayerContext) -> str:
     return "REPRO-TAR-FORMAT"
 
 
+def _kind(entry: Entry | None) -> str:
+    return entry.kind if entry is not None else ""
+
+
+def _mtime_only_dir(d: EntryDiff) -> bool:
+    """A directory whose only change is a timestamp (what writing inside it does)."""
+    return d.timestamps_only and d.a is not None and d.a.type == "dir"
+
+
 def _content_changed(d: EntryDiff) -> bool:
     return d.kind == "changed" and "content" in d.fields
 
@@ -392,8 +200,8 @@ def _rules() -> list[_Rule]:
                         if d.path.endswith(".pyc") and _content_changed(d) else None),
         lambda d, ctx: "REPRO-SHADOW-DATE" if (_SHADOW.search(d.path)
                                                 and _content_changed(d)) else None,
-        lambda d, ctx: "REPRO-ARCHIVE" if (_content_changed(d) and d.a.kind in _ARCHIVE_KINDS
-                                            and d.b.kind in _ARCHIVE_KINDS) else None,
+        lambda d, ctx: "REPRO-ARCHIVE" if (_content_changed(d) and _kind(d.a) in _ARCHIVE_KINDS
+                                            and _kind(d.b) in _ARCHIVE_KINDS) else None,
         _field_cause,
     ]
 
@@ -413,7 +221,8 @@ def cause_of(d: EntryDiff, ctx: _LayerContext) -> str:
 
 def _db_drift(layer: LayerDiff) -> tuple[set[str], list[str]]:
     """Package databases whose versions differ, and "pkg a -> b" notes."""
-    dbs, notes = set(), []
+    dbs: set[str] = set()
+    notes: list[str] = []
     for db in sorted(layer.packages_a.keys() & layer.packages_b.keys()):
         va, vb = layer.packages_a[db], layer.packages_b[db]
         changed = sorted(p for p in va.keys() | vb.keys() if va.get(p) != vb.get(p))
@@ -552,7 +361,7 @@ def _follow_children(items: list[EntryDiff], found: dict[str, str]) -> dict[str,
     for d in items:
         if d.path != ".":
             children.setdefault(d.path.rpartition("/")[0] or ".", []).append(d.path)
-    dirs = [d for d in items if d.timestamps_only and d.a.type == "dir" and d.path in children]
+    dirs = [d for d in items if _mtime_only_dir(d) and d.path in children]
     for d in sorted(dirs, key=lambda d: -d.path.count("/")):       # deepest first
         below = {found[c] for c in children[d.path]}
         if len(below) == 1 and not below <= _MTIME_CAUSES:   # a COPY'd dir keeps build time
@@ -622,7 +431,7 @@ def classify(image_diff: ImageDiff,
         loc = location(index)
         if loc:
             return loc[4]
-        layer = by_index.get(index)
+        layer = by_index.get(index) if index is not None else None
         return layer.created_by_a if layer else ""
 
     causes: list[Cause] = []
@@ -667,8 +476,7 @@ def classify(image_diff: ImageDiff,
     for (index, cause_id), diffs in groups.items():
         extra, details = _detail(cause_id, diffs, tuple(notes.get(index, ())))
         # "300 entries are .pyc files" must not count the directory that holds them
-        dirs = 0 if cause_id in _DIRECTORY_CAUSES else sum(
-            1 for d in diffs if d.timestamps_only and d.a.type == "dir")
+        dirs = 0 if cause_id in _DIRECTORY_CAUSES else sum(map(_mtime_only_dir, diffs))
         headline = None
         if 0 < dirs < len(diffs):
             details["directories"] = dirs
@@ -687,40 +495,9 @@ def classify(image_diff: ImageDiff,
                 noun=f"{len(keys)} config key{'s' if len(keys) != 1 else ''}"))
 
     causes.sort(key=lambda c: (c.layer is None, c.layer if c.layer is not None else 0,
-                               _ORDER[c.id], -c.count))
+                               ORDER[c.id], -c.count))
     return causes
 
 
-# --------------------------------------------------------------------------- docs
-
-def render_markdown() -> str:
-    """The documented cause list (CAUSES.md), generated from :data:`CATALOGUE`."""
-    lines = [
-        "# Reproducibility causes",
-        "",
-        ("Generated by `python -m dockerlint.verify.causes` from "
-         "`dockerlint/verify/causes.py`; do not edit by hand."),
-        "",
-        ("Ids are `REPRO-<FAMILY>[-<DETAIL>]` and are stable: `dockerlint --verify-build` "
-         "reports them for differences between two builds, and the static reproducibility "
-         "rules use the same ids for the Dockerfile patterns that cause them. Causes marked "
-         "*metadata* do not make an image \"not reproducible\" (verdict: reproducible except "
-         "metadata). Each differing entry gets the first cause in this order that matches it; "
-         "a directory whose only change is its mtime takes the cause of its differing "
-         "children when they all share one (other than an mtime cause)."),
-        "",
-        ("The last column names the lint rules (hadolint ids) that catch the same cause in "
-         "the Dockerfile before any build."),
-        "",
-        "| id | cause | how it shows in a diff | fix | metadata | static rules |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for kind in _KINDS:
-        cells = [f"`{kind.id}`", kind.title, kind.signature, kind.fix,
-                 "yes" if kind.metadata else "", ", ".join(kind.static)]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
+if __name__ == "__main__":   # kept for old callers: the generator lives in catalogue
     sys.stdout.write(render_markdown())

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dockerlint.findings import Finding
     from dockerlint.syntax.nodes import Source, SyntaxTree
     from dockerlint.verify.attribute import Attribution, InstructionRef
+    from dockerlint.verify.context_archive import ContextArchive
 
 EXIT_OK, EXIT_NOT_REPRODUCIBLE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 VARY_MTIME_SHIFT = 86_400 + 3_600 + 7  # a day, an hour and a few seconds: no coincidences
@@ -157,12 +158,16 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         if options.vary:
             archive_b = stack.enter_context(contextlib.closing(
                 make_archive(options.context, dockerfile_file, mtime_shift=VARY_MTIME_SHIFT)))
-        common = dict(build_args=options.build_args, target=options.target, platform=options.platform,
-                      source_date_epoch=options.source_date_epoch, deadline=deadline)
+
+        def request(label: str, archive: ContextArchive, hostname: str | None = None) -> BuildRequest:
+            return BuildRequest(label, archive, build_args=options.build_args, target=options.target,
+                                platform=options.platform, source_date_epoch=options.source_date_epoch,
+                                hostname=hostname, deadline=deadline)
+
         with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
-            result_a = builder.build(BuildRequest("A", archive_a, **common), tracker, bars.task("build A"))
+            result_a = builder.build(request("A", archive_a), tracker, bars.task("build A"))
             time.sleep(VARY_PAUSE_SECONDS if options.vary else PAUSE_SECONDS)
-            request_b = BuildRequest("B", archive_b, hostname=VARY_HOSTNAME if options.vary else None, **common)
+            request_b = request("B", archive_b, VARY_HOSTNAME if options.vary else None)
             result_b = builder.build(request_b, tracker, bars.task("build B"))
             diff_started = time.monotonic()
             image_diff = _diff(client, result_a.image_id, result_b.image_id, bars, deadline)
@@ -340,12 +345,12 @@ def _finding(cause, source: Source, path: str, ref: InstructionRef | None) -> Fi
 def cause_rules() -> dict:
     """The cause catalogue as rules, so SARIF and json reporters can show each cause's docs."""
     from dockerlint.rule import Rule, RuleDoc
-    from dockerlint.verify.causes import CATALOGUE
+    from dockerlint.verify.catalogue import CATALOGUE
 
     return {
         kind.id: Rule(id=kind.id, name=kind.title, severity=kind.severity, category="reproducibility",
                       check=lambda df: (), doc=RuleDoc(summary=kind.title, why=kind.signature, fix=kind.fix),
-                      module="dockerlint.verify.causes")
+                      module="dockerlint.verify.catalogue")
         for kind in CATALOGUE.values()
     }
 

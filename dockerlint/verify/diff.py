@@ -223,7 +223,7 @@ def diff_entry_sets(a: dict[str, Entry], b: dict[str, Entry], layer: int | None 
         ea, eb = a.get(path), b.get(path)
         where = layer
         if layer_of is not None:
-            where = layer_of(ea, "a") if ea is not None else layer_of(eb, "b")
+            where = layer_of(ea, "a") if ea is not None else layer_of(eb, "b") if eb else None
         if ea is None:
             result.append(EntryDiff(path, "only_b", (), None, eb, where))
         elif eb is None:
@@ -345,7 +345,7 @@ def pair_layers(a: list[Layer], b: list[Layer]) -> list[LayerDiff]:
             unmatched_a.extend(range(a0, a1))
             unmatched_b.extend(range(b0, b1))
     # a layer that moved keeps its diffID: pair those, the rest exist on one side only
-    free_b = {}
+    free_b: dict[str, list[int]] = {}
     for j in unmatched_b:
         free_b.setdefault(b[j].diff_id, []).append(j)
     for i in unmatched_a:
@@ -472,8 +472,9 @@ def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = Non
     try:
         wait(futures, return_when=FIRST_EXCEPTION)
         for future in futures:
-            if future.done() and future.exception() is not None:
-                raise future.exception()
+            error = future.exception() if future.done() else None
+            if error is not None:
+                raise error
         image_a, image_b = (f.result() for f in futures)
     except BaseException:
         abort.set()                  # the other reader stops at its next progress call

@@ -23,6 +23,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 BLOCK = 512
 CHUNK = 1 << 20
@@ -169,7 +170,8 @@ class ChunkStream:
 
 def _gunzip(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
     """Streaming gzip decoder (multi-member aware) as a ``read(n)`` function."""
-    state = {"d": zlib.decompressobj(31), "tail": b"", "eof": False, "fresh": True}
+    state: dict[str, Any] = {"d": zlib.decompressobj(31), "tail": b"", "eof": False,
+                             "fresh": True}
 
     def read_gz(n: int) -> bytes:
         while True:
@@ -733,7 +735,8 @@ def read_layer(reader: Reader, layer: int | None = None, nested: bool = True) ->
             reader.skip(length, "layer")
         reader.skip(-length % BLOCK, "layer")
         pax = m.pax
-        xattrs = extra = ()
+        xattrs: tuple[tuple[str, str], ...] = ()
+        extra: tuple[tuple[str, str], ...] = ()
         atime = ctime = None
         if pax:
             xattrs = tuple(sorted((k, v) for k, v in pax.items()

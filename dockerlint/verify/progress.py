@@ -50,7 +50,7 @@ class Progress:
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.bar = None
+        self.bar: Any = None     # a rich Progress while entered
 
     def __enter__(self) -> Progress:
         if self.enabled:
