@@ -19,7 +19,6 @@ with exactly these Rule objects instead of the installed ones).
 """
 from __future__ import annotations
 
-import inspect
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -38,15 +37,10 @@ from dockerlint.registry import (
     match,
     select,
 )
-from dockerlint.rule import Rule
+from dockerlint.rule import INSTRUCTIONS, Rule
 from dockerlint.syntax.nodes import Span
 
 MAX_FIX_PASSES = 10
-# What BuildKit's dispatcher accepts; anything else fails the build ("unknown instruction").
-INSTRUCTIONS = frozenset({
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
-    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
-})
 
 
 @dataclass(frozen=True)
@@ -124,9 +118,12 @@ class Linter:
 
         if settings.target and getattr(df, "target", True) is None:
             raise TargetError(f"{path}: target stage {settings.target!r} not found")
+        present = {instr.keyword for instr in df.walk()}
         for rule in plan.rules:
+            if rule.on and rule.on.isdisjoint(present):
+                continue  # the file has nothing this rule reads: its module is not even imported
             try:
-                produced = rule.check(df, options=plan.options) if plan.wants_options[rule.id] else rule.check(df)
+                produced = rule.check(df, options=plan.options) if rule.wants_options else rule.check(df)
                 for f in produced or ():
                     if not isinstance(f, Finding) or not isinstance(f.span, Span):
                         raise TypeError(f"yielded {type(f).__name__} without a Span, not a Finding"
@@ -221,7 +218,6 @@ class _Plan:
                 self.severity[rid] = level
         self.options = RuleOptions(settings.trusted_registries, dict(settings.required_labels),
                                    settings.strict_labels)
-        self.wants_options = {r.id: _accepts_options(r) for r in self.rules}
         self.ignores = [(base, _glob_regex(glob), frozenset(i for sel in sels
                                                             for i in _resolve(sel, rules, _strict(settings))))
                         for base, glob, sels in settings.per_file_ignores]
@@ -256,13 +252,6 @@ def _resolve(selector: str, rules: Mapping[str, Rule], strict: bool = True) -> l
     if strict:
         check_selectors([selector], rules)
     return match(selector, rules)[0]
-
-
-def _accepts_options(r: Rule) -> bool:
-    try:
-        return "options" in inspect.signature(r.check).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _glob_regex(glob: str) -> re.Pattern[str]:

@@ -2,8 +2,11 @@
 
 Rules come only from the entry-point group ``dockerlint.rules`` (the built-in
 pack registers itself there exactly like a third-party plugin). An entry point
-names a module; every ``Rule`` at its top level, and in each submodule listed
-in its ``RULE_MODULES``, is loaded. Nothing is cached on disk: the set of
+names a module. A module with a ``RULE_INDEX`` (rows of rule metadata, as the
+built-in pack generates in ``rules/_index.py``) gives lazy rules: nothing of
+the rule modules is imported until the engine runs a rule. A module without
+one is imported whole: every ``Rule`` at its top level, and in each submodule
+listed in its ``RULE_MODULES``. Nothing is cached on disk: the set of
 installed plugins is read afresh in every process.
 
 Selection turns user selectors (``DL3008``, ``DL30``, ``apt-pin``,
@@ -18,12 +21,15 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dockerlint.findings import Severity
 from dockerlint.rule import CATEGORIES, Rule, rule
 
 ENTRY_POINT_GROUP = "dockerlint.rules"
+BUILTIN_PACK = "dockerlint.rules"  # the module the built-in pack's entry point names
+NOT_INSTALLED = ("the built-in rules are not registered: dockerlint is not installed in this Python "
+                 "(run `pip install -e .` in the checkout, then `dockerlint`)")
 
 
 class PluginError(Exception):
@@ -85,10 +91,29 @@ def _unused_suppression(df) -> Iterator:
 
 ENGINE_RULES: tuple[Rule, ...] = (_syntax_error, _internal_error, _unused_suppression)
 SYNTAX_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION = (r.id for r in ENGINE_RULES)
+# Selecting only this checks nothing: it reports crashes of the other rules.
+ENGINE_ONLY = frozenset({INTERNAL_ERROR})
+
+
+def rules_from_index(rows: Iterable[Mapping[str, Any]]) -> list[Rule]:
+    """Lazy ``Rule`` objects from index rows (``Rule.metadata()`` dictionaries)."""
+    out = []
+    for row in rows:
+        fields = dict(row)
+        fields["severity"] = Severity.parse(fields["severity"])
+        out.append(Rule(**fields))
+    return out
 
 
 def rules_in_module(module: ModuleType, _seen: set[str] | None = None) -> list[Rule]:
-    """The ``Rule`` objects of a module and of the submodules it lists in RULE_MODULES."""
+    """The rules a pack module provides: from its ``RULE_INDEX`` when it has one (nothing is
+    imported), else the ``Rule`` objects of the module and of the submodules in RULE_MODULES."""
+    index = getattr(module, "RULE_INDEX", None)
+    if index is not None and _seen is None:
+        try:
+            return rules_from_index(index)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PluginError(f"the rule index of {module.__name__} is malformed: {exc}") from exc
     seen = set() if _seen is None else _seen
     seen.add(module.__name__)
     found = [v for v in vars(module).values() if isinstance(v, Rule)]
@@ -198,10 +223,17 @@ def load_rules(extra: Iterable[Rule] = ()) -> dict[str, Rule]:
 
     for r in ENGINE_RULES:
         add(r, "dockerlint")
-    for ep in _entry_points():
+    points = _entry_points()
+    if not any(ep.value.strip() == BUILTIN_PACK for ep in points):
+        raise PluginError(NOT_INSTALLED)
+    for ep in points:
         where = f"plugin {ep.name!r} ({ep.value})"
         try:
             module = ep.load()
+        except ModuleNotFoundError as exc:
+            if ep.value.strip() == BUILTIN_PACK and exc.name == BUILTIN_PACK:  # run from a checkout
+                raise PluginError(NOT_INSTALLED) from exc
+            raise PluginError(f"{where} failed to load: {type(exc).__name__}: {exc}") from exc
         except Exception as exc:
             raise PluginError(f"{where} failed to load: {type(exc).__name__}: {exc}") from exc
         if not isinstance(module, ModuleType):
@@ -249,9 +281,7 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
     folded = sel.casefold()
     if folded == "all":
         return list(rules), False
-    exact = [rid for rid, r in rules.items()
-             if rid.casefold() == folded or r.name.casefold() == folded
-             or folded in (a.casefold() for a in r.aliases)]
+    exact = [rid for rid, r in rules.items() if folded in (n.casefold() for n in r.names)]
     if exact:
         return exact, True
     if folded in CATEGORIES or any(r.category == folded for r in rules.values()):
@@ -298,4 +328,8 @@ def select(rules: Mapping[str, Rule], layers: Sequence[Selection]) -> frozenset[
         enabled |= expand(layer.extend_select)
         for sel in layer.ignore:
             enabled -= set(match(sel, rules)[0])
+    if layers and not enabled - ENGINE_ONLY:
+        chosen = ", ".join(s for layer in layers for s in (*(layer.select or ()), *layer.extend_select))
+        raise SelectorError(f"the selection ({chosen or 'nothing'}) enables no rule: nothing would be checked "
+                            "(see `dockerlint rules`)")
     return frozenset(enabled)

@@ -10,7 +10,8 @@ keep working; text after the ids is a free-form reason)::
     # dockerlint global ignore=DL3059      <- the whole file, wherever it is written
 
     # check=skip=JSONArgsRecommended       <- BuildKit's parser directive: BuildKit check
-                                              names (``all`` = every BuildKit check we have)
+                                              names, as rules declare them (``buildkit=``);
+                                              ``all`` = every BuildKit check we have
     # check=error=true                     <- findings of BuildKit checks become errors
 
 Ids may also be rule names or aliases. A suppression that silences nothing
@@ -31,18 +32,6 @@ from dockerlint.registry import UNUSED_SUPPRESSION, match
 from dockerlint.rule import Rule
 from dockerlint.syntax.nodes import Span, SyntaxTree
 
-# BuildKit's build checks (frontend/dockerfile/linter/ruleset.go). ``check=skip=all``
-# and ``check=error=true`` apply to our rules whose name or alias is one of these.
-BUILDKIT_CHECKS = frozenset({
-    "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing",
-    "DuplicateStageName", "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated",
-    "UndefinedArgInFrom", "WorkdirRelativePath", "UndefinedVar", "MultipleInstructionsDisallowed",
-    "LegacyKeyValueFormat", "InvalidBaseImagePlatform", "RedundantTargetPlatform",
-    "SecretsUsedInArgOrEnv", "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed",
-    "CopyIgnoredFile", "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
-})
-_BUILDKIT_FOLDED = frozenset(c.casefold() for c in BUILDKIT_CHECKS)
-
 _PRAGMA = re.compile(
     r"^\s*#\s*(?P<tool>dockerlint|hadolint)\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*"
     r"(?P<ids>[\w\-.]+(?:\s*,\s*[\w\-.]+)*)(?P<reason>.*)$",
@@ -61,7 +50,8 @@ class Suppression(NamedTuple):
 
 
 def is_buildkit_check(r: Rule) -> bool:
-    return r.name.casefold() in _BUILDKIT_FOLDED or any(a.casefold() in _BUILDKIT_FOLDED for a in r.aliases)
+    """Whether the rule implements one of BuildKit's build checks (it declares ``buildkit=``)."""
+    return r.buildkit is not None
 
 
 def collect(tree: SyntaxTree) -> list[Suppression]:

@@ -110,13 +110,18 @@ def test_select_ignore_and_extend_select_accept_ids_prefixes_names_and_categorie
 def test_rules_off_by_default_need_their_exact_id():
     text = "FROM alpine:3.20\n"
     assert lint_text(text, rules=[off_by_default]) == []
-    assert lint_text(text, rules=[off_by_default], select=["TST"]) == []
-    assert lint_text(text, rules=[off_by_default], select=["ALL"]) == []
+    assert lint_text(text, rules=[off_by_default], select=["ALL"]) == []  # ALL: only the syntax check
+    with pytest.raises(SelectorError, match="enables no rule"):  # a prefix never enables it: nothing to check
+        lint_text(text, rules=[off_by_default], select=["TST"])
     assert [f.rule_id for f in lint_text(text, rules=[off_by_default], extend_select=["TST300"])] == ["TST300"]
 
 
-def test_a_category_without_rules_selects_nothing_rather_than_failing():
-    assert lint_text("FROM alpine:3.20\nADD a /a\n", rules=RULES, select=["ml"]) == []
+def test_a_selection_that_enables_no_rule_is_an_error_not_a_clean_result():
+    with pytest.raises(SelectorError, match=r"the selection \(ml\) enables no rule"):
+        lint_text("FROM alpine:3.20\nADD a /a\n", rules=RULES, select=["ml"])
+    # a category without rules is still a valid selector next to others
+    assert [f.rule_id for f in lint_text("FROM alpine:3.20\nADD a /a\n", rules=RULES,
+                                         select=["ml", "EX002"])] == ["EX002"]
 
 
 def test_unknown_selector_is_an_error_naming_it():
@@ -211,6 +216,8 @@ def _with_entry_points(monkeypatch, tmp_path, *eps):
     from dockerlint import registry
 
     monkeypatch.syspath_prepend(str(tmp_path))
+    if not any(v == "dockerlint.rules" for _, v in eps):  # an installed dockerlint always has its pack
+        eps = (("builtin", "dockerlint.rules"), *eps)
     monkeypatch.setattr(registry, "entry_points",
                         lambda: [registry.EntryPoint(n, v, n) for n, v in eps])
     return registry
@@ -251,6 +258,30 @@ def test_a_plugin_may_not_redefine_a_builtin_rule_id(tmp_path, monkeypatch):
         registry.load_rules()
 
 
+def test_without_the_builtin_pack_registered_loading_fails_with_one_clear_line(monkeypatch):
+    from dockerlint import registry
+
+    monkeypatch.setattr(registry, "entry_points", lambda: [])
+    with pytest.raises(registry.PluginError, match=r"^the built-in rules are not registered: dockerlint is "
+                                                  r"not installed in this Python \(run `pip install -e \.`"):
+        registry.load_rules()
+
+
+def test_the_cli_says_in_one_line_that_dockerlint_is_not_installed(monkeypatch):
+    from click.testing import CliRunner
+
+    from dockerlint import registry
+    from dockerlint.cli import main
+
+    monkeypatch.setattr(registry, "entry_points", lambda: [])
+    monkeypatch.setattr(registry, "_CACHE", None)
+    with CliRunner().isolation(input="FROM alpine:3.20\n") as (out, err, *_):
+        code = main(["-"])
+    assert code == 2
+    assert err.getvalue().decode().strip() == f"dockerlint: error: {registry.NOT_INSTALLED}"
+    assert out.getvalue() == b""
+
+
 def test_lint_path_on_a_missing_path_raises_oserror_as_documented(tmp_path):
     with pytest.raises(OSError, match="no such file or directory"):
         lint_path(tmp_path / "missing")
@@ -264,3 +295,17 @@ def test_lint_path_on_a_missing_path_raises_oserror_as_documented(tmp_path):
 def test_unknown_instruction_suggests_the_closest_one(line, message):
     [f] = lint_text(f"FROM alpine:3.20\n{line}\n", select=["DL1000"])
     assert f.message == message
+
+
+def test_a_rule_module_is_imported_only_when_the_file_has_an_instruction_it_reads():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom dockerlint import lint_text\n"
+            "lint_text('FROM alpine:3.20\\nUSER app\\n')\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('dockerlint.rules.'))))\n")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    assert {"dockerlint.rules.base.DL3006", "dockerlint.rules.base.DL3007",
+            "dockerlint.rules.security.DL3002"} <= loaded  # they read FROM / USER
+    assert not {m for m in loaded if m.startswith(("dockerlint.rules.packages.", "dockerlint.rules.shell."))}

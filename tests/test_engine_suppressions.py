@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "pl
 from dockerlint_example_plugin.no_add import no_add  # noqa: E402
 
 
-@rule(id="TST400", name="JSONArgsRecommended", severity=Severity.WARNING, category="correctness")
+@rule(id="TST400", name="json-args", severity=Severity.WARNING, category="correctness",
+      buildkit="JSONArgsRecommended")
 def json_args(df):
     """Pretend BuildKit check: report every CMD."""
     for ins in df.tree.instructions:
@@ -67,6 +68,13 @@ def test_global_ignore_applies_anywhere_it_is_written():
 def test_buildkit_check_skip_directive_matches_rule_names():
     text = "# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD x\nADD a /a\n"
     assert lines(text) == [("EX002", 4)]
+
+
+def test_the_readme_example_check_skip_skips_the_builtin_rule_declaring_that_buildkit_name():
+    text = "FROM python:3.12.7-slim\nCMD python app.py\n"
+    assert [f.rule_id for f in lint_text(text, select=["DL3025"])] == ["DL3025"]
+    assert lint_text("# check=skip=JSONArgsRecommended\n" + text, select=["DL3025"]) == []
+    assert lint_text("# check=skip=all\n" + text, select=["DL3025"]) == []
 
 
 def test_buildkit_check_skip_all_skips_buildkit_checks_only():
