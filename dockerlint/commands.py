@@ -287,9 +287,8 @@ def rules_command(fmt: str) -> int:
 
 
 def _rule_json(r) -> dict:
-    return {"id": r.id, "name": r.name, "severity": str(r.severity), "category": r.category,
-            "default_enabled": r.default_enabled, "fixable": r.fixable, "aliases": list(r.aliases),
-            "summary": r.summary, "why": r.doc.why, "bad": r.doc.bad, "good": r.doc.good}
+    """The rule's index row (peers, instructions, causes…) and its documentation."""
+    return {**r.metadata(), "summary": r.summary, "why": r.doc.why, "bad": r.doc.bad, "good": r.doc.good}
 
 
 def _docs():

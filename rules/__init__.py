@@ -1,16 +1,13 @@
 """The built-in rule pack, loaded through the ``dockerlint.rules`` entry point
 exactly as a third-party plugin would be.
 
-Each family is a folder; each module holds one rule or one tight group of
-rules that share a mechanism. Modules are imported only when the engine loads
-rules, never by ``import dockerlint``. DL1000 (syntax error) is the engine's
-own rule (``dockerlint.registry``): it is documented there, not here.
+One module per rule, named by its id, in a folder per family
+(``rules/packages/DL3042.py``). ``RULE_INDEX`` is the generated index
+(``rules/_index.py``, written by ``python -m dockerlint.dev generate``): the
+registry builds every rule from it without importing a rule module, and the
+engine imports a module only when its rule runs. DL1000 (syntax error) is the
+engine's own rule (``dockerlint.registry``).
 """
+from dockerlint.rules._index import RULE_INDEX
 
-RULE_MODULES = (
-    "dockerlint.rules.base.image_tag",
-    "dockerlint.rules.packages.version_pins",
-    "dockerlint.rules.packages.pip_cache",
-    "dockerlint.rules.shell.exec_form",
-    "dockerlint.rules.security.root_user",
-)
+__all__ = ["RULE_INDEX"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dockerlint.model import Dockerfile, ImageRef, Stage
+
 
 def runs(df) -> Iterator:
     """Every RUN instruction of the Dockerfile, ONBUILD RUN included.
@@ -41,3 +43,20 @@ def summarize(names: list[str], limit: int = 4) -> str:
     shown = ", ".join(f"`{n}`" for n in names[:limit])
     rest = len(names) - limit
     return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def registry_bases(df: Dockerfile) -> Iterator[tuple[Stage, ImageRef]]:
+    """(stage, image) for each FROM that names a registry image whose name is fully known."""
+    for stage in df.stages:
+        ref = stage.base
+        # An invalid reference is a placeholder (`ARG BASE=<image>`) meant to be
+        # overridden at build time, or a typo that fails the build anyway.
+        if ref is not None and ref.resolved and ref.is_valid:
+            yield stage, ref
+
+
+def shown_image(ref: ImageRef) -> str:
+    """How to name the image in a message: the expanded value, and how it was written."""
+    if ref.raw != ref.text:
+        return f"`{ref.raw}` (= `{ref.text}`)"
+    return f"`{ref.text}`"

@@ -47,7 +47,7 @@ def test_sarif_validates(reports):
     jsonschema.validators.validator_for(schema)(schema).validate(log)
     run = log["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert rules["DL3007"]["help"]["markdown"] and rules["DL3007"]["helpUri"].endswith("#dl3007")
+    assert rules["DL3007"]["help"]["markdown"] and rules["DL3007"]["helpUri"].endswith("docs/rules/DL3007.md")
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
     assert {"Dockerfile", "gpu%20image/Dockerfile.gpu"} <= uris
 

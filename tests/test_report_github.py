@@ -96,7 +96,7 @@ def test_step_summary_is_appended_as_a_markdown_table(tmp_path):
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[0] == "| Severity | Rule | Location | Message |"
     assert len(rows) == 2 + len(sample_report().findings)  # header, separator, one per finding
-    assert ("| error | [ML001](https://github.com/dockerlint/dockerlint/blob/main/rules/README.md#ml001) "
+    assert ("| error | [ML001](https://github.com/dockerlint/dockerlint/blob/main/docs/rules/ML001.md) "
             "cuda-torch-mismatch | [gpu image/Dockerfile.gpu:2](https://github.com/acme/models/blob/0123abc/"
             "gpu%20image/Dockerfile.gpu#L2) | torch==2.1.0 (cu121) needs libcudnn8, which no step installs |") in rows
     # HTML and table syntax in messages are neutralised, line breaks kept

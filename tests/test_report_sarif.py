@@ -57,7 +57,7 @@ def test_rules_metadata():
     assert "next month's rebuild" in dl3007["fullDescription"]["text"]
     assert "```dockerfile\nFROM python:latest\n```" in dl3007["help"]["markdown"]
     assert "Good:\nFROM python:3.12.7-slim-bookworm" in dl3007["help"]["text"]
-    assert dl3007["helpUri"].endswith("rules/README.md#dl3007")
+    assert dl3007["helpUri"].endswith("docs/rules/DL3007.md")
     assert dl3007["defaultConfiguration"]["level"] == "warning"
 
 

@@ -2,9 +2,16 @@
 through the public ``dockerlint.lint_text``, exactly as a user would run it.
 
 A case lists the findings expected (rule id, line and column of the span start,
-optionally a message substring); the findings produced must be exactly those.
-``fixed`` is the text after one pass of the safe fixes. The examples in each
-rule's docstring are checked too: "Bad" must trigger the rule, "Good" must not.
+optionally a message substring, optionally the file the finding is in for
+rules that report on context files); the findings produced must be exactly
+those. ``fixed`` is the text after one pass of the safe fixes. Other keys:
+``build_args``, ``target``, ``options`` (lint options in config spelling:
+``trusted-registries``, ``required-labels``, ``strict-labels``, ``severity``…),
+``context`` (files of the build context: path -> text, or ``{size: N}`` for a
+sparse file of N bytes, or ``{dir: true}``), ``path`` (the Dockerfile's name in
+the context, default ``Dockerfile``). Unknown keys are errors, so a typo never
+silently drops a condition. The examples in each rule's docstring are checked
+too: "Bad" must trigger the rule, "Good" must not.
 """
 from __future__ import annotations
 
@@ -21,28 +28,66 @@ CASES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 PACK_RULES = {r.id: r for r in builtin_rules() if r.module.startswith("dockerlint.rules.")}
 
 
-def _load() -> list:
+FILE_KEYS = {"rule", "cases"}
+CASE_KEYS = {"name", "dockerfile", "expect", "fixed", "build_args", "target", "options", "context", "path"}
+EXPECT_KEYS = {"rule", "line", "column", "message", "file"}
+
+
+def _load(directory: Path = CASES) -> list:
     params = []
-    for path in sorted(CASES.glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert set(data) <= FILE_KEYS, f"{path.name}: unknown keys {sorted(set(data) - FILE_KEYS)}"
         assert data["rule"] == path.stem, f"{path.name} declares rule {data['rule']}"
         for case in data["cases"]:
+            unknown = set(case) - CASE_KEYS
+            assert not unknown, f"{path.name}: case {case.get('name')!r} has unknown keys {sorted(unknown)}"
+            for e in case.get("expect") or ():
+                assert set(e) <= EXPECT_KEYS, f"{path.name}: {case['name']!r}: unknown keys {sorted(set(e) - EXPECT_KEYS)}"
             params.append(pytest.param(data["rule"], case, id=f"{path.stem}: {case['name']}"))
     return params
 
 
-def _lint(rule_id: str, text: str, case: dict) -> list:
+def write_context(root: Path, files: dict) -> None:
+    """Lay out a case's build context: text files, sparse files of a size, directories."""
+    for rel, content in (files or {}).items():
+        target = root / rel
+        assert root.resolve() in target.resolve().parents, f"context path {rel!r} leaves the context"
+        if isinstance(content, dict) and content.get("dir"):
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict):
+            with open(target, "wb") as fh:
+                fh.truncate(int(content["size"]))
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+def _lint(rule_id: str, text: str, case: dict, tmp_path: Path) -> list:
     options = {k: case[k] for k in ("build_args", "target") if k in case}
-    return lint_text(text, select=[rule_id], **options)
+    options.update({k.replace("-", "_"): v for k, v in (case.get("options") or {}).items()})
+    if "context" not in case:
+        return lint_text(text, select=[rule_id], **options)
+    write_context(tmp_path, case["context"])
+    dockerfile = tmp_path / case.get("path", "Dockerfile")
+    dockerfile.parent.mkdir(parents=True, exist_ok=True)
+    dockerfile.write_text(text, encoding="utf-8")
+    return lint_text(text, path=str(dockerfile), context=str(tmp_path), select=[rule_id], **options)
 
 
 @pytest.mark.parametrize("rule_id,case", _load())
-def test_case(rule_id, case):
+def test_case(rule_id, case, tmp_path):
     text = case["dockerfile"]
-    findings = _lint(rule_id, text, case)
+    findings = _lint(rule_id, text, case, tmp_path)
     expected = case.get("expect") or []
-    got = sorted((f.rule_id, f.span.line, f.span.column) for f in findings)
-    want = sorted((e.get("rule", rule_id), e["line"], e["column"]) for e in expected)
+
+    def where(f) -> str:
+        return "" if f.path in ("Dockerfile", str(tmp_path / case.get("path", "Dockerfile"))) else \
+            f.path.removeprefix(str(tmp_path) + "/")
+
+    got = sorted((f.rule_id, where(f), f.span.line, f.span.column) for f in findings)
+    want = sorted((e.get("rule", rule_id), e.get("file", ""), e["line"], e["column"]) for e in expected)
     assert got == want, "\n".join(f"{f.rule_id} {f.span.line}:{f.span.column} {f.message}" for f in findings)
     for e in expected:
         if "message" in e:
@@ -51,6 +96,22 @@ def test_case(rule_id, case):
     if "fixed" in case:
         fixed, _ = apply_fixes(text, findings)
         assert fixed == case["fixed"]
+
+
+def test_the_runner_rejects_unknown_keys(tmp_path):
+    (tmp_path / "XX001.yaml").write_text("rule: XX001\ncases:\n  - name: a\n    dockerfile: FROM a\n    expct: []\n")
+    with pytest.raises(AssertionError, match=r"unknown keys \['expct'\]"):
+        _load(tmp_path)
+
+
+def test_context_files_are_laid_out_as_written(tmp_path):
+    write_context(tmp_path, {"data/train.csv": {"size": 50_000_000}, "src/app.py": "import x\n",
+                             "empty": {"dir": True}})
+    assert (tmp_path / "data" / "train.csv").stat().st_size == 50_000_000
+    assert (tmp_path / "src" / "app.py").read_text() == "import x\n"
+    assert (tmp_path / "empty").is_dir()
+    with pytest.raises(AssertionError, match="leaves the context"):
+        write_context(tmp_path, {"../outside": "x"})
 
 
 def test_every_pack_rule_has_positive_and_negative_cases():

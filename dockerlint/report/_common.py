@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 TOOL_NAME = "dockerlint"
 TOOL_URI = "https://github.com/dockerlint/dockerlint"
-# Rule docs are generated into rules/README.md with one heading per rule id,
-# so a rule's page is that file's anchor for its (lower-cased) id.
-RULES_DOC_URL = f"{TOOL_URI}/blob/main/rules/README.md"
+# Every rule has a generated page docs/rules/<ID>.md, every verify cause docs/causes/<ID>.md
+# (`python -m dockerlint.dev generate`).
+DOCS_URL = f"{TOOL_URI}/blob/main/docs"
 
 SEVERITIES_DESC = (Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STYLE)
 
@@ -36,7 +36,9 @@ def posix_path(path: str) -> str:
 
 
 def rule_help_uri(rule_id: str) -> str:
-    return f"{RULES_DOC_URL}#{rule_id.lower()}"
+    """The documentation page of a rule, or of a ``dockerlint verify`` cause (``REPRO-…``)."""
+    folder = "causes" if rule_id.startswith("REPRO-") else "rules"
+    return f"{DOCS_URL}/{folder}/{rule_id}.md"
 
 
 def last_line(span: Span) -> int:

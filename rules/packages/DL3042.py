@@ -1,10 +1,11 @@
-"""pip's download cache left in the image (DL3042)."""
+"""DL3042: pip's download cache left in the image."""
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
 
 from dockerlint.findings import Edit, Finding, Fix, Severity
+from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
 from dockerlint.rules._common import runs, shipped_stage_indexes
 from dockerlint.rules.packages._installers import PipInstall, pip_install
@@ -20,8 +21,9 @@ _CACHE_DIR_ENV = {"pip": ("PIP_CACHE_DIR",), "uv": ("UV_CACHE_DIR",)}
 _CACHE_SUBDIR = {"pip": "pip", "uv": "uv"}
 
 
-@rule(id="DL3042", name="pip-no-cache-dir", severity=Severity.WARNING, category="performance", fixable=True)
-def pip_no_cache_dir(df) -> Iterator[Finding]:
+@rule(id="DL3042", name="pip-no-cache-dir", severity=Severity.WARNING, category="performance", fixable=True,
+      on=("RUN",), causes=("REPRO-CACHE-PIP",))
+def pip_no_cache_dir(df: Dockerfile) -> Iterator[Finding]:
     """Avoid keeping pip's cache in the image: `pip install --no-cache-dir <package>`.
 
     Why: pip stores every downloaded wheel under `~/.cache/pip`, inside the
@@ -131,5 +133,4 @@ def _insert_flag(run, install: PipInstall) -> Fix | None:
 
 def _source_text(run) -> str | None:
     """The Dockerfile text the instruction's spans index."""
-    source = run.syntax.source
-    return source.text if source is not None else None
+    return run.dockerfile.source.text

@@ -1,4 +1,4 @@
-"""CMD and ENTRYPOINT in shell form (DL3025)."""
+"""DL3025: CMD and ENTRYPOINT in shell form."""
 from __future__ import annotations
 
 import json
@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from dockerlint.findings import Edit, Finding, Fix, Severity
+from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
 from dockerlint.rules._common import stage_chain
 
@@ -19,8 +20,9 @@ _SHELL_ONLY = frozenset({
 })
 
 
-@rule(id="DL3025", name="json-args-cmd", severity=Severity.WARNING, category="correctness", fixable=True)
-def json_args_cmd(df) -> Iterator[Finding]:
+@rule(id="DL3025", name="json-args-cmd", severity=Severity.WARNING, category="correctness", fixable=True,
+      on=("CMD", "ENTRYPOINT"), buildkit="JSONArgsRecommended")
+def json_args_cmd(df: Dockerfile) -> Iterator[Finding]:
     """Use JSON (exec) form for CMD and ENTRYPOINT: `CMD ["python", "app.py"]`.
 
     Why: in shell form the command runs as a child of `/bin/sh -c`, which
@@ -100,7 +102,7 @@ def plain_words(script: str) -> list[str] | None:
 
 def _fix(df, instr, spec, words: list[str] | None) -> Fix | None:
     span = spec.span
-    source = instr.syntax.source
+    source = df.source
     if not words or span is None or source is None or span.line != span.end_line:
         return None
     if source.text[span.start:span.end].strip() != spec.script.strip():

@@ -1,17 +1,19 @@
-"""The user the final image runs as (DL3002)."""
+"""DL3002: the final image runs as root."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
+from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
 from dockerlint.rules._common import stage_chain
 
 _ROOT = frozenset({"root", "0"})
 
 
-@rule(id="DL3002", name="last-user-root", severity=Severity.WARNING, category="security")
-def last_user_root(df) -> Iterator[Finding]:
+@rule(id="DL3002", name="last-user-root", severity=Severity.WARNING, category="security",
+      on=("USER",))
+def last_user_root(df: Dockerfile) -> Iterator[Finding]:
     """The last USER of the final image should not be root.
 
     Why: a process running as root inside the container is root on the host
