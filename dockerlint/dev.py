@@ -116,7 +116,7 @@ def generated_files(layout: Layout = CHECKOUT) -> dict[Path, Callable[[], str]]:
     }
     if layout.builtin:
         from dockerlint.report.schema import dumps_schema
-        from dockerlint.verify.causes import render_markdown as causes_page
+        from dockerlint.verify.catalogue import render_markdown as causes_page
 
         files[layout.repo / "dockerlint" / "report" / "json_schema.json"] = dumps_schema
         files[layout.repo / "dockerlint" / "verify" / "CAUSES.md"] = causes_page
