@@ -98,6 +98,26 @@ class Dockerfile:
             return None
         return BuildContext(self.context_dir, self.path)
 
+    @cached_property
+    def shipped_stages(self) -> tuple[Stage, ...]:
+        """The stages whose file system ends up in an image someone runs, in order.
+
+        The target, every stage no other stage uses (a plausible ``--target``),
+        and the stages they are built FROM. A builder that other stages only
+        COPY from (or mount) does not ship: its leftovers stay behind.
+        """
+        used = {d.index for s in self.stages for d in s.dependencies}
+        tips = [s for s in self.stages if s.index not in used]
+        if self.target is not None:
+            tips.append(self.target)
+        indexes = {s.index for tip in tips for s in tip.chain}
+        return tuple(s for s in self.stages if s.index in indexes)
+
+    @property
+    def installs(self) -> tuple:
+        """Every package install of every RUN (ONBUILD RUN included), in order."""
+        return tuple(p for instr in self.walk() for p in instr.installs)
+
     def walk(self) -> Iterator[Instr]:
         """Every instruction, with each ONBUILD's inner one right after it."""
         for instr in self.instructions:
@@ -148,6 +168,27 @@ class Stage:
     @property
     def display_name(self) -> str:
         return self.name if self.name is not None else f"stage-{self.index}"
+
+    @cached_property
+    def chain(self) -> tuple[Stage, ...]:
+        """This stage and the earlier stages it is built FROM, nearest first."""
+        chain: list[Stage] = []
+        stage: Stage | None = self
+        while stage is not None and stage not in chain:
+            chain.append(stage)
+            stage = stage.base_stage
+        return tuple(chain)
+
+    @property
+    def ships(self) -> bool:
+        """True when this stage's file system ends up in an image (see ``Dockerfile.shipped_stages``)."""
+        return self in self.dockerfile.shipped_stages
+
+    @property
+    def installs(self) -> tuple:
+        """The package installs of this stage's RUNs (its ONBUILD RUNs included), in order."""
+        return tuple(p for instr in self.instructions for i in (instr, instr.onbuild) if i is not None
+                     for p in i.installs)
 
 
 class Instr:
@@ -340,6 +381,20 @@ class Instr:
         if self.keyword != "ONBUILD" or inner is None:
             return None
         return Instr(self.dockerfile, inner, self.stage, self.index, self.scope, self.cwd, self.shell, parent=self)
+
+    @cached_property
+    def package_commands(self) -> tuple:
+        """The package-manager commands of a RUN (``PackageCommand``s, in order; see
+        ``dockerlint.model.packages``); empty for any other instruction."""
+        if self.keyword != "RUN":
+            return ()
+        from dockerlint.model.packages import package_commands
+        return package_commands(self)
+
+    @property
+    def installs(self) -> tuple:
+        """The ``package_commands`` whose action is ``install``."""
+        return tuple(p for p in self.package_commands if p.action == "install")
 
     @cached_property
     def commands(self) -> tuple:
@@ -812,18 +867,69 @@ def _run_commands(instr: Instr) -> tuple:
 
     syntax = instr.syntax
     source = syntax.source
-    resolve = _run_environment(instr).get
+    environ = _run_environment(instr)
+    resolve = environ.get
     if syntax.json_form:  # spans on the JSON string literals: offsets index the source
         if source is None:
             return ()
         literals = ((a.value, a.span.start, a.span.end) for a in syntax.args)
-        return tuple(c.with_spans(source.span) for c in parse_exec(source.text, literals, resolve=resolve).commands)
+        parsed = parse_exec(source.text, literals, resolve=resolve).commands
+        return _with_environ([c.with_spans(source.span) for c in parsed], environ)
     commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell, resolve)) \
         if syntax.rest_offsets else []
     if source is not None:
         for doc, interpreter in heredoc_scripts(syntax, instr.shell, tuple(commands)):
             commands.extend(_parse_shell(instr, doc.content, heredoc_span_of(doc, source), interpreter, resolve))
-    return tuple(commands)
+    return _with_environ(commands, environ)
+
+
+def _with_environ(commands, environ: Mapping[str, str | None]) -> tuple:
+    """Give each command the environment it starts in: ``environ`` plus what earlier
+    ``export NAME=value`` (or ``NAME=value`` of an exported name, or ``unset``) changed."""
+    out = []
+    current = environ
+    for cmd in commands:
+        out.append(cmd._replace(environ=current))
+        changes = _environ_changes(cmd, current)
+        if changes is not None:
+            updated = dict(current)
+            for name, value, remove in changes:
+                if remove:
+                    updated.pop(name, None)
+                else:
+                    updated[name] = value
+            current = MappingProxyType(updated)
+    return tuple(out)
+
+
+def _environ_changes(cmd, current: Mapping[str, str | None]) -> list[tuple[str, str | None, bool]] | None:
+    """(name, value, removed) changes ``cmd`` makes to the environment of later commands."""
+    if cmd.wrapper is not None:
+        return None
+    if not cmd.argv:  # ``FOO=1`` alone changes FOO for later commands when FOO is exported
+        changes = [_assigned(w) for w in cmd.assignments]
+        return [(n, v, False) for n, v in changes if n is not None and n in current] or None
+    program = cmd.name
+    if program == "export":
+        changes = [_assigned(w) for w in cmd.argv[1:] if not (w.value or "").startswith("-")]
+        return [(n, v, False) for n, v in changes if n is not None and v is not _EXPORTED] or None
+    if program == "unset":
+        return [(w.value, None, True) for w in cmd.argv[1:] if w.value and not w.value.startswith("-")] or None
+    return None
+
+
+_EXPORTED = "\0exported"  # ``export NAME`` without a value: the shell value (if any) is kept
+
+
+def _assigned(word) -> tuple[str | None, str | None]:
+    """(name, value) of a ``NAME=value`` word; value None when not resolvable."""
+    text = word.value if word.value is not None else word.raw
+    name, eq, value = text.partition("=")
+    if not name.isidentifier():
+        return None, None
+    if not eq:
+        return name, _EXPORTED
+    return name, value if word.value is not None else None
 
 
 def _run_environment(instr: Instr) -> Mapping[str, str | None]:

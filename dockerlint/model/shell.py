@@ -23,7 +23,7 @@ splitting), dash-vs-bash differences and exact offsets through
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from dockerlint.model.options import Argument, Arguments, OptionSpec, option_name, read_arguments, read_options
@@ -93,6 +93,10 @@ class Command(NamedTuple):
     wrapper: str | None = None
     next_op: str | None = None  # operator after it: "&&", "||", ";", "&", "|", "|&", "\n" or None
     span: Span | None = None  # set by with_spans
+    # The environment the command starts in, before its own NAME=value prefixes:
+    # ENV/ARG scope plus what earlier commands of the same RUN exported (None: unknown value).
+    # Set by the model for RUN commands; None elsewhere.
+    environ: Mapping[str, str | None] | None = None
 
     @property
     def name(self) -> str | None:
@@ -109,6 +113,21 @@ class Command(NamedTuple):
     def args(self) -> tuple[str | None, ...]:
         """Values of argv[1:] (None where not resolvable)."""
         return tuple(w.value for w in self.argv[1:])
+
+    def env(self, name: str) -> str | None:
+        """The value ``$name`` has in this command's environment; None when unset or unknown.
+
+        The last ``NAME=value`` prefix wins (``FOO=1 pip ...``), then what an
+        earlier ``export`` of the same RUN set, then ENV/ARG scope.
+        """
+        prefix = name + "="
+        for word in reversed(self.assignments):
+            if word.value is not None:
+                if word.value.startswith(prefix):
+                    return word.value[len(prefix):]
+            elif word.raw.startswith(prefix):
+                return None  # assigned, but from something we cannot resolve
+        return self.environ.get(name) if self.environ is not None else None
 
     def options(self, spec: OptionSpec, start: int = 1) -> Iterator[Argument]:
         """The options and operands of ``argv[start:]`` as a program reading ``spec`` sees them.
