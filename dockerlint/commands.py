@@ -167,6 +167,11 @@ def _verify_options(func):
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Parallel processes for many files (0: one per CPU).")
 @click.option("--stdin-filename", metavar="PATH", help="Path to report (and find config from) when reading '-'.")
+@click.option("--file-path-in-report", metavar="PATH",
+              help="Name the linted file (stdin or one file) PATH in every report, as written (hadolint's option).")
+@click.option("--sarif-category", metavar="CATEGORY",
+              help="SARIF runAutomationDetails id: tells apart several analyses of one commit in GitHub "
+                   "code scanning (as upload-sarif's category).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
 @click.option("--no-color", is_flag=True, default=None, help="No colours (also NO_COLOR).")
@@ -179,7 +184,8 @@ def _verify_options(func):
 def check_command(paths, formats, outputs, select, extend_select, ignore, severities, sev_error, sev_warning,
                   sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
                   trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
-                  stdin_filename, fix, diff, no_color, quiet, verbose, statistics, verify_build,
+                  stdin_filename, file_path_in_report, sarif_category, fix, diff, no_color, quiet, verbose,
+                  statistics, verify_build,
                   **verify) -> int:
     """Lint Dockerfiles: files, directories (searched for Dockerfiles) or '-' for stdin."""
     if verify_build:
@@ -222,7 +228,18 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
         raise fail(f"{config}: config file not found")
     return lint(list(paths) or ["."], overrides, config=config, jobs=jobs or (os.cpu_count() or 1),
                  formats=formats, outputs=outputs, fix=fix, diff=diff, stdin_filename=stdin_filename,
-                 quiet=quiet, verbose=verbose, statistics=statistics)
+                 quiet=quiet, verbose=verbose, statistics=statistics,
+                 file_path_in_report=_nonempty(file_path_in_report, "--file-path-in-report"),
+                 sarif_category=_nonempty(sarif_category, "--sarif-category"))
+
+
+def _nonempty(value: str | None, option: str) -> str | None:
+    """An option value that must not be empty and must stay on one line (it ends up in CI reports)."""
+    if value is None:
+        return None
+    if not value.strip() or any(c in value for c in "\r\n\0"):
+        raise click.BadParameter("must be a non-empty single line", param_hint=option)
+    return value
 
 
 def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify) -> int:

@@ -26,7 +26,8 @@ from dockerlint.report._common import plural
 def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, jobs: int = 1,
          formats: tuple[str, ...] = (), outputs: tuple[str, ...] = (), fix: bool = False, diff: bool = False,
          stdin_filename: str | None = None, quiet: bool = False, verbose: bool = False,
-         statistics: bool = False) -> int:
+         statistics: bool = False, file_path_in_report: str | None = None,
+         sarif_category: str | None = None) -> int:
     """Discover, lint, fix, report; returns the exit status."""
     from dockerlint.config import ConfigFinder
     from dockerlint.engine import Linter, failing, lint_files
@@ -86,7 +87,11 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
         if not quiet:
             note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
 
-    _report(results, pairs, run_settings, rules, quiet=quiet, statistics=statistics)
+    if file_path_in_report is not None and len(results) > 1:
+        raise fail(f"--file-path-in-report names one file, but {len(results)} files were linted")
+    report = _build_report(results, rules, quiet=quiet, statistics=statistics,
+                           file_path_in_report=file_path_in_report, sarif_category=sarif_category)
+    _write_reports(report, pairs, run_settings)
     if errors or internal:
         return EXIT_ERROR
     if any(failing(r) and not r.settings.no_fail for r in results):
@@ -170,16 +175,29 @@ def _replace_file(path: str, text: str) -> None:
         raise
 
 
-def _report(results, pairs, run_settings, rules, *, quiet: bool, statistics: bool) -> None:
+def _build_report(results, rules, *, quiet: bool, statistics: bool, file_path_in_report: str | None,
+                  sarif_category: str | None):
+    """The Report every format renders: findings sorted, paths for CI relative to the repository root."""
+    import dataclasses
+
     from dockerlint.report import Report
+    from dockerlint.report.paths import repo_locations
 
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
-    with_findings = {f.path for f in findings}
-    report = Report(
-        findings=findings, files=[r.path for r in results], rules=rules,
-        sources={r.path: r.source for r in results if r.path in with_findings},
-        tool_version=__version__, statistics=statistics, quiet=quiet,
-    )
+    files = [r.path for r in results]
+    sources = {r.path: r.source for r in results if r.path in {f.path for f in findings}}
+    root, repo_paths = repo_locations([*files, *(f.path for f in findings)], os.getcwd(), os.environ)
+    if file_path_in_report is not None and results:  # the user's name for the one file, taken as written
+        shown = file_path_in_report
+        findings = [dataclasses.replace(f, path=shown) for f in findings]
+        sources = {shown: next(iter(sources.values()))} if sources else {}
+        files, repo_paths = [shown], {shown: shown}
+    return Report(findings=findings, files=files, rules=rules, sources=sources, tool_version=__version__,
+                  statistics=statistics, quiet=quiet, repo_paths=repo_paths, repo_root=root,
+                  sarif_category=sarif_category)
+
+
+def _write_reports(report, pairs, run_settings) -> None:
     for fmt, target in pairs:
         if target is None or target == "-":
             stream = stdout()

@@ -49,7 +49,9 @@ def test_sarif_validates(reports):
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["DL3007"]["help"]["markdown"] and rules["DL3007"]["helpUri"].endswith("docs/rules/DL3007.md")
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
-    assert {"Dockerfile", "gpu%20image/Dockerfile.gpu"} <= uris
+    # relative to the repository root (this checkout), not to fixtures/report/ where the run started
+    assert {"fixtures/report/Dockerfile", "fixtures/report/gpu%20image/Dockerfile.gpu"} <= uris
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
 
 
 def test_gitlab_validates(reports):

@@ -45,12 +45,13 @@ def test_annotations_parse_back_to_the_findings():
     lines = _render(report, env={})
     commands = [parse(line) for line in lines if line.startswith("::")]
     assert len(commands) == len(report.findings)
-    assert [c[0] for c in commands] == ["warning", "notice", "warning", "error", "notice", "error", "warning"]
-    cmd, props, message = commands[0]
+    # errors first (no pull request event: nothing else to prefer), then in report order
+    assert [c[0] for c in commands] == ["error", "error", "warning", "warning", "warning", "notice", "notice"]
+    cmd, props, message = next(c for c in commands if c[1]["title"].startswith("DL3007"))
     assert props == {"file": MAIN, "line": "1", "endLine": "1", "col": "13", "endColumn": "19",
                      "title": "DL3007 no-latest-tag"}
     assert message == "Base image python uses the moving tag `latest`\nFix: Pin python to 3.12.7-slim-bookworm"
-    assert commands[1][2] == 'Label "maintainer" of Zoë: 数据 & <co>, 100% odd\nsecond line'
+    assert next(c for c in commands if c[1]["title"].startswith("STY001"))[2] == 'Label "maintainer" of Zoë: 数据 & <co>, 100% odd\nsecond line'
 
 
 def test_multi_line_findings_carry_no_columns():
@@ -65,11 +66,16 @@ def test_last_line_is_the_summary():
 
 
 def test_absolute_paths_inside_the_workspace_become_relative(tmp_path):
+    from dockerlint.report.paths import repo_locations
+
     report = sample_report()
     finding = report.findings[0]
+    path = str(tmp_path / "sub dir" / "Dockerfile")
     moved = finding.__class__(**{**{k: getattr(finding, k) for k in finding.__slots__ if k != "extra"},
-                                 "path": str(tmp_path / "sub dir" / "Dockerfile")})
-    line = github.annotation(moved, "t", {"GITHUB_WORKSPACE": str(tmp_path)})
+                                 "path": path})
+    report.findings[:] = [moved]
+    report.repo_root, report.repo_paths = repo_locations([path], str(tmp_path), {"GITHUB_WORKSPACE": str(tmp_path)})
+    (line, *_) = _render(report, env={})
     assert parse(line)[1]["file"] == "sub dir/Dockerfile"
 
 
@@ -78,7 +84,7 @@ def test_any_message_and_path_round_trip(text):
     report = sample_report()
     f = report.findings[0]
     odd = f.__class__(message=text, span=f.span, rule_id="X1", path="a," + text, severity=f.severity)
-    line = github.annotation(odd, title=text, env={})
+    line = github.annotation(odd, title=text, path="a," + text)
     assert "\n" not in line and "\r" not in line
     _, props, message = parse(line)
     assert message == text
@@ -133,7 +139,7 @@ def test_quiet_prints_annotations_only_but_still_writes_the_summary(tmp_path):
 def test_stdin_findings_are_annotations_without_a_file():
     f = sample_report().findings[0]
     stdin = f.__class__(message="m", span=f.span, rule_id="X1", path="-", severity=f.severity)
-    _, props, _ = parse(github.annotation(stdin, "X1", env={}))
+    _, props, _ = parse(github.annotation(stdin, "X1", "-"))
     assert "file" not in props and props["line"] == "1"
 
 

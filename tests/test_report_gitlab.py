@@ -10,7 +10,8 @@ import pytest
 from report_sample import GPU, MAIN, empty_report, sample_report
 
 from dockerlint.report import render
-from dockerlint.report._common import fingerprints
+from dockerlint.report._common import Sources
+from dockerlint.report.fingerprints import fingerprints as _fingerprints
 from dockerlint.syntax.nodes import Source
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "schemas" /
@@ -60,6 +61,10 @@ def test_fields():
     assert "Fix: Pin python to 3.12.7-slim-bookworm" in latest["content"]["body"]
     assert "next month's rebuild" in latest["content"]["body"]
     assert next(i for i in issues if i["check_name"] == "STY001")["description"].endswith("odd second line")
+
+
+def fingerprints(report):
+    return _fingerprints(report, Sources(report))
 
 
 def test_fingerprints_are_unique():
@@ -119,3 +124,24 @@ def test_a_span_ending_on_a_line_break_ends_on_the_line_before():
     whole_line = f.__class__(message="m", span=Source(text).span(0, end), rule_id="X1", path=MAIN)
     report.findings[:] = [whole_line]
     assert _issues(report)[0]["location"]["lines"] == {"begin": 1, "end": 1}
+
+
+@pytest.mark.parametrize("level, category, expected", [
+    ("ERROR", "security", "critical"),
+    ("WARNING", "security", "major"),
+    ("ERROR", "ml", "critical"),
+    ("WARNING", "reproducibility", "major"),
+    ("WARNING", "performance", "minor"),
+    ("INFO", "maintainability", "info"),
+    ("ERROR", "style", "info"),
+    ("STYLE", "correctness", "info"),
+])
+def test_severity_follows_our_level_and_the_rules_category(level, category, expected):
+    from dockerlint.findings import Severity
+    from dockerlint.report.gitlab import severity
+
+    assert severity(Severity[level], category) == expected
+
+
+def test_report_severities_are_not_all_major():
+    assert {i["severity"] for i in _issues(sample_report())} == {"critical", "major", "minor", "info"}

@@ -100,7 +100,7 @@ def test_fix_replacements_apply_to_the_source():
 
 def test_fingerprints_are_unique():
     report = sample_report()
-    fps = [r["partialFingerprints"]["dockerlint/v1"] for r in _sarif(report)["runs"][0]["results"]]
+    fps = [r["partialFingerprints"]["dockerlint/v2"] for r in _sarif(report)["runs"][0]["results"]]
     assert len(set(fps)) == len(fps)
 
 
@@ -175,3 +175,91 @@ def test_rule_descriptions_are_sentences_even_when_the_docstring_section_starts_
     descriptor = _sarif(report)["runs"][0]["tool"]["driver"]["rules"][0]
     assert descriptor["fullDescription"]["text"] == "The file does not parse. Nothing else can be checked."
     assert "Bad:\nfrom python" in descriptor["help"]["text"]
+
+
+# GitHub's own expectations for its line hash (github/codeql-action src/fingerprints.test.ts).
+GITHUB_LINE_HASHES = [
+    ("", ["c129715d7a2bc9a3:1"]),
+    (" a\nb\n  \t\tc\n d", ["271789c17abda88f:1", "54703d4cd895b18:1", "180aee12dab6264:1", "a23a3dc5e078b07b:1"]),
+    (" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End",
+     ["8b7cf3e952e7aeb2:1", "b1ae1287ec4718d9:1", "bff680108adb0fcc:1", "c6805c5e1288b612:1",
+      "b86d3392aea1be30:1", "e6ceba753e1a442:1"]),
+    *[(text, ["e9496ae3ebfced30:1", "fb7c023a8b9ccb3f:1", "ce8ba1a563dcdaca:1", "e20e36e16fcb0cc8:1",
+              "b3edc88f2938467e:1", "c8e28b0b4002a3a0:1", "c129715d7a2bc9a3:1"])
+      for text in (" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n",
+                   " hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r",
+                   " hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n",
+                   " hello; \t\nworld!!!\r\n\n\r  \t\tGreetings\r End\r\n")],
+    ("Lorem ipsum dolor sit amet.\n" * 10,
+     [*(f"a7f2ff13bc495cf2:{n}" for n in range(1, 7)), "a7f2ff1481e87703:1", "a9cf91f7bbf1862b:1",
+      "55ec222b86bcae53:1", "cc97dc7b1d7d8f7b:1", "c129715d7a2bc9a3:1"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", GITHUB_LINE_HASHES)
+def test_line_hash_is_the_one_githubs_upload_action_computes(text, expected):
+    from dockerlint.report.fingerprints import line_hashes
+
+    hashes = line_hashes(text)
+    assert [hashes[n] for n in sorted(hashes)] == expected
+
+
+def test_results_carry_the_line_hash_of_their_start_line():
+    from dockerlint.report.fingerprints import line_hashes
+
+    report = sample_report()
+    for result in _sarif(report)["runs"][0]["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        path = {"Dockerfile": MAIN, "gpu%20image/Dockerfile.gpu": GPU}[location["artifactLocation"]["uri"]]
+        expected = line_hashes(report.sources[path])[location["region"]["startLine"]]
+        assert result["partialFingerprints"]["primaryLocationLineHash"] == expected
+
+
+def test_rules_carry_precision_and_problem_severity_for_githubs_ordering():
+    rules = {r["id"]: r["properties"] for r in _sarif(sample_report())["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["ML001"]["problem.severity"] == "error" and rules["DL3007"]["problem.severity"] == "warning"
+    assert rules["DL3025"]["problem.severity"] == "recommendation"
+    assert {p["precision"] for p in rules.values()} <= {"very-high", "high", "medium", "low"}
+
+
+def _many(count: int):
+    """A report of ``count`` findings, one error in every ten, the rest style."""
+    from dockerlint.findings import Finding, Severity
+    from dockerlint.report import Report
+    from dockerlint.syntax.nodes import Span
+
+    span = Span(0, 4, 1, 1, 1, 5)
+    findings = [Finding(message=f"problem {i}", span=span, rule_id="DL3008", path=f"d{i}/Dockerfile",
+                        severity=Severity.ERROR if i % 10 == 0 else Severity.STYLE) for i in range(count)]
+    return Report(findings=findings, files=[f.path for f in findings], rules=RULES)
+
+
+def test_past_githubs_result_limit_the_most_severe_stay_and_the_run_says_what_was_dropped(
+        monkeypatch, capsys, validator):
+    from dockerlint.report import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 50)
+    log = _sarif(_many(200))
+    validator.validate(log)
+    run = log["runs"][0]
+    assert len(run["results"]) == 50
+    assert sum(r["level"] == "error" for r in run["results"]) == 20  # every error kept
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert "kept the 50 most severe, dropped 150 (150 style)" in notification["message"]["text"]
+    assert "dropped 150 (150 style)" in capsys.readouterr().err
+
+
+def test_a_log_too_big_once_gzipped_is_cut_until_it_fits(monkeypatch):
+    import gzip
+
+    from dockerlint.report import sarif
+
+    full = _sarif(_many(400))
+    limit = len(gzip.compress(json.dumps(full, separators=(",", ":")).encode())) // 2
+    monkeypatch.setattr(sarif, "MAX_GZIP_BYTES", limit)
+    out = io.StringIO()
+    render("sarif", _many(400), out)
+    assert len(gzip.compress(out.getvalue().encode())) <= limit
+    run = json.loads(out.getvalue())["runs"][0]
+    assert 40 <= len(run["results"]) < 400
+    assert "dropped" in run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]

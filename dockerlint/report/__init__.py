@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from dockerlint.report._common import posix_path
+
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
     from dockerlint.rule import Rule
@@ -30,6 +32,15 @@ class Report:
     statistics: bool = False
     quiet: bool = False  # findings only: human formats leave out the summary line
     extra: dict = field(default_factory=dict)  # e.g. verify-build verdict and layer table
+    # path as given -> path relative to the repository root, for CI formats (see ``report.paths``);
+    # a path not in it is shown as given.
+    repo_paths: Mapping[str, str] = field(default_factory=dict)
+    repo_root: str | None = None  # absolute; SARIF's originalUriBaseIds
+    sarif_category: str | None = None  # SARIF runAutomationDetails.id (GitHub's upload "category")
+
+    def ci_path(self, path: str) -> str:
+        """The path CI systems resolve against the repository root, with ``/`` separators."""
+        return self.repo_paths.get(path) or posix_path(path)
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:

@@ -132,27 +132,3 @@ def rule_title(report: Report, finding: Finding) -> str:
         rule = report.rules.get(finding.rule_id)
         name = rule.name if rule else ""
     return f"{finding.rule_id} {name}".strip()
-
-
-def fingerprints(report: Report, sources: Sources | None = None) -> list[str]:
-    """A stable id per finding, for CI systems that track findings across commits.
-
-    It hashes the rule, the path and the offending text (not the line number),
-    so adding a line above a finding does not make it "new". Identical text
-    flagged by the same rule twice in one file gets an occurrence counter, or
-    the two would merge into one.
-    """
-    import hashlib
-
-    sources = sources or Sources(report)
-    seen: Counter = Counter()
-    result = []
-    for f in report.findings:
-        # Indentation and wrapping do not matter; without the source, the message stands in.
-        text = " ".join((sources.snippet(f) or f.message).split())
-        key = (f.rule_id, f.path, text)
-        seen[key] += 1
-        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8"))
-        result.append(digest.hexdigest())
-    return result
-

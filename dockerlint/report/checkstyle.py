@@ -23,9 +23,9 @@ def render(report: Report, stream: TextIO) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n<checkstyle version="4.3">\n')
     for path, findings in group_by_file(report).items():
         if not findings:
-            stream.write(f"  <file name={xml_attr(path)}/>\n")
+            stream.write(f"  <file name={xml_attr(report.ci_path(path))}/>\n")
             continue
-        stream.write(f"  <file name={xml_attr(path)}>\n")
+        stream.write(f"  <file name={xml_attr(report.ci_path(path))}>\n")
         for f in findings:
             column = f' column="{f.span.column}"' if f.span.column >= 1 else ""
             stream.write(

@@ -2,8 +2,9 @@
 
 A JSON array of issues for ``artifacts:reports:codequality``. GitLab matches
 issues between the source and target branch by ``fingerprint``; ours hashes
-rule, path and offending text (see ``_common.fingerprints``) so that a
-finding keeps its identity when code above it moves.
+rule, repository-relative path and offending text (see
+``report.fingerprints``) so that a finding keeps its identity when code above
+it moves or dockerlint runs from another directory.
 """
 from __future__ import annotations
 
@@ -11,21 +12,34 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import fingerprints, last_line, posix_path, rule_help_uri
+from dockerlint.report._common import Sources, last_line, rule_help_uri
+from dockerlint.report.fingerprints import fingerprints
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
     from dockerlint.report import Report
 
-# GitLab's five severities; ours are mapped monotonically (style is the mildest).
-SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor",
-              Severity.STYLE: "info"}
+# GitLab's five severities, mildest last; ours map monotonically onto the four mildest
+# (blocker is left to the user's own tooling), then the rule's category moves them:
+# a performance or maintainability finding costs time, not a broken or unsafe
+# image, so it is one step milder, and a style finding is always info.
+GITLAB_SEVERITIES = ("blocker", "critical", "major", "minor", "info")
+BASE_RANK = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3, Severity.STYLE: 4}
+MILDER_CATEGORIES = ("performance", "maintainability")
 # Code Climate requires at least one of its fixed categories.
 CATEGORIES = {
     "syntax": "Bug Risk", "correctness": "Bug Risk", "ml": "Bug Risk", "reproducibility": "Bug Risk",
     "performance": "Performance", "security": "Security", "maintainability": "Clarity",
     "style": "Style",
 }
+
+
+def severity(level: Severity, category: str) -> str:
+    """GitLab's severity for a finding of ``level`` in ``category`` (see ``GITLAB_SEVERITIES``)."""
+    if category == "style":
+        return "info"
+    rank = BASE_RANK[level] + (category in MILDER_CATEGORIES)
+    return GITLAB_SEVERITIES[min(rank, len(GITLAB_SEVERITIES) - 1)]
 
 
 def _issue(report: Report, f: Finding, fingerprint: str) -> dict[str, Any]:
@@ -38,10 +52,10 @@ def _issue(report: Report, f: Finding, fingerprint: str) -> dict[str, Any]:
         "check_name": f.rule_id,
         "description": " ".join(f.message.split()),  # Code Climate: one line
         "categories": [CATEGORIES.get(category, "Bug Risk")],
-        "severity": SEVERITIES[f.severity],
+        "severity": severity(f.severity, category),
         "fingerprint": fingerprint,
         "location": {
-            "path": posix_path(f.path),  # GitLab: relative to the repo root, no ./
+            "path": report.ci_path(f.path),  # GitLab: relative to the repo root, no ./
             "lines": {"begin": line, "end": max(last_line(s), line)},
         },
     }
@@ -54,7 +68,7 @@ def _issue(report: Report, f: Finding, fingerprint: str) -> dict[str, Any]:
 
 
 def to_list(report: Report) -> list[dict[str, Any]]:
-    return [_issue(report, f, fp) for f, fp in zip(report.findings, fingerprints(report))]
+    return [_issue(report, f, fp) for f, fp in zip(report.findings, fingerprints(report, Sources(report)))]
 
 
 def render(report: Report, stream: TextIO) -> None:

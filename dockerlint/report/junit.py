@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def _failure_text(report: Report, f: Finding) -> str:
     s = f.span
-    lines = [f"{f.path}:{s.line}:{s.column}: {f.severity}: {rule_title(report, f)}", f.message]
+    lines = [f"{report.ci_path(f.path)}:{s.line}:{s.column}: {f.severity}: {rule_title(report, f)}", f.message]
     if f.fix is not None:
         lines.append(f"Fix: {f.fix.description}")
     return "\n".join(lines)
@@ -33,7 +33,7 @@ def render(report: Report, stream: TextIO) -> None:
     write('<?xml version="1.0" encoding="UTF-8"?>\n')
     write(f'<testsuites name="{TOOL_NAME}" tests="{total}" failures="{len(report.findings)}" errors="0">\n')
     for path, findings in groups.items():
-        name = xml_attr(path)
+        name = xml_attr(report.ci_path(path))
         write(f'  <testsuite name={name} tests="{max(len(findings), 1)}" failures="{len(findings)}" '
               f'errors="0" skipped="0">\n')
         if not findings:

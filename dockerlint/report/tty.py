@@ -145,17 +145,18 @@ def _finding_lines(finding: Finding, sources: Sources, gutter: int, *, frame: bo
 def _statistics(report: Report) -> list[Line]:
     """Counts per rule, most frequent first."""
     counts = Counter(f.rule_id for f in report.findings)
-    first = {}
+    first: dict[str, Finding] = {}
     for f in report.findings:
         first.setdefault(f.rule_id, f)
-    rows = []
+    rows: list[tuple[str, str, str, str, Severity]] = []
     for rule_id, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         f = first[rule_id]
         rule = report.rules.get(rule_id)
         name = f.rule_name or (rule.name if rule else "")
         rows.append((str(n), rule_id, str(f.severity), name, f.severity))
     headers = ("count", "rule", "severity", "name")
-    widths = [max([cell_width(h)] + [cell_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    cells = [r[:4] for r in rows]
+    widths = [max([cell_width(h)] + [cell_width(c[i]) for c in cells]) for i, h in enumerate(headers)]
     lines: list[Line] = [[("  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "bold")]]
     for count, rule_id, severity, name, sev in rows:
         lines.append([

@@ -368,15 +368,18 @@ def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: 
             stdout: TextIO, quiet: bool = False) -> None:
     from dockerlint import __version__
     from dockerlint.report import Report, render
+    from dockerlint.report.paths import repo_locations
     from dockerlint.verify.summary import render_summary
 
     rules = cause_rules()
+    root, repo_paths = repo_locations([outcome.path], os.getcwd(), os.environ)
 
     for fmt, target in outputs:
         use_color = bool(color) if color is not None else (target is None and stdout.isatty())
         report = Report(findings=outcome.findings, files=[outcome.path], rules=rules,
                         tool_version=__version__,
-                        sources={outcome.path: outcome.source.text}, color=use_color, extra=outcome.extra)
+                        sources={outcome.path: outcome.source.text}, color=use_color, extra=outcome.extra,
+                        repo_paths=repo_paths, repo_root=root)
         if target is None:
             render(fmt, report, stdout)
             if fmt == "tty":
