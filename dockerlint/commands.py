@@ -15,7 +15,7 @@ from dockerlint.config import HADOLINT_FORMATS, THRESHOLDS, Overrides
 from dockerlint.console import EXIT_FINDINGS, EXIT_OK, Failure, color_for, fail, read_stdin, stdout
 from dockerlint.findings import Severity
 from dockerlint.report import FORMATS
-from dockerlint.run import lint, output_pairs
+from dockerlint.run import RunOptions, lint, output_pairs
 
 LEVELS = ("error", "warning", "info", "style")
 LABEL_FORMATS = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
@@ -151,7 +151,8 @@ def _verify_options(func):
 @click.option("--style", "sev_style", multiple=True, metavar="RULE", help="Make RULE style.")
 @click.option("-t", "--failure-threshold", type=click.Choice(THRESHOLDS), default=None,
               help="Exit 1 only for findings at or above this severity (default: info; none never fails).")
-@click.option("--no-fail", is_flag=True, default=None, help="Exit 0 even when findings reach the threshold.")
+@click.option("--no-fail", "--exit-zero", "no_fail", is_flag=True, default=None,
+              help="Exit 0 even when findings reach the threshold (--exit-zero: ruff's spelling).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")
 @click.option("--context", type=click.Path(exists=True, file_okay=False),
               help="Build context (default: the Dockerfile's directory).")
@@ -174,18 +175,25 @@ def _verify_options(func):
                    "code scanning (as upload-sarif's category).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix/--diff, also apply fixes marked unsafe (each rule's docs say why they are).")
+@click.option("--show-fixes", is_flag=True, help="With --fix/--diff, list the fixes per file and rule.")
 @click.option("--no-color", is_flag=True, default=None, help="No colours (also NO_COLOR).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which config file applies to which files (on stderr).")
-@click.option("--statistics", is_flag=True, help="Show the number of findings per rule.")
+@click.option("--statistics", is_flag=True,
+              help="Print only a table of the number of findings per rule (and which --fix can repair).")
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted, and stop.")
+@click.option("--show-settings", is_flag=True,
+              help="Print which config applies to which files and what it resolves to, and stop.")
 @click.option("--verify-build", is_flag=True,
               help="Build the image twice and explain every difference (needs Docker).")
 @_verify_options
 def check_command(paths, formats, outputs, select, extend_select, ignore, severities, sev_error, sev_warning,
                   sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
                   trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
-                  stdin_filename, file_path_in_report, sarif_category, fix, diff, no_color, quiet, verbose,
-                  statistics, verify_build,
+                  stdin_filename, file_path_in_report, sarif_category, fix, diff, unsafe_fixes, show_fixes,
+                  no_color, quiet, verbose, statistics, show_files, show_settings, verify_build,
                   **verify) -> int:
     """Lint Dockerfiles: files, directories (searched for Dockerfiles) or '-' for stdin."""
     if verify_build:
@@ -226,11 +234,19 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
     )
     if config is not None and not os.path.isfile(config):
         raise fail(f"{config}: config file not found")
-    return lint(list(paths) or ["."], overrides, config=config, jobs=jobs or (os.cpu_count() or 1),
-                 formats=formats, outputs=outputs, fix=fix, diff=diff, stdin_filename=stdin_filename,
-                 quiet=quiet, verbose=verbose, statistics=statistics,
-                 file_path_in_report=_nonempty(file_path_in_report, "--file-path-in-report"),
-                 sarif_category=_nonempty(sarif_category, "--sarif-category"))
+    if (unsafe_fixes or show_fixes) and not (fix or diff):
+        raise click.UsageError(f"{'--unsafe-fixes' if unsafe_fixes else '--show-fixes'} needs --fix or --diff")
+    if show_files and show_settings:
+        raise click.UsageError("--show-files and --show-settings cannot be combined")
+    options = RunOptions(
+        config=config, jobs=jobs or (os.cpu_count() or 1), formats=formats, outputs=outputs, fix=fix, diff=diff,
+        unsafe_fixes=unsafe_fixes, show_fixes=show_fixes,
+        stdin_filename=stdin_filename, quiet=quiet, verbose=verbose, statistics=statistics,
+        show="files" if show_files else "settings" if show_settings else None,
+        file_path_in_report=_nonempty(file_path_in_report, "--file-path-in-report"),
+        sarif_category=_nonempty(sarif_category, "--sarif-category"),
+    )
+    return lint(list(paths) or ["."], overrides, options)
 
 
 def _nonempty(value: str | None, option: str) -> str | None:

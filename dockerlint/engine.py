@@ -62,15 +62,18 @@ class FileResult:
     settings: Settings
     internal_errors: int = 0
     fixed: int = 0  # findings removed by --fix/--diff
+    applied: list[Finding] = field(default_factory=list)  # the findings whose fixes were applied (--show-fixes)
     original: str | None = None  # the text before fixes, when fixes changed it
 
 
 class Linter:
     """Lints files with one rule set; settings may differ per file (nearest config)."""
 
-    def __init__(self, rules: Mapping[str, Rule] | None = None, finder: ConfigFinder | None = None):
+    def __init__(self, rules: Mapping[str, Rule] | None = None, finder: ConfigFinder | None = None,
+                 unsafe_fixes: bool = False):
         self.rules = dict(rules) if rules is not None else installed_rules()
         self.finder = finder or ConfigFinder()
+        self.unsafe_fixes = unsafe_fixes  # --unsafe-fixes: also apply fixes their rule marks unsafe
         self._plans: dict[Settings, _Plan] = {}
 
     # -- entry points -------------------------------------------------------
@@ -103,8 +106,8 @@ class Linter:
             text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
             finding = self._stamp(Finding(message=f"syntax error: {exc.message}", span=exc.span),
                                   self.rules[SYNTAX_ERROR], plan, path)
-            findings = [finding] if SYNTAX_ERROR in plan.enabled_ids else []
-            return FileResult(path, plan.filter_path(findings, path), text, settings)
+            shown = [finding] if SYNTAX_ERROR in plan.enabled_ids else []
+            return FileResult(path, plan.filter_path(shown, path), text, settings)
 
         findings: list[Finding] = []
         internal = 0
@@ -165,22 +168,26 @@ class Linter:
         def relint(text: str) -> FileResult:
             return self._lint_once(text, result.path, result.settings, context_dir)
 
-        original, current, fixed = result.source, result, 0
+        original, current, fixed, all_applied = result.source, result, 0, []
         was_broken = broken(result)
+        unsafe = self.unsafe_fixes
         for _ in range(MAX_FIX_PASSES):
-            new_text, applied = apply_fixes(current.source, current.findings)
+            new_text, applied = apply_fixes(current.source, current.findings, unsafe=unsafe)
             if not applied or new_text == current.source:
                 break
             candidate = relint(new_text)
             if broken(candidate) and not was_broken:
-                good = [f for f in applied if not broken(relint(apply_fixes(current.source, [f])[0]))]
-                new_text, applied = apply_fixes(current.source, good)
+                good = [f for f in applied
+                        if not broken(relint(apply_fixes(current.source, [f], unsafe=unsafe)[0]))]
+                new_text, applied = apply_fixes(current.source, good, unsafe=unsafe)
                 candidate = relint(new_text)
                 if not good or broken(candidate):
                     break
             fixed += len(applied)
+            all_applied += applied
             current = candidate
         current.fixed = fixed
+        current.applied = all_applied
         current.original = original if current.source != original else None
         return current
 
@@ -359,7 +366,7 @@ def _overrides(options: Mapping[str, Any]) -> Overrides:
 def _linter(config: str | os.PathLike | bool | None, rules: Iterable[Rule] | None,
             options: Mapping[str, Any], discover: bool) -> Linter:
     overrides = _overrides(options)
-    explicit = None if config in (None, False, True) else os.fspath(config)
+    explicit = None if config is None or isinstance(config, bool) else os.fspath(config)
     finder = ConfigFinder(explicit, overrides, discover=discover and config is not False)
     if rules is not None:
         table = {r.id: r for r in ENGINE_RULES}
@@ -403,9 +410,9 @@ def lint_path(path: str | os.PathLike, *, config: str | os.PathLike | bool | Non
 _WORKER: Linter | None = None
 
 
-def _init_worker(explicit: str | None, overrides: Overrides) -> None:
+def _init_worker(explicit: str | None, overrides: Overrides, unsafe_fixes: bool) -> None:
     global _WORKER
-    _WORKER = Linter(None, ConfigFinder(explicit, overrides))
+    _WORKER = Linter(None, ConfigFinder(explicit, overrides), unsafe_fixes=unsafe_fixes)
 
 
 def _work(item: tuple[str, bool]) -> FileResult | OSError:
@@ -436,7 +443,8 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
     ctx = multiprocessing.get_context(_start_method())
     chunk = max(1, min(32, len(paths) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(linter.finder.explicit, linter.finder.overrides)) as pool:
+                             initargs=(linter.finder.explicit, linter.finder.overrides,
+                                       linter.unsafe_fixes)) as pool:
         yield from zip(paths, pool.map(_work, [(p, fix) for p in paths], chunksize=chunk))
 
 

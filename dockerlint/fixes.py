@@ -1,6 +1,8 @@
 """Applying the text edits that rules attach to findings (``--fix``, ``--diff``).
 
-Only fixes a rule marks ``safe`` are applied. Two fixes never touch the same
+Only fixes a rule marks ``safe`` are applied, unless ``--unsafe-fixes`` asks
+for the others too (a fix is unsafe when it may change what the image does,
+and the rule's docs say why). Two fixes never touch the same
 text in one pass: the one whose first edit comes first wins and the other
 waits for the next pass, when the file has been linted again and its edits
 are recomputed against the new text (the engine loops until nothing changes).
@@ -13,18 +15,18 @@ from collections.abc import Iterable
 from dockerlint.findings import Edit, Finding, Fix
 
 
-def fixable(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.fix is not None and f.fix.safe and f.fix.edits]
+def fixable(findings: Iterable[Finding], unsafe: bool = False) -> list[Finding]:
+    return [f for f in findings if f.fix is not None and (f.fix.safe or unsafe) and f.fix.edits]
 
 
-def apply_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
-    """The text with every non-conflicting safe fix applied, and the findings fixed."""
-    candidates = sorted(fixable(findings), key=lambda f: (min(e.start for e in f.fix.edits), f.rule_id))
+def apply_fixes(text: str, findings: Iterable[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
+    """The text with every non-conflicting safe fix (and unsafe one, if asked) applied, and the findings fixed."""
+    candidates = sorted(fixable(findings, unsafe), key=lambda f: (min(e.start for e in _edits(f)), f.rule_id))
     accepted: list[Edit] = []
     applied_fixes: set[tuple[Edit, ...]] = set()
     fixed: list[Finding] = []
     for finding in candidates:
-        edits = tuple(sorted(finding.fix.edits, key=lambda e: (e.start, e.end)))
+        edits = tuple(sorted(_edits(finding), key=lambda e: (e.start, e.end)))
         if edits in applied_fixes:  # two findings, one identical fix: apply it once
             fixed.append(finding)
             continue
@@ -37,6 +39,10 @@ def apply_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, list[Findi
     for edit in sorted(accepted, key=lambda e: (e.start, e.end), reverse=True):
         out = out[:edit.start] + edit.replacement + out[edit.end:]
     return out, fixed
+
+
+def _edits(finding: Finding) -> tuple[Edit, ...]:
+    return finding.fix.edits if finding.fix is not None else ()
 
 
 def _valid(edits: tuple[Edit, ...], length: int) -> bool:

@@ -6,6 +6,7 @@ Used by the entry point (``dockerlint FILE…`` without click) and by the click
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 from dockerlint import __version__
 from dockerlint.config import Overrides
@@ -22,28 +23,52 @@ from dockerlint.console import (
 )
 from dockerlint.report._common import plural
 
+OUTPUT_FORMAT_VARIABLE = "DOCKERLINT_OUTPUT_FORMAT"
 
-def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, jobs: int = 1,
-         formats: tuple[str, ...] = (), outputs: tuple[str, ...] = (), fix: bool = False, diff: bool = False,
-         stdin_filename: str | None = None, quiet: bool = False, verbose: bool = False,
-         statistics: bool = False, file_path_in_report: str | None = None,
-         sarif_category: str | None = None) -> int:
+
+class RunOptions(NamedTuple):
+    """How ``dockerlint check`` runs, beyond the settings a config file can hold (``Overrides``)."""
+
+    config: str | None = None
+    jobs: int = 1
+    formats: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    fix: bool = False
+    diff: bool = False
+    unsafe_fixes: bool = False  # --fix/--diff also apply the fixes rules mark unsafe
+    show_fixes: bool = False  # list what --fix changed (or --diff would), per file and rule
+    stdin_filename: str | None = None
+    quiet: bool = False
+    verbose: bool = False
+    statistics: bool = False
+    show: str | None = None  # "files" or "settings": say what would be linted, and how, then stop
+    file_path_in_report: str | None = None
+    sarif_category: str | None = None
+
+
+def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOptions()) -> int:  # noqa: B008 - immutable
     """Discover, lint, fix, report; returns the exit status."""
     from dockerlint.config import ConfigFinder
     from dockerlint.engine import Linter, failing, lint_files
     from dockerlint.registry import INTERNAL_ERROR, check_selectors, installed_rules
 
+    config, jobs, fix, diff, stdin_filename = (options.config, options.jobs, options.fix, options.diff,
+                                               options.stdin_filename)
+    quiet, verbose = options.quiet, options.verbose
     rules = installed_rules()
     check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
                      *(sel for sel, _ in overrides.severity)], rules,
                     where="--select/--ignore/--extend-select/--severity")
     finder = ConfigFinder(config, overrides)
-    linter = Linter(rules, finder)
+    linter = Linter(rules, finder, unsafe_fixes=options.unsafe_fixes)
     run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
-    pairs = output_pairs(formats or run_settings.formats, outputs)
+    pairs = output_pairs(options.formats or environment_formats() or run_settings.formats, options.outputs)
 
     results, errors = [], 0
     if paths == ["-"]:
+        if options.show:
+            return _show_settings([stdin_filename or "-"], finder, rules) if options.show == "settings" else (
+                _show_files([stdin_filename or "-"]))
         _refuse_reports_over_inputs(pairs, [stdin_filename] if stdin_filename else [])
         data = read_stdin()
         shown = stdin_filename or "-"
@@ -54,6 +79,10 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
         from dockerlint.discover import discover
 
         files = discover(paths)
+        if options.show == "files":
+            return _show_files(files)
+        if options.show == "settings":
+            return _show_settings(files, finder, rules)
         _refuse_reports_over_inputs(pairs, files)
         if verbose:
             _explain_settings(files, finder, rules)
@@ -76,6 +105,8 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
                 changed += 1
         if not quiet:
             note(f"would fix {plural(sum(r.fixed for r in results), 'problem')} in {plural(changed, 'file')}")
+        if options.show_fixes:
+            _show_fixes([r for r in results if r.original is not None])
         for r in results:  # no report in --diff mode, so a crashed rule must still be named
             for f in r.findings:
                 if f.rule_id == INTERNAL_ERROR:
@@ -86,11 +117,13 @@ def lint(paths: list[str], overrides: Overrides, *, config: str | None = None, j
         errors += sum(1 for r in results if r.original is not None) - len(written)
         if not quiet:
             note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
+        if options.show_fixes:
+            _show_fixes(written)
 
-    if file_path_in_report is not None and len(results) > 1:
+    if options.file_path_in_report is not None and len(results) > 1:
         raise fail(f"--file-path-in-report names one file, but {len(results)} files were linted")
-    report = _build_report(results, rules, quiet=quiet, statistics=statistics,
-                           file_path_in_report=file_path_in_report, sarif_category=sarif_category)
+    report = _build_report(results, rules, quiet=quiet, statistics=options.statistics,
+                           file_path_in_report=options.file_path_in_report, sarif_category=options.sarif_category)
     _write_reports(report, pairs, run_settings)
     if errors or internal:
         return EXIT_ERROR
@@ -111,6 +144,69 @@ def _refuse_reports_over_inputs(pairs: list[tuple[str, str | None]], files: list
                 continue
             if same:
                 raise fail(f"{target}: refusing to write the {fmt} report over a Dockerfile being linted")
+
+
+def _show_fixes(results) -> None:
+    """--show-fixes: per file, how many findings of which rule the fixes repaired (on stderr)."""
+    from collections import Counter
+
+    for r in results:
+        counts = Counter((f.rule_id, f.rule_name) for f in r.applied)
+        rules = ", ".join(f"{n} × {rule_id} {name}".rstrip() for (rule_id, name), n in sorted(counts.items()))
+        note(f"{r.path}: {rules}")
+
+
+def environment_formats() -> tuple[str, ...]:
+    """The format ``DOCKERLINT_OUTPUT_FORMAT`` asks for (below ``--format``, above a config's ``format``)."""
+    from dockerlint.config import HADOLINT_FORMATS
+    from dockerlint.report import FORMATS
+
+    value = os.environ.get(OUTPUT_FORMAT_VARIABLE, "").strip()
+    if not value:
+        return ()
+    value = HADOLINT_FORMATS.get(value, value)
+    if value not in FORMATS:
+        raise fail(f"{OUTPUT_FORMAT_VARIABLE}={value!r}: unknown format (allowed: {', '.join(FORMATS)})")
+    return (value,)
+
+
+def _show_files(files: list[str]) -> int:
+    """--show-files: every file the run would lint, one per line, as the reports name them."""
+    out = stdout()
+    for path in files:
+        out.write(path + "\n")
+    return EXIT_OK
+
+
+def _show_settings(files: list[str], finder, rules) -> int:
+    """--show-settings: for each group of files sharing a config, the file and what it resolves to."""
+    from dockerlint.registry import select
+
+    out = stdout()
+    groups: dict = {}
+    for path in files:
+        groups.setdefault(finder.for_file(None if path == "-" else path), []).append(path)
+    for settings, paths in groups.items():
+        enabled = sorted(select(rules, settings.selection))
+        out.write(f"config: {settings.origin or 'none (defaults)'}\n")
+        out.write(f"files ({len(paths)}): {', '.join(paths)}\n")
+        out.write(f"rules ({len(enabled)}): {', '.join(enabled)}\n")
+        threshold = settings.failure_threshold
+        out.write(f"failure-threshold: {threshold if threshold is not None else 'none'}\n")
+        for name in ("severity", "per_file_ignores", "trusted_registries", "required_labels", "strict_labels",
+                     "build_args", "context", "target", "disable_ignore_pragma", "no_fail"):
+            value = getattr(settings, name)
+            if value:
+                out.write(f"{name.replace('_', '-')}: {_setting_text(value)}\n")
+        out.write("\n")
+    return EXIT_OK
+
+
+def _setting_text(value) -> str:
+    if isinstance(value, tuple):
+        return ", ".join("=".join(str(part) for part in item) if isinstance(item, tuple) else str(item)
+                         for item in value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _explain_settings(files: list[str], finder, rules) -> None:

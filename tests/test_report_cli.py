@@ -80,7 +80,9 @@ def test_checkstyle_and_text_formats_agree_on_the_findings(reports):
     summary = reports["tty"].rstrip().splitlines()[-1]
     flagged = data["summary"]["files_with_findings"]
     where = "3 files" if flagged == 3 else f"{flagged} of 3 files"
-    assert summary.startswith(f"{count} problems (") and summary.endswith(f") in {where}.")
+    fixable = sum(1 for f in data["findings"] if f["fix"] and f["fix"]["safe"])
+    assert summary.startswith(f"{count} problems (")
+    assert summary.endswith(f") in {where}. {fixable} fixable with --fix.") and fixable > 0
 
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"

@@ -61,7 +61,8 @@ def test_multi_line_findings_carry_no_columns():
 
 
 def test_last_line_is_the_summary():
-    assert _render(sample_report(), env={})[-1] == "7 problems (2 errors, 3 warnings, 1 info, 1 style) in 2 of 3 files."
+    assert _render(sample_report(), env={})[-1] == ("7 problems (2 errors, 3 warnings, 1 info, 1 style) in 2 of 3 "
+                                                    "files. 1 fixable with --fix (1 more with --fix --unsafe-fixes).")
     assert _render(empty_report(), env={}) == ["No problems found in 3 files."]
 
 

@@ -33,7 +33,7 @@ def test_plain_output_groups_by_file_with_code_frames():
     )
     assert "\ngpu image/Dockerfile.gpu\n" in text
     assert "clean.Dockerfile" not in text  # clean files are not listed
-    assert text.endswith("\n7 problems (2 errors, 3 warnings, 1 info, 1 style) in 2 of 3 files.\n")
+    assert text.endswith("\n7 problems (2 errors, 3 warnings, 1 info, 1 style) in 2 of 3 files. 1 fixable with --fix (1 more with --fix --unsafe-fixes).\n")
 
 
 def test_carets_align_under_wide_characters():
@@ -103,17 +103,22 @@ def test_colour_output_uses_ansi_severity_colours():
     assert ANSI.sub("", text) == _text(sample_report())
 
 
-def test_statistics_table():
+def test_statistics_prints_only_the_table():
     text = _text(sample_report(statistics=True))
-    table = text[text.index("  count"):text.index("\n\n7 problems")].splitlines()
-    assert table[0].split() == ["count", "rule", "severity", "name"]
-    assert table[1].split() == ["2", "DL3008", "warning", "apt-pin"]
-    assert len(table) == 1 + 6  # header + one row per rule
+    # count, rule, [*] when --fix can repair some (only safe fixes count), name; most frequent first
+    assert text.splitlines() == [
+        "2  DL3008    [ ] apt-pin",
+        "1  CACHE001  [ ] copy-before-install",
+        "1  DL3007    [*] no-latest-tag",
+        "1  DL3025    [ ] json-cmd",
+        "1  ML001     [ ] cuda-torch-mismatch",
+        "1  STY001    [ ] label-style",
+    ]
 
 
 def test_zero_findings():
     assert _text(empty_report()) == "No problems found in 3 files.\n"
-    assert _text(empty_report(statistics=True, color=False)) == "No problems found in 3 files.\n"
+    assert _text(empty_report(statistics=True, color=False)) == ""
 
 
 def test_plain_output_does_not_import_rich():

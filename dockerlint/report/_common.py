@@ -69,7 +69,18 @@ def summary_line(report: Report) -> str:
     parts = ", ".join(plural(counts[s], str(s)) for s in SEVERITIES_DESC if counts[s])
     with_findings = len({f.path for f in report.findings})
     where = files if with_findings == n_files else f"{with_findings} of {files}"
-    return f"{plural(len(report.findings), 'problem')} ({parts}) in {where}."
+    return f"{plural(len(report.findings), 'problem')} ({parts}) in {where}.{fixable_note(report.findings)}"
+
+
+def fixable_note(findings: Iterable[Finding]) -> str:
+    """`` 2 fixable with --fix (1 more with --unsafe-fixes).`` or nothing: what ``--fix`` would repair."""
+    findings = list(findings)
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.safe)
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.edits and not f.fix.safe)
+    if not safe and not unsafe:
+        return ""
+    more = f" ({unsafe} more with --fix --unsafe-fixes)" if unsafe else ""
+    return f" {safe} fixable with --fix{more}."
 
 
 def files_in_order(report: Report) -> list[str]:

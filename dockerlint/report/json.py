@@ -74,6 +74,11 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
+    if report.statistics:  # --statistics: the table's rows, not the findings
+        from dockerlint.report.statistics import render_json
+
+        render_json(report, stream)
+        return
     # default=str: rule-specific ``extra`` values (paths, enums) must not crash the report.
     # Compact: with ``indent`` the json module falls back to its pure-Python encoder,
     # 5x slower on big reports (bench/report_formats.py). Pretty-print with `jq .`.

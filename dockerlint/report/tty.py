@@ -17,7 +17,6 @@ Dockerfiles or messages are shown as U+FFFD, never sent to the terminal.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
@@ -142,30 +141,6 @@ def _finding_lines(finding: Finding, sources: Sources, gutter: int, *, frame: bo
     return lines
 
 
-def _statistics(report: Report) -> list[Line]:
-    """Counts per rule, most frequent first."""
-    counts = Counter(f.rule_id for f in report.findings)
-    first: dict[str, Finding] = {}
-    for f in report.findings:
-        first.setdefault(f.rule_id, f)
-    rows: list[tuple[str, str, str, str, Severity]] = []
-    for rule_id, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        f = first[rule_id]
-        rule = report.rules.get(rule_id)
-        name = f.rule_name or (rule.name if rule else "")
-        rows.append((str(n), rule_id, str(f.severity), name, f.severity))
-    headers = ("count", "rule", "severity", "name")
-    cells = [r[:4] for r in rows]
-    widths = [max([cell_width(h)] + [cell_width(c[i]) for c in cells]) for i, h in enumerate(headers)]
-    lines: list[Line] = [[("  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "bold")]]
-    for count, rule_id, severity, name, sev in rows:
-        lines.append([
-            ("  " + count.rjust(widths[0]) + "  ", ""), (rule_id.ljust(widths[1]), "bold"), ("  ", ""),
-            (severity.ljust(widths[2]), STYLES[sev]), ("  " + name, ""),
-        ])
-    return lines
-
-
 def layout(report: Report) -> Iterator[Line]:
     sources = Sources(report)
     for path, findings in group_by_file(report).items():
@@ -179,9 +154,6 @@ def layout(report: Report) -> Iterator[Line]:
             yield from _finding_lines(finding, sources, gutter, frame=finding.span != shown)
             shown = finding.span
         yield []
-    if report.statistics and report.findings:
-        yield from _statistics(report)
-        yield []
     if report.quiet:
         return
     counts = severity_counts(report.findings)
@@ -191,6 +163,11 @@ def layout(report: Report) -> Iterator[Line]:
 
 
 def render(report: Report, stream: TextIO) -> None:
+    if report.statistics:  # only the table, as ruff's --statistics
+        from dockerlint.report.statistics import render_text
+
+        render_text(report, stream)
+        return
     lines = layout(report)
     if not report.color:
         stream.write("".join(_safe("".join(text for text, _ in line)).rstrip() + "\n" for line in lines))
