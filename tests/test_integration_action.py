@@ -57,13 +57,12 @@ def test_arguments_reach_dockerlint_in_order(tmp_path):
     stub = tmp_path / "bin" / "dockerlint"
     stub.write_text(f'#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "{record}"\nexit 1\n',
                     encoding="utf-8")
-    result = job.run(paths="a b", config="cfg.toml", failure_threshold="warning", format="gitlab",
-                     verify_build="true")
+    result = job.run(paths="a b", config="cfg.toml", failure_threshold="warning", format="gitlab")
     assert result.returncode == 1
     argv = record.read_text(encoding="utf-8").splitlines()
     assert argv[:3] == ["--format", "json", "--output"] and argv[4:] == [
         "--format", "gitlab", "--output", "dockerlint.json", "--format", "github",
-        "--config", "cfg.toml", "--failure-threshold", "warning", "--verify-build", "--", "a", "b"]
+        "--config", "cfg.toml", "--failure-threshold", "warning", "--", "a", "b"]
     assert job.step_outputs() == {"exit-code": "1"}  # the stub wrote no report
 
 
@@ -76,8 +75,17 @@ def test_action_manifest_runs_the_script_with_every_input():
     for name in action["inputs"]:
         if name != "version":  # used by the install step
             assert f"INPUT_{name.upper().replace('-', '_')}" in lint["env"], name
-    install = action["runs"]["steps"][0]
+    install = next(step for step in action["runs"]["steps"] if step.get("name") == "Install dockerlint")
     assert "INPUT_VERSION" in install["env"]
+
+
+def test_action_refuses_windows_runners_with_an_annotation():
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    first = action["runs"]["steps"][0]
+    assert first["if"] == "runner.os == 'Windows'"
+    result = subprocess.run(["bash", "-e", "-c", first["run"]], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stdout.startswith("::error title=dockerlint::") and "Linux and macOS" in result.stdout
 
 
 def test_findings_become_annotations_summary_and_outputs(job):
@@ -154,6 +162,83 @@ def test_unknown_format_fails_with_an_annotation(job):
     result = job.run(format="yaml")
     assert result.returncode == 2
     assert result.stdout.startswith("::error title=dockerlint::unknown format 'yaml'")
+    assert job.step_outputs() == {"exit-code": "2"}
+
+
+@pytest.mark.parametrize("name", ["output_file", "format", "config", "failure_threshold"])
+def test_an_input_with_a_line_break_cannot_add_lines_to_the_outputs_or_the_log(job, name):
+    job.write("Dockerfile", BAD)
+    value = {"output_file": "r.json\nreport=/etc/passwd", "format": "json\n::add-mask::x",
+             "config": "c.toml\r\n::error::forged", "failure_threshold": "error\nexit-code=0"}[name]
+    result = job.run(**{name: value, **({"format": "json"} if name == "output_file" else {})})
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == [
+        f"::error title=dockerlint::the {name.replace('_', '-')} input must be a single line"]
+    assert job.step_outputs() == {"exit-code": "2"}
+
+
+def test_globs_in_paths_are_expanded(job):
+    job.write("services/a/Dockerfile", BAD)
+    job.write("services/b/Dockerfile", BAD)
+    job.write("other/Dockerfile", BAD)
+    job.write("deep/x/y/app.Dockerfile", BAD)
+    result = job.run(paths="services/*/Dockerfile **/*.Dockerfile")
+    assert result.returncode == 1, result.stderr
+    files = {line.split("file=")[1].split(",")[0] for line in result.stdout.splitlines() if "file=" in line}
+    assert files == {"services/a/Dockerfile", "services/b/Dockerfile", "deep/x/y/app.Dockerfile"}
+
+
+def test_a_glob_that_matches_nothing_fails_with_an_annotation(job):
+    job.write("Dockerfile", BAD)
+    result = job.run(paths="nowhere/*/Dockerfile")
+    assert result.returncode == 2
+    assert result.stdout == "::error title=dockerlint::no file matches the paths pattern 'nowhere/*/Dockerfile'\n"
+
+
+def test_verify_build_with_the_default_paths_verifies_each_dockerfile_found(tmp_path):
+    """A stub dockerlint: it lints clean, lists two Dockerfiles for --show-files, and each verify
+    prints an annotation and hostile build output on stderr."""
+    job = Job(tmp_path)
+    log = tmp_path / "calls"
+    stub = tmp_path / "bin" / "dockerlint"
+    stub.write_text(f"""#!/bin/sh
+printf '%s\\n' "$*" >> "{log}"
+case "$1" in
+  --show-files) printf 'a/Dockerfile\\nb c/Dockerfile\\n' ;;
+  verify) last=""; for a in "$@"; do last=$a; done
+          echo "::warning file=$last,line=1,title=REPRO-PYC::differs"
+          echo "::add-mask::secret-from-a-RUN-step" >&2; echo "  ::error::forged by the build" >&2
+          [ "$last" = a/Dockerfile ] && exit 1 || exit 0 ;;
+esac
+exit 0
+""", encoding="utf-8")
+    result = job.run(verify_build="true")
+    assert result.returncode == 1, result.stdout + result.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert calls[1] == "--show-files -- ."
+    assert calls[2:] == ["verify --format github -- a/Dockerfile", "verify --format github -- b c/Dockerfile"]
+    # the build output is on stderr between ::stop-commands:: and its token, so the runner ignores it
+    token = result.stdout.splitlines()[0].removeprefix("::stop-commands::")
+    assert len(token) == 32 and result.stdout.count(f"::{token}::") == 2
+    assert "::add-mask::" not in result.stdout and "::add-mask::" in result.stderr
+    assert "::warning file=a/Dockerfile,line=1,title=REPRO-PYC::differs" in result.stdout
+    assert job.step_outputs()["exit-code"] == "1"
+
+
+def test_verify_build_error_is_an_annotation(tmp_path):
+    job = Job(tmp_path)
+    stub = tmp_path / "bin" / "dockerlint"
+    stub.write_text("""#!/bin/sh
+case "$1" in
+  --show-files) echo Dockerfile ;;
+  verify) echo "dockerlint: error: cannot connect to the Docker daemon" >&2; exit 2 ;;
+esac
+exit 0
+""", encoding="utf-8")
+    result = job.run(verify_build="true")
+    assert result.returncode == 2
+    assert ("::error title=dockerlint verify::Dockerfile: dockerlint: error: cannot connect to the Docker daemon"
+            in result.stdout.splitlines())
 
 
 def test_missing_path_is_an_error_exit(job):
@@ -161,6 +246,8 @@ def test_missing_path_is_an_error_exit(job):
     assert result.returncode == 2
     assert job.step_outputs()["exit-code"] == "2"
     assert "does-not-exist" in result.stderr
+    (annotation,) = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert annotation.startswith("::error title=dockerlint::dockerlint: error: does-not-exist/Dockerfile")
 
 
 def _expand(value: str, context: dict[str, str]) -> str:
@@ -190,6 +277,8 @@ def test_action_installs_dockerlint_and_lints(tmp_path):
     action = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
     results = []
     for step in action["runs"]["steps"]:
+        if step.get("if") == "runner.os == 'Windows'":  # a Linux runner skips it
+            continue
         step_env = {**env, **{k: _expand(str(v), context) for k, v in step.get("env", {}).items()}}
         results.append(subprocess.run(["bash", "-e", "-c", step["run"]], cwd=job.workspace, env=step_env,
                                       capture_output=True, text=True, timeout=600))
