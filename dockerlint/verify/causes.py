@@ -19,6 +19,7 @@ from dockerlint.findings import Severity
 from dockerlint.verify.catalogue import CATALOGUE, ORDER, CauseKind, render_markdown
 from dockerlint.verify.diff import EntryDiff, ImageDiff, LayerDiff, verdict
 from dockerlint.verify.layers import Entry
+from dockerlint.verify.textsafe import visible
 
 __all__ = ["CATALOGUE", "Cause", "CauseKind", "Location", "classify", "render_markdown",
            "verdict"]
@@ -349,6 +350,7 @@ def _make(cause_id: str, layer: int | None, location: Location | None, count: in
     message = f"{noun or _plural(n)} {summary}{extra}"
     if examples:
         message += "; e.g. " + ", ".join(examples)
+    message = visible(message)      # paths and text come from the image
     return Cause(cause_id, kind.title, message, kind.fix, kind.severity, kind.metadata,
                  layer, location, count, examples, details)
 

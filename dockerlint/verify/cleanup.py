@@ -101,8 +101,10 @@ class ResourceTracker:
                     break
                 time.sleep(0.25)
             pending = retry
+        from dockerlint.verify.textsafe import one_line
+
         for item in leftovers:
-            print(f"dockerlint: warning: could not remove {item}", file=warn)
+            print(f"dockerlint: warning: could not remove {one_line(item)}", file=warn)
         return leftovers
 
     def _listing(self) -> list[dict]:

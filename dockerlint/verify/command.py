@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dockerlint.verify.attribute import Attribution, InstructionRef
     from dockerlint.verify.context_archive import ContextArchive
 
+TAIL_LINES = 15  # lines of a failing step's output shown below the error
 EXIT_OK, EXIT_NOT_REPRODUCIBLE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 VARY_MTIME_SHIFT = 86_400 + 3_600 + 7  # a day, an hour and a few seconds: no coincidences
 # Layer tars store whole seconds: two builds within one second hide build-time
@@ -87,10 +88,7 @@ def run(
     try:
         outcome = verify(options, stderr=stderr)
     except VerifyError as exc:
-        print(f"dockerlint: error: {exc}", file=stderr)
-        if exc.details:
-            for line in exc.details.splitlines()[-15:]:
-                print(f"    {line}", file=stderr)
+        print_error(exc, stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("dockerlint: interrupted; the images and containers of this run were removed", file=stderr)
@@ -98,16 +96,26 @@ def run(
     except Exception as exc:
         if not _is_docker_error(exc):
             raise
-        print(f"dockerlint: error: the Docker daemon failed: {_one_line(exc)}", file=stderr)
+        print_error(VerifyError(f"the Docker daemon failed: {_docker_message(exc)}"), stderr)
         return EXIT_ERROR
     if keep_images:
         print(f"image A: {outcome.image_ids[0]}\nimage B: {outcome.image_ids[1]}", file=stderr)
     try:
         _render(outcome, outputs, color, stdout, quiet)
     except (OSError, ValueError) as exc:
-        print(f"dockerlint: error: {exc}", file=stderr)
+        print_error(VerifyError(str(exc)), stderr)
         return EXIT_ERROR
     return exit_code(outcome.verdict, strict)
+
+
+def print_error(exc: VerifyError, stderr: TextIO) -> None:
+    """One ``dockerlint: error:`` line, then the failing step's output tail (if any) behind a
+    gutter: what a build prints can neither drive the terminal nor issue workflow commands."""
+    from dockerlint.verify.textsafe import log_line, one_line
+
+    print(f"dockerlint: error: {one_line(str(exc))}", file=stderr)
+    for line in exc.details.splitlines()[-TAIL_LINES:]:
+        print(log_line(line), file=stderr)
 
 
 def _is_docker_error(exc: BaseException) -> bool:
@@ -118,9 +126,8 @@ def _is_docker_error(exc: BaseException) -> bool:
     return isinstance(exc, (DockerException, RequestException))
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "explanation", None) or exc)
-    return " ".join(text.split()) or type(exc).__name__
+def _docker_message(exc: BaseException) -> str:
+    return str(getattr(exc, "explanation", None) or exc).strip() or type(exc).__name__
 
 
 def exit_code(verdict: str, strict: bool) -> int:

@@ -34,7 +34,9 @@ class Task:
         if total is not None:
             kwargs["total"] = total
         if note is not None:
-            kwargs["note"] = note[:60]
+            from dockerlint.verify.textsafe import one_line
+
+            kwargs["note"] = one_line(note, 60)
         bar.update(self._id, **kwargs)
         task = bar.tasks[self._id]
         bar.update(self._id, amount=_amount(task.completed, task.total, self._unit))

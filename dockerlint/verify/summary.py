@@ -48,13 +48,17 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
             lines.append(_paint(text, "1", color) if n == 0 else text)
     config = info.get("config") or {}
     if config.get("semantic"):
-        lines.append("config differs: " + ", ".join(config["semantic"]))
+        lines.append("config differs: " + _clip(", ".join(config["semantic"]), 2000))
     if config.get("volatile"):
-        lines.append("volatile metadata differs: " + ", ".join(config["volatile"]))
+        lines.append("volatile metadata differs: " + _clip(", ".join(config["volatile"]), 2000))
     stream.write("\n".join(lines) + "\n")
 
 
 def _clip(text: str, width: int) -> str:
+    """Escaped (a Dockerfile line may hold escape sequences), then cut to ``width``."""
+    from dockerlint.verify.textsafe import visible
+
+    text = visible(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
