@@ -519,3 +519,31 @@ def test_ctrl_c_during_cleanup_is_held_until_everything_is_removed():
     assert set(api.images_by_id) == {i["a"]}
     assert warn.getvalue() == "dockerlint: removing the images of this run, please wait\n"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_during_cleanup_is_held_and_then_ends_the_run(signame):
+    """``kill`` or a closed terminal while images are being removed: all are removed first."""
+    import signal
+
+    from dockerlint.verify.cleanup import Terminated
+
+    signum = getattr(signal, signame)
+    i = _ids("a", "b", "c")
+    api = FakeApi({i["a"]: ""})
+    tracker = ResourceTracker(SimpleNamespace(api=api))
+    api.images_by_id.update({i["b"]: i["a"], i["c"]: i["a"]})
+    tracker.add_image(i["b"])
+    tracker.add_image(i["c"])
+    real_remove = api.remove_image
+
+    def remove_and_signal(image_id, **kwargs):
+        os.kill(os.getpid(), signum)
+        real_remove(image_id, **kwargs)
+
+    api.remove_image = remove_and_signal
+    with pytest.raises(Terminated) as raised:
+        tracker.cleanup(warn=io.StringIO())
+    assert raised.value.signum == signum
+    assert set(api.images_by_id) == {i["a"]}
+    assert signal.getsignal(signum) is signal.SIG_DFL

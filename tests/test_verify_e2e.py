@@ -220,8 +220,11 @@ def _processes_running(argv: list[str]) -> bool:
     return False
 
 
-@pytest.mark.parametrize("builder", ["classic", "buildkit"])
-def test_ctrl_c_during_a_build_cleans_up(builder, base_image, tmp_path, daemon_state):
+@pytest.mark.parametrize("builder,signame", [
+    ("classic", "SIGINT"), ("buildkit", "SIGINT"),
+    ("classic", "SIGTERM"), ("classic", "SIGHUP"),      # kill, CI cancellation, closed terminal
+])
+def test_a_stop_signal_during_a_build_cleans_up(builder, signame, base_image, tmp_path, daemon_state):
     import os
     import signal
     import subprocess
@@ -229,6 +232,7 @@ def test_ctrl_c_during_a_build_cleans_up(builder, base_image, tmp_path, daemon_s
     import time
 
     skip_without_buildkit(builder)
+    signum = getattr(signal, signame)
     seconds = str(600 + os.getpid() % 1000)  # a command line no other test run has
     context = tmp_path / "ctx"
     context.mkdir()
@@ -245,13 +249,15 @@ def test_ctrl_c_during_a_build_cleans_up(builder, base_image, tmp_path, daemon_s
         while time.monotonic() < deadline and not _processes_running(["sleep", seconds]):
             time.sleep(0.2)
         assert _processes_running(["sleep", seconds]), "the build never reached its sleeping step"
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130, stderr
+    assert process.returncode == 128 + signum, stderr
     assert "warning" not in stderr, stderr
-    assert stderr.strip().splitlines()[-1].startswith("dockerlint: interrupted"), stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("dockerlint: interrupted" if signum == signal.SIGINT
+                           else f"dockerlint: terminated by {signame}"), stderr
     assert not _processes_running(["sleep", seconds])  # the step was stopped, not left running
     assert daemon_state() == before
 

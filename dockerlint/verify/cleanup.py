@@ -53,13 +53,13 @@ class ResourceTracker:
     def cleanup(self, warn: TextIO = sys.stderr) -> list[str]:
         """Remove tracked resources; return what could not be removed (also warned).
 
-        A Ctrl-C while this runs would leave images behind, so it is held back
-        until the cleanup is over (and then re-raised).
+        A Ctrl-C (or SIGTERM, SIGHUP) while this runs would leave images behind,
+        so it is held back until the cleanup is over (and then re-raised).
         """
-        with _sigint_deferred(warn) as interrupted:
+        with _signals_deferred(warn) as received:
             leftovers = self._remove_all(warn)
-        if interrupted:
-            raise KeyboardInterrupt
+        if received:
+            raise interruption(received[0])
         return leftovers
 
     def _remove_all(self, warn: TextIO) -> list[str]:
@@ -138,24 +138,64 @@ class ResourceTracker:
                     changed = True
 
 
+# The signals that end a run: Ctrl-C, `kill`/`docker stop`/CI cancellation, a closed terminal.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that the same unwinding removes our images."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def interruption(signum: int) -> KeyboardInterrupt:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
+
+
+def signal_name(signum: int) -> str:
+    return signal.Signals(signum).name
+
+
 @contextlib.contextmanager
-def _sigint_deferred(warn: TextIO) -> Iterator[list[bool]]:
-    """Record Ctrl-C instead of raising it (main thread only); yields a list that is true once hit."""
-    hits: list[bool] = []
+def stop_signals_interrupt() -> Iterator[None]:
+    """While a run works, SIGTERM and SIGHUP interrupt it as Ctrl-C does (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
-        yield hits
+        yield
+        return
+
+    def interrupt(signum, frame) -> None:
+        raise Terminated(signum)
+
+    previous = {s: signal.signal(s, interrupt) for s in STOP_SIGNALS if s != signal.SIGINT}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@contextlib.contextmanager
+def _signals_deferred(warn: TextIO) -> Iterator[list[int]]:
+    """Record stop signals instead of acting on them (main thread only); yields the list of
+    signal numbers received, in order."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
         return
 
     def record(signum, frame) -> None:
-        if not hits:
+        if not received:
             print("dockerlint: removing the images of this run, please wait", file=warn)
-        hits.append(True)
+        received.append(signum)
 
-    previous = signal.signal(signal.SIGINT, record)
+    previous = {s: signal.signal(s, record) for s in STOP_SIGNALS}
     try:
-        yield hits
+        yield received
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _explain(exc: BaseException) -> str:

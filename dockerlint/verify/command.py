@@ -76,7 +76,8 @@ def run(
     color: bool | None = None, quiet: bool = False,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
 ) -> int:
-    """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C."""
+    """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C,
+    143 SIGTERM, 129 SIGHUP."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     options = Options(
@@ -85,11 +86,18 @@ def run(
         source_date_epoch=source_date_epoch, vary=vary, keep_images=keep_images,
         timeout=timeout, quiet=quiet,
     )
+    from dockerlint.verify.cleanup import Terminated, signal_name, stop_signals_interrupt
+
     try:
-        outcome = verify(options, stderr=stderr)
+        with stop_signals_interrupt():
+            outcome = verify(options, stderr=stderr)
     except VerifyError as exc:
         print_error(exc, stderr)
         return EXIT_ERROR
+    except Terminated as exc:
+        print(f"dockerlint: terminated by {signal_name(exc.signum)}; the images and containers of "
+              "this run were removed", file=stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("dockerlint: interrupted; the images and containers of this run were removed", file=stderr)
         return EXIT_INTERRUPTED
