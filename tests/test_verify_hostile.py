@@ -9,12 +9,18 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
-from imagesynth import F, docker_save, layer
+from imagesynth import F, docker_save, hostile_layer, layer, pax_records, raw_header
 
 from dockerlint.verify.causes import classify
 from dockerlint.verify.command import print_error, run
-from dockerlint.verify.diff import diff_images
+from dockerlint.verify.diff import DiffTimeout, diff_images
 from dockerlint.verify.errors import BuildFailed
+from dockerlint.verify.layers import (
+    MAX_EXTENDED_RUN,
+    MAX_NAME_BYTES,
+    MAX_PAX_RECORDS,
+    read_layer_stream,
+)
 from dockerlint.verify.summary import render_summary
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "verify"
@@ -97,3 +103,92 @@ def test_a_build_printing_workflow_commands_cannot_inject_them(base_image, tmp_p
     assert "  |    ::stop-commands::pwned" in shown
     assert "  | ::error file=app.py,line=1::injected" in shown
     assert any("\\x1b]52;c;aGk=\\x07" in line and "cleared" in line for line in shown)
+
+
+# --------------------------------------------------------------------------- hostile layers
+
+def problems(summary) -> dict[str, str]:
+    return {issue.problem: issue.detail for issue in summary.issues}
+
+
+def test_a_global_pax_header_with_thousands_of_keys_is_not_copied_into_every_entry():
+    """Before: 3,000 global records went into each of the 2,000 entries (4.4 s, 437 MB for
+    a 1 MB layer); now at most MAX_PAX_RECORDS per entry, and the layer is reported."""
+    summary = read_layer_stream(io.BytesIO(hostile_layer(files=2000, global_keys=3000)))
+    assert len(summary.entries) == 2000
+    assert max(len(e.pax) for e in summary.entries) == MAX_PAX_RECORDS
+    assert problems(summary) == {
+        "pax-records": f"more than {MAX_PAX_RECORDS} PAX records (2,872 not read)"}
+
+
+def test_a_run_of_extended_headers_is_hashed_not_interpreted():
+    summary = read_layer_stream(io.BytesIO(hostile_layer(files=3, run=MAX_EXTENDED_RUN + 5)))
+    assert [e.path for e in summary.entries] == ["f0.txt", "f1.txt", "f2.txt"]
+    assert max(len(e.pax) for e in summary.entries) == MAX_EXTENDED_RUN
+    assert problems(summary) == {"extended-header-run": f"more than {MAX_EXTENDED_RUN} extended "
+                                 "headers before one member; 15 times in this layer"}
+
+
+def test_an_oversized_extended_header_is_a_finding_not_an_error():
+    summary = read_layer_stream(io.BytesIO(hostile_layer(files=2, global_keys=100_000)))
+    assert [e.path for e in summary.entries] == ["f0.txt", "f1.txt"]
+    assert set(problems(summary)) == {"oversized-header"}
+
+
+def test_a_name_longer_than_path_max_is_cut():
+    summary = read_layer_stream(io.BytesIO(hostile_layer(files=2, long_name=100_000)))
+    assert len(summary.entries[0].path) == MAX_NAME_BYTES + 1        # cut, marked with …
+    assert problems(summary) == {"long-name": "a name of 100,000 bytes"}
+
+
+def test_fields_beyond_the_record_limit_are_still_honoured():
+    """A path and a size after hundreds of junk records: the tar stays in sync."""
+    records = {f"junk{i}": "x" for i in range(MAX_PAX_RECORDS + 50)}
+    records.update(path="app/real-name.txt", size="5")
+    info = raw_header("f.txt", b"0")[:512]
+    data = (raw_header("././@PaxHeader", b"x", pax_records(records)) + info
+            + b"hello" + bytes(507) + raw_header("next.txt", b"0") + bytes(1024))
+    summary = read_layer_stream(io.BytesIO(data))
+    assert [(e.path, e.size) for e in summary.entries] == [("app/real-name.txt", 5),
+                                                           ("next.txt", 0)]
+    import hashlib
+    assert summary.entries[0].digest == hashlib.sha256(b"hello").hexdigest()
+
+
+def test_a_hostile_base_layer_is_an_error_finding_on_its_layer():
+    hostile = hostile_layer(files=50, global_keys=500, run=MAX_EXTENDED_RUN + 1)
+    a = docker_save([hostile, layer(F("app/x", b"1"))])
+    b = docker_save([hostile, layer(F("app/x", b"2"))])
+    causes = classify(diff_images(io.BytesIO(a), io.BytesIO(b)))
+    unsafe = [c for c in causes if c.id == "REPRO-UNSAFE-LAYER"]
+    assert [(c.layer, str(c.severity)) for c in unsafe] == [(0, "error")]
+    assert unsafe[0].message.startswith(
+        "the layer's tar headers are hostile (too many or oversized extended headers, PAX "
+        "records or names beyond PATH_MAX) in both builds: extended-header-run: more than "
+        f"{MAX_EXTENDED_RUN} extended headers before one member; 51 times in this layer; "
+        f"pax-records: more than {MAX_PAX_RECORDS} PAX records (372 not read) "
+        "(at 'global PAX header')")
+    assert {c.id for c in causes} >= {"REPRO-UNSAFE-LAYER", "REPRO-CONTENT"}
+
+
+def test_the_deadline_covers_a_diff_whose_reader_is_stuck():
+    """--timeout used to be checked only every 4 MB read: a stuck or slow layer ran on."""
+    import threading
+    import time
+
+    release = threading.Event()
+
+    class Stuck(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            release.wait(30)
+            return 0
+
+    try:
+        with pytest.raises(DiffTimeout, match="timed out"):
+            diff_images(io.BufferedReader(Stuck()), io.BufferedReader(Stuck()),
+                        deadline=time.monotonic() + 0.3)
+    finally:
+        release.set()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from dockerlint.verify.layers import (
     BLOCK,
+    HeaderLimits,
     ImageFormatError,
     LayerSummary,
     Limited,
@@ -103,7 +104,8 @@ def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
     links: dict[str, str] = {}
     issues: list[PathIssue] = []
     json_bytes = 0
-    for member in iter_members(outer, "image archive"):
+    limits = HeaderLimits()
+    for member in iter_members(outer, "image archive", limits):
         name = _member_path(member.name)
         for problem, detail in path_problems(member.name, member.type, member.linkname):
             issues.append(PathIssue(None, "archive:" + member.name, problem, detail))
@@ -140,6 +142,7 @@ def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
         outer.skip(-size % BLOCK, "image archive")
     outer.drain()
     image = _assemble(jsons, layers, links)
+    issues += [replace(i, path="archive:" + i.path) for i in limits.issues()]
     image.issues = issues + image.issues
     image.bytes_read = outer.consumed
     return image

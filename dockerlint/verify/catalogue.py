@@ -46,6 +46,17 @@ _KINDS = [
               "member names with '..' or a leading '/', hard links or relative symlinks that "
               "climb above the root, entries written below a symlink of the same layer",
               severity=Severity.ERROR),
+    CauseKind("REPRO-UNSAFE-LAYER", "hostile tar headers in a layer",
+              "are hostile (too many or oversized extended headers, PAX records or names "
+              "beyond PATH_MAX)",
+              "Do not use or publish this image: rebuild from a trusted base. dockerlint read "
+              "these headers only up to its limits (what lies beyond is compared by digest, "
+              "not interpreted).",
+              "more than 16 extended headers before one member, a PAX or GNU long-name header "
+              "over 1 MiB, more than 128 PAX records for one member, a name over 4096 bytes",
+              severity=Severity.ERROR,     # the message always speaks of "the layer's headers"
+              one="are hostile (too many or oversized extended headers, PAX records or names "
+                  "beyond PATH_MAX)"),
     CauseKind("REPRO-LAYER-COUNT", "layer count mismatch",
               "exist in one build only",
               "Make every step deterministic (no conditional RUN / COPY of optional files); "

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from dockerlint.findings import Severity
 from dockerlint.verify.catalogue import CATALOGUE, ORDER, CauseKind, render_markdown
 from dockerlint.verify.diff import EntryDiff, ImageDiff, LayerDiff, verdict
-from dockerlint.verify.layers import Entry
+from dockerlint.verify.layers import HEADER_PROBLEMS, Entry
 from dockerlint.verify.textsafe import visible
 
 __all__ = ["CATALOGUE", "Cause", "CauseKind", "Location", "classify", "render_markdown",
@@ -390,12 +390,17 @@ def _classify_entries(diffs: Iterable[EntryDiff], layer: LayerDiff | None,
         notes.setdefault(index, []).extend(db_notes + pkg_notes)
 
 
-def _unsafe_causes(image_diff: ImageDiff, location) -> list[Cause]:
-    """One error per layer with unsafe paths; a path unsafe in both builds counts once."""
+def _unsafe_causes(image_diff: ImageDiff, location, headers: bool) -> list[Cause]:
+    """One error per layer with unsafe paths (``headers``: with hostile headers); a path
+    unsafe in both builds counts once."""
     seen: dict[tuple, set[str]] = {}
+    said: dict[tuple, str] = {}
     for side, issues in (("A", image_diff.issues_a), ("B", image_diff.issues_b)):
         for issue in issues:
-            seen.setdefault((issue.layer, issue.path, issue.problem), set()).add(side)
+            if (issue.problem in HEADER_PROBLEMS) == headers:
+                key = (issue.layer, issue.path, issue.problem)
+                seen.setdefault(key, set()).add(side)
+                said.setdefault(key, issue.detail)
     by_layer: dict[int | None, list[tuple]] = {}
     for key, sides in seen.items():
         by_layer.setdefault(key[0], []).append((key, sides))
@@ -405,9 +410,20 @@ def _unsafe_causes(image_diff: ImageDiff, location) -> list[Cause]:
         sides = set().union(*(s for _, s in items))
         where = "both builds" if len(sides) == 2 else f"build {sides.pop()}"
         count = len({key[1] for key, _ in items})
+        examples = tuple(sorted({key[1] for key, _ in items})[:3])
+        if headers:   # one issue per problem and layer, its detail says how often
+            found = sorted((key[1], key[2], said[key]) for key, _ in items)
+            causes.append(_make(
+                "REPRO-UNSAFE-LAYER", index, location(index), len(found), (),
+                f" in {where}: " + "; ".join(
+                    f"{problem}: {detail}" + (f" (at {path[:80]!r})" if path else "")
+                    for path, problem, detail in found),
+                {"problems": dict(problems), "builds": where,
+                 "found": [{"problem": p, "at": at, "detail": d} for at, p, d in found]},
+                noun="the layer's tar headers"))
+            continue
         causes.append(_make(
-            "REPRO-UNSAFE-PATH", index, location(index), count,
-            tuple(sorted({key[1] for key, _ in items})[:3]),
+            "REPRO-UNSAFE-PATH", index, location(index), count, examples,
             f" in {where} (" + ", ".join(f"{n} {p}" for p, n in sorted(problems.items())) + ")",
             {"problems": dict(problems), "builds": where},
             noun=f"{count:,} unsafe path{'s' if count != 1 else ''}"))
@@ -437,7 +453,8 @@ def classify(image_diff: ImageDiff,
         return layer.created_by_a if layer else ""
 
     causes: list[Cause] = []
-    causes.extend(_unsafe_causes(image_diff, location))
+    causes.extend(_unsafe_causes(image_diff, location, headers=False))
+    causes.extend(_unsafe_causes(image_diff, location, headers=True))
 
     only = [l for l in image_diff.layers if l.status in ("only_a", "only_b")]
     if only:

@@ -241,7 +241,7 @@ def _parse(dockerfile: str, data: bytes) -> SyntaxTree:
 def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
     from docker.errors import DockerException
 
-    from dockerlint.verify.diff import ImageFormatError, diff_images
+    from dockerlint.verify.diff import DiffTimeout, ImageFormatError, diff_images
     from dockerlint.verify.export import save_stream
 
     try:
@@ -250,15 +250,13 @@ def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
         sizes = [0, 0]
     task = bars.task("diff", total=sum(sizes) or None, unit="bytes")
 
-    def progress(done: int) -> None:
-        task.update(completed=done)
-        if deadline is not None and time.monotonic() > deadline:
-            raise BuildTimeout("comparing the images timed out (--timeout reached)")
-
     stream_a = save_stream(client, image_a, "A")
     stream_b = save_stream(client, image_b, "B")
     try:
-        return diff_images(stream_a, stream_b, progress=progress)
+        return diff_images(stream_a, stream_b, progress=lambda done: task.update(completed=done),
+                           deadline=deadline)
+    except DiffTimeout as exc:
+        raise BuildTimeout(str(exc)) from None
     except ImageFormatError as exc:
         raise VerifyError(f"cannot read the exported images: {exc}") from None
     finally:

@@ -16,6 +16,7 @@ import enum
 import operator
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from dockerlint.verify.archive import Image, Layer, read_image
 from dockerlint.verify.layers import Entry, ImageFormatError, LayerSummary, PathIssue
 
 __all__ = [
-    "ConfigDiff", "EntryDiff", "ImageDiff", "ImageFormatError", "LayerDiff", "Verdict",
+    "ConfigDiff", "DiffTimeout", "EntryDiff", "ImageDiff", "ImageFormatError", "LayerDiff", "Verdict",
     "compare_entries", "decode_pyc_header", "diff_images", "diff_read_images", "verdict",
 ]
 
@@ -438,8 +439,12 @@ def diff_read_images(a: Image, b: Image) -> ImageDiff:
     )
 
 
+class DiffTimeout(Exception):
+    """The deadline passed while the images were being read."""
+
+
 def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = None,
-                parallel: bool = True) -> ImageDiff:
+                parallel: bool = True, deadline: float | None = None) -> ImageDiff:
     """Stream-diff two ``docker save`` archives (binary file-likes with ``read``).
 
     Memory is bounded by the number of entries (headers and digests are kept,
@@ -447,7 +452,8 @@ def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = Non
     threads (hashing releases the GIL, so big files use two cores).
     ``progress(total_bytes_read)`` is called every few MB; an exception it
     raises aborts the diff and is re-raised.  Raises :class:`ImageFormatError`
-    on unreadable input.
+    on unreadable input, :class:`DiffTimeout` once ``deadline`` (a ``time.monotonic()``
+    value) has passed, even while a reader is stuck (the caller closes the streams).
     """
     done = [0, 0]
     lock = threading.Lock()
@@ -457,6 +463,8 @@ def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = Non
         def report(n: int) -> None:
             if abort.is_set():
                 raise _Aborted
+            if deadline is not None and time.monotonic() > deadline:
+                raise DiffTimeout("comparing the images timed out (--timeout reached)")
             with lock:
                 done[side] = n
                 if progress is not None:
@@ -470,11 +478,14 @@ def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = Non
     futures = [pool.submit(read_image, stream, reporter(side))
                for side, stream in enumerate((stream_a, stream_b))]
     try:
-        wait(futures, return_when=FIRST_EXCEPTION)
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        finished, _ = wait(futures, timeout=remaining, return_when=FIRST_EXCEPTION)
         for future in futures:
             error = future.exception() if future.done() else None
             if error is not None:
                 raise error
+        if len(finished) < len(futures):
+            raise DiffTimeout("comparing the images timed out (--timeout reached)")
         image_a, image_b = (f.result() for f in futures)
     except BaseException:
         abort.set()                  # the other reader stops at its next progress call

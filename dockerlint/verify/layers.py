@@ -30,7 +30,13 @@ CHUNK = 1 << 20
 HEAD_BYTES = 16                 # enough for a pyc header and a gzip header
 TEXT_HEAD_BYTES = 48            # kept of small text files, to show what a content diff is
 SMALL_TEXT_FILE = 4096
-MAX_META_BYTES = 1 << 20        # PAX / GNU long-name payloads
+# Hostile headers (issue 8): a crafted layer must cost time and memory in proportion to
+# its bytes, never more.  Beyond these limits a header is hashed (so equality stays exact)
+# but not interpreted, and the layer is reported as REPRO-UNSAFE-LAYER.
+MAX_META_BYTES = 1 << 20        # one PAX / GNU long-name payload that is interpreted
+MAX_PAX_RECORDS = 128           # PAX records kept per member besides the fields we read
+MAX_EXTENDED_RUN = 16           # extended headers in a row before one member (tar writes 1-3)
+MAX_NAME_BYTES = 4096           # PATH_MAX: a longer name exists on no file system
 MAX_PACKAGE_DB_BYTES = 64 << 20  # dpkg status / apk installed parsed for versions
 MAX_NESTED_ARCHIVE_BYTES = 16 << 20  # tarballs made in a build, read in memory (bounded)
 MAX_NESTED_EXPANDED_BYTES = 256 << 20  # and decompressed at most this far (gzip bombs)
@@ -310,8 +316,13 @@ def _text(raw: bytes) -> str:
     return raw.partition(b"\0")[0].decode("utf-8", "surrogateescape")
 
 
-def _parse_pax(data: bytes) -> dict[str, str]:
+def _parse_pax(data: bytes, limits: HeaderLimits | None = None, name: str = "",
+               kept: int = 0) -> dict[str, str]:
+    """The records of a PAX payload.  Every record we turn into a field is kept; others
+    only while fewer than :data:`MAX_PAX_RECORDS` (``kept`` already held) are kept."""
     records: dict[str, str] = {}
+    others = kept
+    dropped = 0
     pos = 0
     while pos < len(data):
         space = data.find(b" ", pos)
@@ -325,11 +336,52 @@ def _parse_pax(data: bytes) -> dict[str, str]:
             raise ImageFormatError("invalid PAX header record length")
         record = data[space + 1:pos + length - 1]
         key, sep, value = record.partition(b"=")
-        if sep:
-            records[key.decode("utf-8", "surrogateescape")] = value.decode(
-                "utf-8", "surrogateescape")
         pos += length
+        if not sep:
+            continue
+        text = key.decode("utf-8", "surrogateescape")
+        if text not in _PAX_FIELDS:
+            if others >= MAX_PAX_RECORDS and text not in records:
+                dropped += 1
+                continue
+            others += 1
+        records[text] = value.decode("utf-8", "surrogateescape")
+    if dropped and limits is not None:
+        limits.note("pax-records", name, f"more than {MAX_PAX_RECORDS} PAX records "
+                    f"({dropped:,} not read)")
     return records
+
+
+class HeaderLimits:
+    """Counts what went past the limits in one tar: the first case of each problem is kept
+    as a :class:`PathIssue`, the rest only counted (the issue list is bounded too)."""
+
+    __slots__ = ("_first", "_counts", "layer")
+
+    def __init__(self, layer: int | None = None):
+        self.layer = layer
+        self._first: dict[str, tuple[str, str]] = {}
+        self._counts: dict[str, int] = {}
+
+    def note(self, problem: str, name: str, detail: str) -> None:
+        self._first.setdefault(problem, (_bounded_name(name), detail))
+        self._counts[problem] = self._counts.get(problem, 0) + 1
+
+    def issues(self) -> list[PathIssue]:
+        found = []
+        for problem, (name, detail) in self._first.items():
+            n = self._counts[problem]
+            found.append(PathIssue(self.layer, name, problem,
+                                   detail + (f"; {n:,} times in this layer" if n > 1 else "")))
+        return found
+
+
+HEADER_PROBLEMS = frozenset({"pax-records", "extended-header-run", "oversized-header",
+                             "long-name"})
+
+
+def _bounded_name(name: str) -> str:
+    return name if len(name) <= MAX_NAME_BYTES else name[:MAX_NAME_BYTES] + "…"
 
 
 # --------------------------------------------------------------------------- entries
@@ -501,7 +553,7 @@ class Member:
     device: tuple[int, int]
     pax: dict[str, str]
     block: bytes
-    meta: bytes = b""           # raw extended-header payloads (PAX, GNU long names)
+    meta: bytes = b""           # digest of the extended headers before it (PAX, GNU long names)
 
 
 # name mode uid gid size mtime chksum type linkname magic version uname gname major minor prefix
@@ -520,13 +572,21 @@ def _pax_number(records: dict[str, str], key: str, default: float, what: str) ->
     return int(value) if value.is_integer() else value
 
 
-def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
+def iter_members(reader: Reader, what: str = "layer",
+                 limits: HeaderLimits | None = None) -> Iterator[Member]:
     """Yield each member header; the caller must consume exactly ``data_size(member)``
-    bytes of content (via ``reader``) before asking for the next one."""
+    bytes of content (via ``reader``) before asking for the next one.
+
+    Extended headers are bounded (see :data:`MAX_META_BYTES` and its neighbours):
+    what goes past a limit is hashed into ``Member.meta`` but not interpreted, and
+    noted in ``limits``.
+    """
+    limits = limits if limits is not None else HeaderLimits()
     global_pax: dict[str, str] = {}
     long_name = long_link = None
     pax: dict[str, str] = {}
-    meta: list[bytes] = []
+    meta: hashlib._Hash | None = None    # digest of the extended headers before a member
+    run = 0
     while True:
         block = reader.read(BLOCK)
         if not block:
@@ -542,19 +602,37 @@ def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
         if size < 0:
             raise ImageFormatError(f"invalid {what} tar: negative size")
         if flag in _META_TYPES:
-            if size > MAX_META_BYTES:
-                raise ImageFormatError(f"invalid {what} tar: oversized extended header")
+            meta = meta or hashlib.sha256()
+            meta.update(flag)
+            run += 1
+            if size > MAX_META_BYTES or run > MAX_EXTENDED_RUN:
+                if size > MAX_META_BYTES:
+                    limits.note("oversized-header", long_name or "",
+                                f"an extended header of {size:,} bytes")
+                else:
+                    limits.note("extended-header-run", long_name or "",
+                                f"more than {MAX_EXTENDED_RUN} extended headers before one member")
+                reader.feed(size, (meta,), what)        # hashed, not interpreted
+                reader.skip(-size % BLOCK, what)
+                continue
             data = reader.read_exact(size, what)
             reader.skip(-size % BLOCK, what)
-            meta.append(flag + data)
-            if flag == b"L":
-                long_name = _text(data)
-            elif flag == b"K":
-                long_link = _text(data)
+            meta.update(data)
+            if flag in (b"L", b"K"):
+                text = _text(data)
+                if len(text) > MAX_NAME_BYTES:
+                    limits.note("long-name", text, f"a name of {len(text):,} bytes")
+                    text = _bounded_name(text)
+                if flag == b"L":
+                    long_name = text
+                else:
+                    long_link = text
             elif flag == b"g":
-                global_pax.update(_parse_pax(data))
+                others = sum(1 for k in global_pax if k not in _PAX_FIELDS)
+                global_pax.update(_parse_pax(data, limits, "global PAX header", others))
             else:
-                pax.update(_parse_pax(data))
+                others = sum(1 for k in pax if k not in _PAX_FIELDS)
+                pax.update(_parse_pax(data, limits, long_name or "", others))
             continue
         if flag == b"S" and block[482:483] not in (b"\0", b""):   # GNU sparse extension blocks
             ext = reader.read_exact(BLOCK, what)
@@ -577,6 +655,10 @@ def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
         if records:
             name = records.get("path", name)
             linkname = records.get("linkpath", linkname)
+            for value in (name, linkname):
+                if len(value) > MAX_NAME_BYTES:
+                    limits.note("long-name", value, f"a name of {len(value):,} bytes")
+            name, linkname = _bounded_name(name), _bounded_name(linkname)
             uname = records.get("uname", uname)
             gname = records.get("gname", gname)
             size = int(_pax_number(records, "size", size, what))
@@ -593,10 +675,11 @@ def iter_members(reader: Reader, what: str = "layer") -> Iterator[Member]:
             linkname=linkname,
             device=(_number(raw_major, "devmajor"), _number(raw_minor, "devminor"))
             if flag in (b"3", b"4") else (0, 0),
-            pax=records, block=block, meta=b"".join(meta) if meta else b"",
+            pax=records, block=block, meta=meta.digest() if meta is not None else b"",
         )
         pax = {}
-        meta = []
+        meta = None
+        run = 0
         long_name = long_link = None
         yield member
 
@@ -713,7 +796,8 @@ def read_layer(reader: Reader, layer: int | None = None, nested: bool = True) ->
     summary = LayerSummary()
     fingerprint = hashlib.sha256()
     symlinks: set[str] = set()
-    for index, m in enumerate(iter_members(reader)):
+    limits = HeaderLimits(layer)
+    for index, m in enumerate(iter_members(reader, limits=limits)):
         path = canonical_path(m.name)
         for problem, detail in path_problems(m.name, m.type, m.linkname):
             summary.issues.append(PathIssue(layer, m.name, problem, detail))
@@ -759,6 +843,7 @@ def read_layer(reader: Reader, layer: int | None = None, nested: bool = True) ->
         fingerprint.update(m.block)
         fingerprint.update(content.digest.encode())
     summary.fingerprint = fingerprint.hexdigest()
+    summary.issues.extend(limits.issues())
     return summary
 
 
