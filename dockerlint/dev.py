@@ -12,6 +12,7 @@ naming every stale file (the test suite runs it). Not imported on the lint path.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import keyword
 import os
@@ -121,7 +122,7 @@ def generated_files(layout: Layout = CHECKOUT) -> dict[Path, Callable[[], str]]:
         files[layout.repo / "dockerlint" / "report" / "json_schema.json"] = dumps_schema
         files[layout.repo / "dockerlint" / "verify" / "CAUSES.md"] = causes_page
     for r in documented:
-        files[layout.pages_dir / f"{r.id}.md"] = (lambda r=r: docs.rule_page(r))
+        files[layout.pages_dir / f"{r.id}.md"] = functools.partial(docs.rule_page, r)
     return files
 
 
