@@ -37,19 +37,10 @@ from dockerlint.registry import (
     match,
     select,
 )
-from dockerlint.rule import INSTRUCTIONS, Rule
+from dockerlint.rule import INSTRUCTIONS, Rule, RuleOptions
 from dockerlint.syntax.nodes import Span
 
 MAX_FIX_PASSES = 10
-
-
-@dataclass(frozen=True)
-class RuleOptions:
-    """Settings a rule may ask for by declaring a keyword parameter ``options``."""
-
-    trusted_registries: tuple[str, ...] = ()
-    required_labels: Mapping[str, str] = field(default_factory=dict)
-    strict_labels: bool = False
 
 
 @dataclass

@@ -77,6 +77,14 @@ def parse_doc(docstring: str | None) -> RuleDoc:
     return RuleDoc(summary=summary, **sections)
 
 
+class RuleOptions(NamedTuple):
+    """Settings a rule may ask for by declaring a keyword parameter ``options``."""
+
+    trusted_registries: tuple[str, ...] = ()
+    required_labels: Mapping[str, str] = MappingProxyType({})
+    strict_labels: bool = False
+
+
 class RuleLoadError(Exception):
     """The module an index row names does not define that rule."""
 

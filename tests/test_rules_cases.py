@@ -131,9 +131,20 @@ def _as_dockerfile(example: str) -> str:
     return text if text.lstrip().upper().startswith(("FROM", "ARG")) else "FROM debian:12.7\n" + text
 
 
+def _example_options(rule_id: str) -> dict:
+    """The options of the rule's first case that has some: a rule that checks nothing without
+    options (an allow-list, a label schema) shows its examples under them."""
+    for param in _load():
+        rid, case = param.values
+        if rid == rule_id and case.get("options"):
+            return {k.replace("-", "_"): v for k, v in case["options"].items()}
+    return {}
+
+
 @pytest.mark.parametrize("rule_id", sorted(r for r in PACK_RULES if r != "DL1000"))
 def test_docstring_examples(rule_id):
     doc = PACK_RULES[rule_id].doc
     assert doc.bad and doc.good, f"{rule_id} needs Bad and Good examples"
-    assert any(f.rule_id == rule_id for f in lint_text(_as_dockerfile(doc.bad), select=[rule_id]))
-    assert not lint_text(_as_dockerfile(doc.good), select=[rule_id])
+    options = _example_options(rule_id) if PACK_RULES[rule_id].wants_options else {}
+    assert any(f.rule_id == rule_id for f in lint_text(_as_dockerfile(doc.bad), select=[rule_id], **options))
+    assert not lint_text(_as_dockerfile(doc.good), select=[rule_id], **options)
