@@ -48,7 +48,7 @@ class Layout(NamedTuple):
 
 
 CHECKOUT = Layout(Path(__file__).resolve().parent.parent)
-FAMILIES = ("base", "packages", "shell", "buildkit", "security", "context", "ml", "repro")
+FAMILIES = ("base", "packages", "shell", "labels", "buildkit", "security", "context", "ml", "repro")
 _RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 

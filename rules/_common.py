@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dockerlint.model import Dockerfile, ImageRef, Stage
+from dockerlint.model import Dockerfile, ImageRef, Instr, KeyValue, Stage
+from dockerlint.rule import RuleOptions
 
 
 def runs(df) -> Iterator:
@@ -60,3 +61,16 @@ def shown_image(ref: ImageRef) -> str:
     if ref.raw != ref.text:
         return f"`{ref.raw}` (= `{ref.text}`)"
     return f"`{ref.text}`"
+
+
+def schema_labels(df: Dockerfile, options: RuleOptions, kind: str) -> Iterator[tuple[Instr, KeyValue, str]]:
+    """(LABEL instruction, pair, value) for each label whose key the label schema
+    (``required-labels``, hadolint's ``label-schema``) gives the format ``kind``;
+    values that come from an unknown variable are left out."""
+    keys = {key for key, fmt in options.required_labels.items() if fmt == kind}
+    if not keys:
+        return
+    for instr in df.walk():
+        for pair in (instr.pairs or ()) if instr.keyword == "LABEL" else ():
+            if pair.key in keys and pair.value.value is not None:
+                yield instr, pair, pair.value.value

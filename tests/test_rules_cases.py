@@ -132,11 +132,11 @@ def _as_dockerfile(example: str) -> str:
 
 
 def _example_options(rule_id: str) -> dict:
-    """The options of the rule's first case that has some: a rule that checks nothing without
-    options (an allow-list, a label schema) shows its examples under them."""
+    """The options of the rule's first firing case that has some: a rule that checks nothing
+    without options (an allow-list, a label schema) shows its examples under them."""
     for param in _load():
         rid, case = param.values
-        if rid == rule_id and case.get("options"):
+        if rid == rule_id and case.get("options") and case.get("expect"):
             return {k.replace("-", "_"): v for k, v in case["options"].items()}
     return {}
 

@@ -1,0 +1,1 @@
+"""Data tables the model and rules read, each file naming its source."""
