@@ -31,7 +31,8 @@ def label_not_semver(df: Dockerfile, options: RuleOptions) -> Iterator[Finding]:
     """
     for instr, pair, value in schema_labels(df, options, "semver"):
         if not is_semver(value):
-            yield instr.finding(f"Label `{pair.key}` does not conform to semantic versioning: `{value}`", span=pair.span)
+            yield instr.finding(f"Label `{pair.key}` is not a semantic version (it must conform to SemVer 2.0.0): "
+                                f"`{value}`", span=pair.span)
 
 
 _NUMBER = r"(?:0|[1-9]\d*)"
