@@ -314,3 +314,27 @@ def test_small_logs_show_their_changed_first_line():
     (cause,) = explain(log_layer(1), log_layer(2))
     assert cause.id == "REPRO-LOG"
     assert "'2026-11-26 16:01:01 status installed x' vs '2026-11-26 16:01:02" in cause.message
+
+
+WORKDIR = (3, 1, 3, 14, "WORKDIR /srv/app")
+COPY_FROM = (3, 1, 3, 40, "COPY --from=build /root /root")
+
+
+@pytest.mark.parametrize("instruction,cause_id,spec,says", [
+    (COPY, "REPRO-MTIME-BUILD", lambda t: F("app/", type="dir", mtime=t),
+     "COPY creates its destination directories at build time"),
+    (WORKDIR, "REPRO-MTIME-BUILD", lambda t: F("srv/app/", type="dir", mtime=t),
+     "WORKDIR creates its directory at build time"),
+    (COPY, "REPRO-CACHE-PIP", lambda t: F("app/.cache/pip/x", b"%d" % t),
+     "It comes from the build context: keep it out with `.dockerignore`"),
+    (COPY_FROM, "REPRO-LOG", lambda t: F("root/build.log", b"%d" % t),
+     "`COPY --from` brings it from another stage: fix the step there"),
+    (RUN, "REPRO-LOG", lambda t: F("var/log/x.log", b"%d" % t), "at the end of the same RUN"),
+])
+def test_the_fix_fits_the_instruction_it_is_shown_on(instruction, cause_id, spec, says):
+    """A COPY or WORKDIR line used to get "… at the end of the RUN"."""
+    causes = explain(build(EPOCH + 1, spec), build(EPOCH + 2, spec), instruction)
+    cause = next(c for c in causes if c.id == cause_id)
+    assert says in cause.fix
+    if instruction is not RUN:
+        assert "RUN" not in cause.fix.replace("earlier RUN", "")

@@ -33,10 +33,25 @@ class CauseKind:
     severity: Severity = Severity.WARNING
     one: str = ""       # singular form of ``summary`` when the verb alone does not do
     static: tuple[str, ...] = ()    # lint rules (hadolint ids) that catch the cause statically
+    # fixes for the instructions ``fix`` (written for a RUN) does not fit:
+    # ((keyword, fix), ...) with keywords COPY, ADD, "COPY --from", WORKDIR
+    fixes: tuple[tuple[str, str], ...] = ()
+
+    def fix_for(self, keyword: str) -> str:
+        """The fix to show on an instruction (``RUN``, ``COPY``, ``COPY --from``, ``WORKDIR``…)."""
+        return dict(self.fixes).get(keyword, self.fix)
 
 
 _SDE = ("build with BuildKit >= 0.13 and SOURCE_DATE_EPOCH plus "
         "`--output type=docker,rewrite-timestamp=true`")
+
+_FROM_CONTEXT = ("It comes from the build context: keep it out with `.dockerignore`, or COPY "
+                 "only what the image needs.")
+_FROM_STAGE = ("`COPY --from` brings it from another stage: fix the step there that writes it, "
+               "or copy only what the image needs.")
+_COPIED = (("COPY", _FROM_CONTEXT), ("ADD", _FROM_CONTEXT), ("COPY --from", _FROM_STAGE))
+_NEW_DIRECTORY = ("; with the legacy builder, create the directory in an earlier RUN that sets "
+                  "its mtime (`mkdir -p /app && touch -d @$SOURCE_DATE_EPOCH /app`).")
 
 _KINDS = [
     CauseKind("REPRO-UNSAFE-PATH", "unsafe path in a layer",
@@ -83,57 +98,67 @@ _KINDS = [
               "`rm -f /etc/machine-id /var/lib/dbus/machine-id /var/lib/systemd/random-seed` "
               "in the same RUN (or leave an empty /etc/machine-id).",
               "/etc/machine-id, /var/lib/dbus/machine-id, random-seed with random content",
-              one="is a machine-identity file with random content"),
+              one="is a machine-identity file with random content",
+              fixes=_COPIED),
     CauseKind("REPRO-LDCONFIG-CACHE", "ldconfig aux-cache",
               "belong to the ldconfig cache (inode numbers, mtimes)",
               "`rm -f /var/cache/ldconfig/aux-cache` at the end of the RUN that installs "
               "libraries.",
-              "/var/cache/ldconfig/aux-cache binary diff"),
+              "/var/cache/ldconfig/aux-cache binary diff",
+              fixes=_COPIED),
     CauseKind("REPRO-CACHE-PIP", "pip / uv / poetry cache",
               "belong to a pip / uv / poetry cache",
               "`pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`), or "
               "`RUN --mount=type=cache,target=/root/.cache/pip` (uv: /root/.cache/uv).",
               "trees under ~/.cache/pip, ~/.cache/uv, ~/.cache/pypoetry",
-              static=('DL3042',)),
+              static=('DL3042',),
+              fixes=_COPIED),
     CauseKind("REPRO-CACHE-NPM", "npm / yarn / node cache",
               "belong to an npm / yarn / node cache",
               "`npm ci && npm cache clean --force` and `rm -rf /root/.npm/_logs "
               "/tmp/node-compile-cache`, or a cache mount.",
               "~/.npm/_cacache, ~/.npm/_logs, yarn caches, /tmp/node-compile-cache",
-              static=('DL3060',)),
+              static=('DL3060',),
+              fixes=_COPIED),
     CauseKind("REPRO-CACHE-CONDA", "conda package cache / history",
               "belong to the conda package cache or history",
               "`conda clean -afy` and `rm -f <prefix>/conda-meta/history` in the same RUN.",
-              "<conda>/pkgs/ tarballs and extracted packages, conda-meta/history"),
+              "<conda>/pkgs/ tarballs and extracted packages, conda-meta/history",
+              fixes=_COPIED),
     CauseKind("REPRO-CACHE-ML", "ML model / JIT cache",
               "belong to an ML model or JIT cache",
               "Download weights to a fixed path with verified hashes or with a cache mount; do "
               "not warm up / JIT-compile during the build; clean caches in the same RUN.",
-              "~/.cache/huggingface, ~/.cache/torch, ~/.triton, numba *.nbi/*.nbc"),
+              "~/.cache/huggingface, ~/.cache/torch, ~/.triton, numba *.nbi/*.nbc",
+              fixes=_COPIED),
     CauseKind("REPRO-CACHE-OTHER", "tool cache / state file",
               "belong to a tool cache or state file",
               "Remove the cache in the same RUN (`rm -rf /root/.cache /var/cache/fontconfig "
               "/root/.wget-hsts`), or use a cache mount; `wget --no-hsts`.",
-              "other ~/.cache trees, fontconfig/matplotlib caches, .wget-hsts"),
+              "other ~/.cache trees, fontconfig/matplotlib caches, .wget-hsts",
+              fixes=_COPIED),
     CauseKind("REPRO-APT-CACHE", "apt lists and caches",
               "belong to apt's package lists and caches",
               "`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as `apt-get "
               "install`, or cache mounts on /var/lib/apt and /var/cache/apt.",
               "/var/lib/apt/lists/*, /var/cache/apt/*.bin, /var/cache/debconf/*-old, "
               "/var/lib/dpkg/*-old",
-              static=('DL3009',)),
+              static=('DL3009',),
+              fixes=_COPIED),
     CauseKind("REPRO-LOG", "log files",
               "are log files (timestamps in their text)",
               "`rm -rf /var/log/*` (or delete the *.log files the step wrote) at the end of "
               "the same RUN.",
               "/var/log/**, *.log",
-              one="is a log file (timestamps in its text)"),
+              one="is a log file (timestamps in its text)",
+              fixes=_COPIED),
     CauseKind("REPRO-TMP", "leftovers in /tmp and /run",
               "are leftovers in /tmp, /var/tmp or /run",
               "Remove what the step leaves in /tmp, /var/tmp and /run in the same RUN, or use "
               "`RUN --mount=type=tmpfs,target=/tmp`.",
               "entries under tmp/, var/tmp/, run/",
-              one="is a leftover in /tmp, /var/tmp or /run"),
+              one="is a leftover in /tmp, /var/tmp or /run",
+              fixes=_COPIED),
     CauseKind("REPRO-PACKAGE-DRIFT", "package version drift",
               "differ because installed package versions differ",
               "Pin versions: snapshot apt sources (snapshot.debian.org, `apt-get install "
@@ -147,39 +172,52 @@ _KINDS = [
               "Follows from .pyc differences (RECORD lists their hashes): fix those; uv: "
               "`UV_NO_INSTALLER_METADATA=1`.",
               "*.dist-info/RECORD, direct_url.json, INSTALLER",
-              one="is a pip metadata file (RECORD, direct_url.json, INSTALLER)"),
+              one="is a pip metadata file (RECORD, direct_url.json, INSTALLER)",
+              fixes=_COPIED),
     CauseKind("REPRO-PYC-TIMESTAMP", ".pyc header timestamps",
               "are .pyc files that differ only in the source mtime in their header",
               "`ENV PYTHONDONTWRITEBYTECODE=1` while building, `pip install --no-compile`, or "
               "hash-based pycs: `python -m compileall --invalidation-mode checked-hash` "
               "(uv: `UV_COMPILE_BYTECODE=1`).",
               "16-byte pyc header: same magic/flags/size and body, different source mtime",
-              one="is a .pyc file that differs only in the source mtime in its header"),
+              one="is a .pyc file that differs only in the source mtime in its header",
+              fixes=_COPIED),
     CauseKind("REPRO-PYC-CONTENT", ".pyc bytecode differs",
               "are .pyc files whose bytecode differs (embedded temp paths, parallel compile)",
               "Install from wheels, compile once after install in a single process "
               "(`python -m compileall -j1 --invalidation-mode checked-hash`), or skip pycs "
               "(`PYTHONDONTWRITEBYTECODE=1`).",
               "pyc body differs",
-              one="is a .pyc file whose bytecode differs (embedded temp paths, parallel compile)"),
+              one="is a .pyc file whose bytecode differs (embedded temp paths, parallel compile)",
+              fixes=_COPIED),
     CauseKind("REPRO-SHADOW-DATE", "password-change date in /etc/shadow",
               "are shadow files (days since the last password change)",
               "Create users with SOURCE_DATE_EPOCH set (shadow-utils honours it) or rewrite "
               "the lastchg field.",
               "/etc/shadow, /etc/shadow- content",
-              one="is a shadow file (days since the last password change)"),
+              one="is a shadow file (days since the last password change)",
+              fixes=_COPIED),
     CauseKind("REPRO-ARCHIVE", "archive created during the build",
               "are archives written during the build (header timestamps, member order)",
               "`gzip -n`, `tar --sort=name --mtime=@$SOURCE_DATE_EPOCH --owner=0 --group=0 "
               "--numeric-owner`, `zip -X`; or do not keep build-time archives in the image.",
               "gzip header mtime, nested tar / zip / zstd members",
-              one="is an archive written during the build (header timestamps, member order)"),
+              one="is an archive written during the build (header timestamps, member order)",
+              fixes=_COPIED),
     CauseKind("REPRO-MTIME-BUILD", "build-time file timestamps",
               "differ only in their modification time, set at build time",
               _SDE + "; with the legacy builder `find <dirs> -newermt @$SOURCE_DATE_EPOCH | "
               "xargs touch -h -d @$SOURCE_DATE_EPOCH` at the end of the RUN.",
               "same content and metadata, different mtime (RUN output, directories touched "
-              "by COPY)"),
+              "by COPY)",
+              fixes=(("COPY", "COPY creates its destination directories at build time: " + _SDE
+                      + _NEW_DIRECTORY),
+                     ("ADD", "ADD creates its destination directories at build time: " + _SDE
+                      + _NEW_DIRECTORY),
+                     ("COPY --from", "COPY creates its destination directories at build time: "
+                      + _SDE + _NEW_DIRECTORY),
+                     ("WORKDIR", "WORKDIR creates its directory at build time: " + _SDE
+                      + _NEW_DIRECTORY))),
     CauseKind("REPRO-MTIME-CONTEXT", "build-context timestamps",
               "differ only in their modification time, taken from the build context",
               "Normalise the context before building (`git ls-files -z | xargs -0 touch -d "
@@ -264,7 +302,9 @@ def render_markdown() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for kind in _KINDS:
-        cells = [f"`{kind.id}`", kind.title, kind.signature, kind.fix,
+        fix = kind.fix + "".join(f"<br>On `{keyword}`: {text}" for keyword, text in kind.fixes
+                                 if keyword != "ADD")
+        cells = [f"`{kind.id}`", kind.title, kind.signature, fix,
                  "yes" if kind.metadata else "", ", ".join(kind.static)]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

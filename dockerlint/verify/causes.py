@@ -105,10 +105,7 @@ class _LayerContext:
 
 
 def _is_copy(instruction: str) -> bool:
-    text = instruction.strip()
-    text = re.sub(r"^/bin/sh -c #\(nop\)\s*", "", text)
-    word = text.split(None, 1)[0].upper() if text else ""
-    return word in ("COPY", "ADD") and "--from" not in text
+    return instruction_keyword(instruction) in ("COPY", "ADD")
 
 
 def _entry(d: EntryDiff) -> Entry:
@@ -340,10 +337,21 @@ def _agree(summary: str, count: int) -> str:
     return _SINGULAR.get(verb, verb) + space + rest.replace(" their ", " its ")
 
 
+def instruction_keyword(text: str) -> str:
+    """RUN, COPY, ADD, WORKDIR or "COPY --from" for an instruction line or a history
+    ``created_by`` (classic: ``/bin/sh -c #(nop) COPY …``, a bare command is a RUN)."""
+    text = re.sub(r"^/bin/sh -c #\(nop\)\s*", "", text.strip())
+    word = text.split(None, 1)[0].upper() if text else ""
+    if word == "COPY" and "--from" in text:
+        return "COPY --from"
+    return word if word in ("COPY", "ADD", "WORKDIR") else "RUN"
+
+
 def _make(cause_id: str, layer: int | None, location: Location | None, count: int,
           examples: tuple[str, ...], extra: str, details: dict, noun: str = "",
-          headline: int | None = None) -> Cause:
-    """A cause; the message starts with ``noun`` (default: "<headline> entries")."""
+          headline: int | None = None, instruction: str = "") -> Cause:
+    """A cause; the message starts with ``noun`` (default: "<headline> entries"); the fix
+    is the one for ``instruction`` (its text: the fix of a RUN does not fit a COPY)."""
     kind = CATALOGUE[cause_id]
     n = count if headline is None else headline
     summary = kind.one if n == 1 and kind.one else _agree(kind.summary, n)
@@ -351,7 +359,8 @@ def _make(cause_id: str, layer: int | None, location: Location | None, count: in
     if examples:
         message += "; e.g. " + ", ".join(examples)
     message = visible(message)      # paths and text come from the image
-    return Cause(cause_id, kind.title, message, kind.fix, kind.severity, kind.metadata,
+    fix = kind.fix_for(instruction_keyword(instruction)) if instruction else kind.fix
+    return Cause(cause_id, kind.title, message, fix, kind.severity, kind.metadata,
                  layer, location, count, examples, details)
 
 
@@ -503,7 +512,7 @@ def classify(image_diff: ImageDiff,
             extra += (f"; and {dirs:,} director{'y' if dirs == 1 else 'ies'} whose mtime "
                       "changed with them")
         causes.append(_make(cause_id, index, location(index), len(diffs), _examples(diffs),
-                            extra, details, headline=headline))
+                            extra, details, headline=headline, instruction=instruction_of(index)))
 
     for volatile, cause_id in ((False, "REPRO-CONFIG"), (True, "REPRO-CONFIG-METADATA")):
         keys = [c for c in image_diff.config if c.volatile == volatile]
