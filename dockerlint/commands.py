@@ -115,7 +115,7 @@ def _verify_options(func):
         click.option("--vary", is_flag=True, default=None,
                      help="Change time, context mtimes and hostname between the two builds (verify-build)."),
         click.option("--keep-images", is_flag=True, default=None,
-                     help="Keep the two built images and print their ids (verify-build)."),
+                     help="Keep the two built images, tagged dockerlint-verify:<id>-a/-b (verify-build)."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
                      help="Give up on a build after this long (verify-build)."),
         click.option("--strict", is_flag=True, default=None,

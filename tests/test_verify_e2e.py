@@ -160,15 +160,21 @@ def test_keep_images_prints_and_keeps_both(base_image, docker_client, tmp_path, 
     before = daemon_state()
     code, report, stderr = verify("date-content", base_image, tmp_path, keep_images=True)
     assert code == 1
-    ids = re.findall(r"^image [AB]: (sha256:[0-9a-f]{64})$", stderr, re.MULTILINE)
-    assert len(ids) == 2 and ids[0] != ids[1]
+    shown = re.findall(r"^image ([AB]): (dockerlint-verify:[0-9a-f]{12}-[ab]) \((sha256:[0-9a-f]{64})\)$",
+                       stderr, re.MULTILINE)
+    tags = [tag for _, tag, _ in shown]
+    ids = [image_id for _, _, image_id in shown]
     try:
-        for image_id in ids:
-            assert docker_client.api.inspect_image(image_id)["Id"] == image_id
+        assert [label for label, _, _ in shown] == ["A", "B"] and ids[0] != ids[1]
+        run_id = ids[0].removeprefix("sha256:")[:12]
+        assert tags == [f"dockerlint-verify:{run_id}-a", f"dockerlint-verify:{run_id}-b"]
+        for tag, image_id in zip(tags, ids):     # named, not dangling
+            assert docker_client.api.inspect_image(tag)["Id"] == image_id
         assert report["extra"]["verify"]["images"] == ids
+        assert report["extra"]["verify"]["tags"] == tags
     finally:
-        for image_id in ids:
-            docker_client.api.remove_image(image_id)
+        for tag in tags:
+            docker_client.api.remove_image(tag)
     assert daemon_state() == before
 
 
@@ -300,8 +306,8 @@ def test_source_date_epoch_reaches_the_build(builder, base_image, docker_client,
         history = docker_client.api.history(info["images"][0])
         assert any("SOURCE_DATE_EPOCH=1600000000" in h["CreatedBy"] for h in history)
     finally:
-        for image_id in info["images"]:
-            docker_client.api.remove_image(image_id)
+        for tag in info["tags"]:
+            docker_client.api.remove_image(tag)
     code, _, stderr = verify("source-date-epoch", base_image, tmp_path, builder=builder)
     assert code == 2 and "touch" in stderr
 

@@ -107,7 +107,9 @@ def run(
         print_error(VerifyError(f"the Docker daemon failed: {_docker_message(exc)}"), stderr)
         return EXIT_ERROR
     if keep_images:
-        print(f"image A: {outcome.image_ids[0]}\nimage B: {outcome.image_ids[1]}", file=stderr)
+        tags = outcome.extra["verify"].get("tags") or ["", ""]
+        for label, image_id, tag in zip("AB", outcome.image_ids, tags):
+            print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
     try:
         _render(outcome, outputs, color, stdout, quiet)
     except (OSError, ValueError) as exc:
@@ -187,9 +189,11 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
             diff_started = time.monotonic()
             image_diff = _diff(client, result_a.image_id, result_b.image_id, bars, deadline)
             diff_seconds = time.monotonic() - diff_started
+        tags: list[str] = []
         if options.keep_images:
             tracker.keep(result_a.image_id)
             tracker.keep(result_b.image_id)
+            tags = _tag_kept(client, result_a.image_id, result_b.image_id)
     varied = []
     if options.vary:
         varied = ["wall-clock time", "build-context mtimes"] + (["hostname"] if builder.info.hostname_varies else [])
@@ -201,8 +205,28 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         "diff_seconds": round(diff_seconds, 3),
         "bytes_compared": image_diff.bytes_read,
         "images": [result_a.image_id, result_b.image_id] if options.keep_images else [],
+        "tags": tags,
     }
     return explain(path, tree, image_diff, options.target, run_info, (result_a.image_id, result_b.image_id))
+
+
+KEPT_REPOSITORY = "dockerlint-verify"
+
+
+def _tag_kept(client, image_a: str, image_b: str) -> list[str]:
+    """Name the kept images ``dockerlint-verify:<run>-a`` / ``-b`` (``<run>``: image A's short
+    id), so they are not left as dangling ids; [] when the daemon refuses (ids still printed)."""
+    from docker.errors import DockerException
+
+    run_id = image_a.removeprefix("sha256:")[:12]
+    tags = []
+    for image_id, side in ((image_a, "a"), (image_b, "b")):
+        try:
+            client.api.tag(image_id, KEPT_REPOSITORY, f"{run_id}-{side}")
+        except DockerException:
+            return []
+        tags.append(f"{KEPT_REPOSITORY}:{run_id}-{side}")
+    return tags
 
 
 @contextlib.contextmanager
