@@ -258,25 +258,32 @@ def _nonempty(value: str | None, option: str) -> str | None:
     return value
 
 
-def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify) -> int:
-    if dockerfile != "-" and not os.path.isfile(dockerfile):
+def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
+                images=(), against=None) -> int:
+    if images and len(images) != 2:
+        raise click.UsageError("--image takes two images: --image A --image B")
+    if images and against:
+        raise click.UsageError("--against builds the Dockerfile; --image compares two images without a build")
+    if dockerfile is None:                      # `verify --image A --image B`: history stands in
+        dockerfile = "" if images else "Dockerfile"
+    if dockerfile and dockerfile != "-" and not os.path.isfile(dockerfile):
         raise fail(f"{dockerfile}: no such file" if not os.path.exists(dockerfile)
                    else f"{dockerfile}: not a file (--verify-build takes one Dockerfile)")
     from dockerlint.verify import command
 
     pairs = output_pairs(formats, outputs)
     return command.run(
-        dockerfile, context=context or os.path.dirname(os.path.abspath(dockerfile)),
+        dockerfile, context=context or os.path.dirname(os.path.abspath(dockerfile or ".")),
         build_args=dict(_build_args(build_args)), target=target, platform=verify.get("platform"),
         builder=verify.get("builder") or "auto", source_date_epoch=verify.get("source_date_epoch"),
         vary=bool(verify.get("vary")), keep_images=bool(verify.get("keep_images")),
         timeout=verify.get("timeout"), strict=bool(verify.get("strict")), outputs=pairs,
-        color=color_for(bool(no_color), sys.stdout), quiet=quiet,
+        color=color_for(bool(no_color), sys.stdout), quiet=quiet, images=images, against=against,
     )
 
 
 @cli.command("verify")
-@click.argument("dockerfile", default="Dockerfile", type=click.Path(dir_okay=False))
+@click.argument("dockerfile", required=False, type=click.Path(dir_okay=False))
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format (repeatable).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -287,10 +294,19 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
 @click.option("--target", metavar="STAGE", help="Build this stage.")
 @click.option("--no-color", is_flag=True, help="No colours (also NO_COLOR).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the verdict and differences only.")
+@click.option("--image", "images", multiple=True, metavar="IMAGE",
+              help="Compare two existing images instead of building (twice: --image A --image B); "
+                   "an image in the daemon or a `docker save` archive.")
+@click.option("--against", metavar="IMAGE",
+              help="Build once and compare with this existing image (daemon or archive).")
 @_verify_options
-def verify_command(dockerfile, formats, outputs, context, build_args, target, no_color, quiet, **verify) -> int:
-    """Build DOCKERFILE twice and explain every difference (same as --verify-build)."""
-    return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify)
+def verify_command(dockerfile, formats, outputs, context, build_args, target, no_color, quiet, images,
+                   against, **verify) -> int:
+    """Build DOCKERFILE (default: Dockerfile) twice and explain every difference (same as
+    --verify-build); or compare two existing images (--image A --image B), attributing the
+    differences to DOCKERFILE when given, else to image A's history."""
+    return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
+                       images=images, against=against)
 
 
 @cli.command("rules")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from dockerlint.syntax.nodes import Source, SyntaxTree
     from dockerlint.verify.attribute import Attribution, InstructionRef
     from dockerlint.verify.context_archive import ContextArchive
+    from dockerlint.verify.images import ImageSource
 
 TAIL_LINES = 15  # lines of a failing step's output shown below the error
 EXIT_OK, EXIT_NOT_REPRODUCIBLE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -65,6 +66,8 @@ class Options:
     keep_images: bool = False
     timeout: float | None = None
     quiet: bool = False
+    images: tuple[str, ...] = ()      # --image A --image B: compare these, build nothing
+    against: str | None = None        # --against IMAGE: build once, compare with IMAGE
 
 
 def run(
@@ -75,6 +78,7 @@ def run(
     strict: bool = False, outputs: Sequence[tuple[str, str | None]] = DEFAULT_OUTPUTS,
     color: bool | None = None, quiet: bool = False,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
+    images: Sequence[str] = (), against: str | None = None,
 ) -> int:
     """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C,
     143 SIGTERM, 129 SIGHUP."""
@@ -84,13 +88,13 @@ def run(
         dockerfile=dockerfile, context=context if context is not None else os.path.dirname(dockerfile) or ".",
         build_args=dict(build_args or {}), target=target, platform=platform, builder=builder,
         source_date_epoch=source_date_epoch, vary=vary, keep_images=keep_images,
-        timeout=timeout, quiet=quiet,
+        timeout=timeout, quiet=quiet, images=tuple(images), against=against,
     )
     from dockerlint.verify.cleanup import Terminated, signal_name, stop_signals_interrupt
 
     try:
         with stop_signals_interrupt():
-            outcome = verify(options, stderr=stderr)
+            outcome = compare(options, stderr) if options.images else verify(options, stderr=stderr)
     except VerifyError as exc:
         print_error(exc, stderr)
         return EXIT_ERROR
@@ -106,7 +110,7 @@ def run(
             raise
         print_error(VerifyError(f"the Docker daemon failed: {_docker_message(exc)}"), stderr)
         return EXIT_ERROR
-    if keep_images:
+    if keep_images and not images:
         tags = outcome.extra["verify"].get("tags") or ["", ""]
         for label, image_id, tag in zip("AB", outcome.image_ids, tags):
             print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
@@ -153,10 +157,11 @@ def exit_code(verdict: str, strict: bool) -> int:
 def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     """Build twice, diff and explain; cleanup always runs. Raises VerifyError."""
     from dockerlint.verify import progress
-    from dockerlint.verify.build import BuildRequest, select_builder
+    from dockerlint.verify.build import BuildRequest, BuildResult, select_builder
     from dockerlint.verify.cleanup import ResourceTracker
     from dockerlint.verify.context_archive import make_archive
     from dockerlint.verify.daemon import connect
+    from dockerlint.verify.images import ImageSource
 
     path, data = _read(options.dockerfile)
     tree = _parse(options.dockerfile, data)
@@ -183,17 +188,26 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
 
         with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
             result_a = builder.build(request("A", archive_a), tracker, bars.task("build A"))
-            time.sleep(VARY_PAUSE_SECONDS if options.vary else PAUSE_SECONDS)
-            request_b = request("B", archive_b, VARY_HOSTNAME if options.vary else None)
-            result_b = builder.build(request_b, tracker, bars.task("build B"))
+            if options.against is None:
+                time.sleep(VARY_PAUSE_SECONDS if options.vary else PAUSE_SECONDS)
+                request_b = request("B", archive_b, VARY_HOSTNAME if options.vary else None)
+                result_b = builder.build(request_b, tracker, bars.task("build B"))
+                source_b = ImageSource(result_b.image_id, "daemon")
+            else:
+                source_b = ImageSource.of(options.against)
+                result_b = BuildResult(source_b.ref, 0, 0.0)
             diff_started = time.monotonic()
-            image_diff = _diff(client, result_a.image_id, result_b.image_id, bars, deadline)
+            image_diff = _diff(client, (ImageSource(result_a.image_id, "daemon"), source_b),
+                               bars, deadline)
             diff_seconds = time.monotonic() - diff_started
         tags: list[str] = []
-        if options.keep_images:
+        if options.keep_images and options.against is None:
             tracker.keep(result_a.image_id)
             tracker.keep(result_b.image_id)
             tags = _tag_kept(client, result_a.image_id, result_b.image_id)
+        elif options.keep_images:
+            tracker.keep(result_a.image_id)
+            tags = _tag_kept(client, result_a.image_id)
     varied = []
     if options.vary:
         varied = ["wall-clock time", "build-context mtimes"] + (["hostname"] if builder.info.hostname_varies else [])
@@ -207,13 +221,51 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         "images": [result_a.image_id, result_b.image_id] if options.keep_images else [],
         "tags": tags,
     }
+    if options.against is not None:
+        run_info["against"] = source_b.as_dict()
+        run_info["build_seconds"] = [round(result_a.seconds, 3)]
     return explain(path, tree, image_diff, options.target, run_info, (result_a.image_id, result_b.image_id))
+
+
+def compare(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
+    """``--image A --image B``: diff two existing images, attribute to the Dockerfile when one
+    is given, else to a Dockerfile rebuilt from image A's history. Raises VerifyError."""
+    from dockerlint.verify import progress
+    from dockerlint.verify.images import ImageSource, history_dockerfile
+
+    if len(options.images) != 2:
+        raise VerifyError(f"--image takes two images to compare (got {len(options.images)})")
+    sources = (ImageSource.of(options.images[0]), ImageSource.of(options.images[1]))
+    given = _read(options.dockerfile) if options.dockerfile else None
+    deadline = None if options.timeout is None else time.monotonic() + options.timeout
+    client = None
+    if any(s.kind == "daemon" for s in sources):
+        from dockerlint.verify.daemon import connect
+
+        client = connect(timeout=int(max(600, (options.timeout or 0) + 60)))
+    try:
+        with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
+            started = time.monotonic()
+            image_diff = _diff(client, sources, bars, deadline)
+            seconds = time.monotonic() - started
+    finally:
+        if client is not None:
+            client.close()
+    if given is not None:
+        path, data = given
+    else:
+        path, data = f"{sources[0].ref} (history)", history_dockerfile(_created_by(image_diff))
+    tree = _parse(path, data)
+    run_info = {"compared": [s.as_dict() for s in sources], "diff_seconds": round(seconds, 3),
+                "bytes_compared": image_diff.bytes_read, "dockerfile": given is not None}
+    return explain(path, tree, image_diff, options.target, run_info,
+                   (sources[0].ref, sources[1].ref))
 
 
 KEPT_REPOSITORY = "dockerlint-verify"
 
 
-def _tag_kept(client, image_a: str, image_b: str) -> list[str]:
+def _tag_kept(client, image_a: str, image_b: str | None = None) -> list[str]:
     """Name the kept images ``dockerlint-verify:<run>-a`` / ``-b`` (``<run>``: image A's short
     id), so they are not left as dangling ids; [] when the daemon refuses (ids still printed)."""
     from docker.errors import DockerException
@@ -221,6 +273,8 @@ def _tag_kept(client, image_a: str, image_b: str) -> list[str]:
     run_id = image_a.removeprefix("sha256:")[:12]
     tags = []
     for image_id, side in ((image_a, "a"), (image_b, "b")):
+        if image_id is None:
+            continue
         try:
             client.api.tag(image_id, KEPT_REPOSITORY, f"{run_id}-{side}")
         except DockerException:
@@ -262,20 +316,14 @@ def _parse(dockerfile: str, data: bytes) -> SyntaxTree:
         raise VerifyError(f"{dockerfile}:{exc}") from None
 
 
-def _diff(client, image_a: str, image_b: str, bars, deadline: float | None):
-    from docker.errors import DockerException
-
+def _diff(client, sources: tuple[ImageSource, ImageSource], bars, deadline: float | None):
+    """Read both images (daemon or archive) into one :class:`ImageDiff`."""
     from dockerlint.verify.diff import DiffTimeout, ImageFormatError, diff_images
-    from dockerlint.verify.export import save_stream
+    from dockerlint.verify.images import size_of, streams_for
 
-    try:
-        sizes = [int(client.api.inspect_image(i).get("Size") or 0) for i in (image_a, image_b)]
-    except DockerException:  # sizes only feed the progress bar
-        sizes = [0, 0]
-    task = bars.task("diff", total=sum(sizes) or None, unit="bytes")
-
-    stream_a = save_stream(client, image_a, "A")
-    stream_b = save_stream(client, image_b, "B")
+    total = sum(size_of(s, client) for s in sources)
+    task = bars.task("diff", total=total or None, unit="bytes")
+    stream_a, stream_b = streams_for(sources, client)
     try:
         return diff_images(stream_a, stream_b, progress=lambda done: task.update(completed=done),
                            deadline=deadline)

@@ -21,12 +21,7 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
     if quiet:
         stream.write("\n".join(lines) + "\n")
         return
-    built = f"built twice with the {builder.get('kind', '?')} builder via {builder.get('via', '?')}"
-    if builder.get("engine_version"):
-        built += f", Docker Engine {builder['engine_version']} (API {builder.get('api_version', '?')})"
-    if builder.get("kind") == "buildkit" and builder.get("buildkit_version"):
-        built += f", BuildKit {builder['buildkit_version']}"
-    lines.append(built)
+    lines.append(_how(info, builder))
     if info.get("source_date_epoch") is not None:
         lines.append(f"SOURCE_DATE_EPOCH={info['source_date_epoch']}"
                      + (" with rewrite-timestamp" if builder.get("rewrite_timestamp") else ""))
@@ -52,6 +47,24 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
     if config.get("volatile"):
         lines.append("volatile metadata differs: " + _clip(", ".join(config["volatile"]), 2000))
     stream.write("\n".join(lines) + "\n")
+
+
+def _how(info: dict, builder: dict) -> str:
+    """What was compared: two existing images, a build and an image, or two builds."""
+    if info.get("compared"):
+        a, b = info["compared"]
+        return (f"compared image A {_clip(a['ref'], 200)} ({a['source']}) with image B "
+                f"{_clip(b['ref'], 200)} ({b['source']}), no build")
+    how = "built once" if info.get("against") else "built twice"
+    built = f"{how} with the {builder.get('kind', '?')} builder via {builder.get('via', '?')}"
+    if builder.get("engine_version"):
+        built += f", Docker Engine {builder['engine_version']} (API {builder.get('api_version', '?')})"
+    if builder.get("kind") == "buildkit" and builder.get("buildkit_version"):
+        built += f", BuildKit {builder['buildkit_version']}"
+    if info.get("against"):
+        built += (f"; compared with {_clip(info['against']['ref'], 200)} "
+                  f"({info['against']['source']})")
+    return built
 
 
 def _clip(text: str, width: int) -> str:
