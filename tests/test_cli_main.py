@@ -460,10 +460,17 @@ def test_verify_build_passes_every_option_to_the_verify_command(project, monkeyp
     assert calls == [(str(dockerfile), dict(
         context=str(project), build_args={"A": "1"}, target="t", platform="linux/arm64", builder="buildkit",
         source_date_epoch=0, vary=True, keep_images=True, timeout=90.0, strict=True,
-        outputs=[("json", str(project / "v.json")), ("tty", None)], color=False, quiet=False))]
+        outputs=[("json", str(project / "v.json")), ("tty", None)], color=False, quiet=False,
+        images=(), against=None))]
     calls.clear()
     code, _, _ = run("verify", dockerfile)
     assert code == 1 and calls[0][1]["builder"] == "auto" and calls[0][1]["context"] == str(project / "bad")
+    calls.clear()
+    code, _, _ = run("verify", "--image", "a.tar", "--image", "repo/b:1")
+    assert code == 1 and calls == [("", calls[0][1])] and calls[0][1]["images"] == ("a.tar", "repo/b:1")
+    calls.clear()
+    code, _, _ = run("verify", dockerfile, "--against", "repo/app:1.0")
+    assert code == 1 and calls[0][1]["against"] == "repo/app:1.0" and calls[0][1]["images"] == ()
 
 
 def test_commands_known_to_the_entry_point_are_the_click_commands():
