@@ -214,6 +214,16 @@ class Instr:
     def line(self) -> int:
         return self.span.line
 
+    @property
+    def keyword_span(self) -> Span:
+        """Where the instruction's keyword is written (``ADD`` of ``ADD a b``; the inner one in ONBUILD)."""
+        return self.syntax.keyword_span
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        """The instruction's ``--name=value`` flags, as written (unexpanded)."""
+        return self.syntax.flags
+
     def flag(self, name: str) -> Flag | None:
         return self.syntax.flag(name)
 

@@ -1,0 +1,51 @@
+"""DL3045: COPY to a relative destination with no WORKDIR set."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dockerlint.findings import Finding, Severity
+from dockerlint.model import Dockerfile, Stage
+from dockerlint.rule import rule
+
+
+@rule(id="DL3045", name="copy-relative-without-workdir", severity=Severity.WARNING, category="correctness",
+      on=("COPY",))
+def copy_relative_without_workdir(df: Dockerfile) -> Iterator[Finding]:
+    """`COPY` to a relative destination without `WORKDIR` set.
+
+    Why: a relative destination is relative to the base image's working
+    directory, which you did not choose and which changes between images
+    (`/` in debian, `/app` or `/home/jovyan` elsewhere): the files land
+    somewhere else when the base changes.
+
+    Bad:
+        FROM python:3.12-slim
+        COPY requirements.txt .
+    Good:
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY requirements.txt .
+
+    Note: as hadolint, a WORKDIR earlier in the stage or in a stage it is built
+    FROM counts; absolute (`/x`, `C:\\x`) and variable destinations are not
+    judged.
+    """
+    for instr in df.walk():
+        spec = instr.copy
+        if instr.keyword != "COPY" or spec is None or spec.dest is None or instr.stage is None:
+            continue
+        dest = spec.dest.raw.strip("\"'")
+        if dest.startswith(("/", "$")) or dest[1:3] in (":\\", ":/"):
+            continue
+        if not _workdir_before(instr.stage, instr.index):
+            yield instr.finding("COPY to a relative destination without WORKDIR set: "
+                                f"`{spec.dest.raw}` depends on the base image's working directory",
+                                span=spec.dest.span)
+
+
+def _workdir_before(stage: Stage, index: int) -> bool:
+    """A WORKDIR in the stage before ``index``, or anywhere in the stages it is built FROM."""
+    for s in stage.chain:
+        if any(i.keyword == "WORKDIR" and (s is not stage or i.index < index) for i in s.instructions):
+            return True
+    return False
