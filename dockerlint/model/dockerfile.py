@@ -773,6 +773,7 @@ def _copy_spec(instr: Instr) -> CopySpec:
         from_image=from_image,
         keep_git_dir=_bool_flag(syntax.flag("keep-git-dir")),
         unpack=None if unpack is None else _bool_flag(unpack),
+        _context=lambda: instr.dockerfile.context,
     )
 
 

@@ -22,13 +22,17 @@ splitting), dash-vs-bash differences and exact offsets through
 """
 from __future__ import annotations
 
+import json
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
+from dockerlint.findings import Edit
 from dockerlint.model.options import Argument, Arguments, OptionSpec, option_name, read_arguments, read_options
 from dockerlint.syntax.nodes import Span
 
+_SHELL_SAFE = re.compile(r"[\w@%+=:,./-]+")  # needs no quoting in any shell or JSON string (shlex's set)
 Resolver = Callable[[str], "str | None"]
 SpanOf = Callable[[int, int], Span]
 
@@ -51,9 +55,55 @@ class Word(NamedTuple):
     unresolved: tuple[str, ...] = ()  # variable names resolve() could not give
     substituted: bool = False  # holds $(...), `...`, <(...) or $((...))
     span: Span | None = None  # set by Command.with_spans
+    # How the word is written in the Dockerfile, for edits: "shell" (its span is the word),
+    # "json" (a whole exec-form element, ``"install"``), "json-text" (inside one, exactly:
+    # the script of ``["sh", "-c", "..."]``), "json-inexact" (inside one that has escapes:
+    # its span is the whole element, so no edit can point at the word).
+    written: str = "shell"
 
     def with_spans(self, span_of: SpanOf) -> Word:
         return self._replace(span=span_of(self.start, self.end))
+
+    def insert_after(self, *args: str) -> Edit | None:
+        """An edit adding ``args`` (argv elements) right after this word.
+
+        Shell form gets `` --flag``, an exec-form element ``, "--flag"``.
+        None when the word has no exact span, or an argument would need
+        quoting in a place where quotes cannot be added safely.
+        """
+        return self._insert(args, after=True)
+
+    def insert_before(self, *args: str) -> Edit | None:
+        """An edit adding ``args`` right before this word (see ``insert_after``)."""
+        return self._insert(args, after=False)
+
+    def replace_with(self, arg: str) -> Edit | None:
+        """An edit replacing this word (as written, quotes included) by the argv element ``arg``."""
+        text = self._written(arg)
+        if text is None or self.span is None:
+            return None
+        return Edit(self.span.start, self.span.end, text)
+
+    def _insert(self, args: tuple[str, ...], after: bool) -> Edit | None:
+        span = self.span
+        if span is None or not args:
+            return None
+        pieces = [self._written(a) for a in args]
+        if any(p is None for p in pieces):
+            return None
+        glue = ", " if self.written == "json" else " "
+        text = "".join(glue + p for p in pieces if p is not None)
+        if after:
+            return Edit(span.end, span.end, text)
+        return Edit(span.start, span.start, text[len(glue):] + glue)
+
+    def _written(self, arg: str) -> str | None:
+        """``arg`` as it must be written where this word is (None: not safely)."""
+        if self.written == "json":
+            return json.dumps(arg)
+        if self.written == "json-inexact" or not _SHELL_SAFE.fullmatch(arg):
+            return None  # quoting inside another quoted string (sh -c '...') is not ours to guess
+        return arg
 
 
 class Redirect(NamedTuple):

@@ -79,7 +79,27 @@ def parse_argv(text: str, literals: Sequence[tuple[str, int, int]], *,
                resolve: Resolver | None = None) -> ShellScript:
     """See ``dockerlint.model.shell.parse_exec``."""
     parser = _Parser(text, "sh", resolve, 0)
-    return _collect(parser, lambda: parser.exec_argv(literals))
+    script = _collect(parser, lambda: parser.exec_argv(literals))
+    return script._replace(commands=tuple(_mark_json(c, literals, text) for c in script.commands))
+
+
+def _mark_json(command: Command, literals: Sequence[tuple[str, int, int]], text: str) -> Command:
+    """Say how each word of an exec-form command is written (``Word.written``): a whole JSON
+    element, text inside one (the script of ``["sh", "-c", ...]``), or inexact (that text has escapes)."""
+    escaped = {(s, e) for v, s, e in literals if text[s:e] != f'"{v}"'}
+    spans = [(s, e) for _, s, e in literals]
+
+    def mark(word: Word) -> Word:
+        if word.written != "shell":
+            return word
+        if (word.start, word.end) in escaped:
+            return word._replace(written="json-inexact")
+        if any(s < word.start and word.end < e for s, e in spans):
+            return word._replace(written="json-text")
+        return word
+
+    return command._replace(argv=tuple(mark(w) for w in command.argv),
+                            assignments=tuple(mark(w) for w in command.assignments))
 
 
 def _collect(parser: _Parser, work: Callable[[], None]) -> ShellScript:
@@ -790,7 +810,7 @@ class _Parser:
                 piece = (value, start + 1, end - 1, LITERAL)
             else:
                 piece = (value, start, end, EXPANDED)
-            argv.append(Word(raw, value, start, end))
+            argv.append(Word(raw, value, start, end, written="json"))
             origin.append(_Word(start, end, [piece], True))
         command = Command(tuple(argv), (), (), argv[0].start, argv[-1].end)
         self.commands.append(command)

@@ -9,13 +9,16 @@ costs about half a millisecond to define, paid by every ``dockerlint`` start.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from dockerlint.model.expand import UNKNOWN
 from dockerlint.syntax.nodes import Heredoc, Span
 
 if TYPE_CHECKING:
+    from dockerlint.context import BuildContext
     from dockerlint.model.dockerfile import Stage
     from dockerlint.model.imageref import ImageRef
 
@@ -148,6 +151,38 @@ class CopySpec:
     from_image: ImageRef | None = None
     keep_git_dir: bool = False
     unpack: bool | None = None
+    _context: Callable[[], BuildContext | None] | None = field(default=None, repr=False)
+
+    def context_files(self) -> tuple[str, ...] | None:
+        """The build-context files this COPY/ADD sends, context-relative and sorted.
+
+        After the ignore file; a directory source sends what is under it, a
+        glob what it matches (``*`` within one path segment, as BuildKit).
+        ``()`` for ``--from`` copies and heredocs. None when it cannot be
+        known: no context directory, a source that is not resolvable, a
+        ``--exclude``, an unreadable or oversized context.
+        """
+        if self.from_ is not None:
+            return ()
+        context = self._context() if self._context is not None else None
+        if context is None or self.exclude:
+            return None
+        from dockerlint.context import ContextError, DockerignoreError
+
+        try:
+            files = context.files
+        except (ContextError, DockerignoreError, OSError):
+            return None
+        if context.truncated:
+            return None
+        chosen: set[str] = set()
+        for source in self.sources:  # (heredoc bodies are not among the sources)
+            if source.value is None:
+                return None
+            if self.is_add and ("://" in source.value or source.value.startswith("git@")):
+                continue  # ADD of a URL or a git repository: nothing from the context
+            chosen.update(_matching(context.relative(source.value), files))
+        return tuple(sorted(chosen))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -180,3 +215,19 @@ class HealthcheckSpec:
     kind: str  # "CMD" | "NONE" ("" when malformed)
     options: dict
     command: CommandSpec | None
+
+
+def _matching(source: str, files: Iterable[str]) -> Iterator[str]:
+    """The files a COPY source names: itself, what is under it, or (a glob) what it matches."""
+    if source == ".":
+        yield from files
+        return
+    if not any(c in source for c in "*?["):
+        prefix = source + "/"
+        yield from (f for f in files if f == source or f.startswith(prefix))
+        return
+    pattern = source.split("/")
+    for path in files:
+        parts = path.split("/")
+        if len(parts) >= len(pattern) and all(fnmatchcase(p, q) for p, q in zip(parts, pattern)):
+            yield path

@@ -25,6 +25,12 @@ class Span(NamedTuple):
     end_line: int
     end_column: int
 
+    def replace(self, text: str):
+        """A ``dockerlint.findings.Edit`` replacing this span's source text with ``text``."""
+        from dockerlint.findings import Edit
+
+        return Edit(self.start, self.end, text)
+
 
 class Source:
     """Decoded text of one Dockerfile and the offset -> line/column index."""
