@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dockerlint.model.dockerfile import DEFAULT_SHELL, Dockerfile, Instr, Stage, build
+from dockerlint.model.builder import build
+from dockerlint.model.dockerfile import DEFAULT_SHELL, Dockerfile, Instr, Stage
 from dockerlint.model.expand import UNKNOWN, Env, Expansion, expand
 from dockerlint.model.imageref import ImageRef
 from dockerlint.model.options import Argument, Arguments, OptionSpec

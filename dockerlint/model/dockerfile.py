@@ -1,15 +1,13 @@
-"""The model: a Dockerfile's stages, scopes and instructions, as BuildKit sees them.
+"""The model's objects: a Dockerfile's stages and instructions, as BuildKit sees them.
 
-``build`` walks the syntax tree once to cut stages, follow ARG/ENV scopes,
-WORKDIR and SHELL, and link stages to each other. Everything else (the typed
-view of an instruction, its shell commands) is computed on first access, so a
-rule pays only for what it reads.
+These are the classes rules read (``Dockerfile``, ``Stage``, ``Instr``).
+``dockerlint.model.builder`` makes them in one walk of the syntax tree;
+every view of an instruction (its typed spec, its shell commands, its
+package installs) is computed on first access, so a rule pays only for
+what it reads. How the views are computed is in ``dockerlint.model.views``.
 """
 from __future__ import annotations
 
-import bisect
-import csv
-import posixpath
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
@@ -17,39 +15,39 @@ from typing import TYPE_CHECKING
 
 from dockerlint.findings import Finding, Fix
 from dockerlint.model.expand import UNKNOWN, Expansion, expand
-from dockerlint.model.imageref import ImageRef, parse_image
-from dockerlint.model.scope import PROXY_ARGS, Scope, global_scope
+from dockerlint.model.imageref import ImageRef
+from dockerlint.model.scope import Scope
 from dockerlint.model.values import (
     ArgDecl,
     CommandSpec,
     CopySpec,
     HealthcheckSpec,
     KeyValue,
-    Mount,
     Port,
     RunSpec,
     UserSpec,
     Value,
+)
+from dockerlint.model.views import (
+    command_spec,
+    copy_spec,
+    declare_args,
+    env_pairs,
+    make_value,
+    parse_mount,
+    resolve_workdir,
+    run_commands,
+    slice_value,
+    sub_span,
+    top_level,
 )
 from dockerlint.syntax.nodes import Arg, Flag, Instruction, Source, Span, SyntaxTree
 
 if TYPE_CHECKING:
     from dockerlint.context import BuildContext
 
-DEFAULT_SHELL = ("/bin/sh", "-c")
+DEFAULT_SHELL: tuple[str, ...] = ("/bin/sh", "-c")
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-_TRUE = frozenset({"1", "t", "true"})
-_FALSE = frozenset({"0", "f", "false"})
-
-
-def _bool_flag(flag: Flag | None, default: bool = False) -> bool:
-    """A BuildKit boolean flag: bare ``--link`` is true, else strconv.ParseBool."""
-    if flag is None:
-        return default
-    if flag.value is None:
-        return True
-    text = flag.value.strip().lower()
-    return text in _TRUE if text in _TRUE | _FALSE else default
 
 
 class Dockerfile:
@@ -250,15 +248,15 @@ class Instr:
     # -- expansion -----------------------------------------------------------
     def expand(self, text: str) -> Value:
         """Expand ``text`` in this instruction's scope (span: the instruction)."""
-        return _value(text, expand(text, self.scope.expansion_env, self.dockerfile.escape), self.span)
+        return make_value(text, expand(text, self.scope.expansion_env, self.dockerfile.escape), self.span)
 
     def _expand_arg(self, arg: Arg, split: bool = False) -> tuple[Value, Expansion]:
         expansion = expand(arg.value, self.scope.expansion_env, self.dockerfile.escape, split=split)
-        return _value(arg.value, expansion, arg.span), expansion
+        return make_value(arg.value, expansion, arg.span), expansion
 
     def arg_span(self, arg: Arg, lo: int, hi: int) -> Span | None:
         """Source span of ``arg.value[lo:hi]``, or None when it cannot be exact."""
-        return _sub_span(self.syntax, arg, lo, hi)
+        return sub_span(self.syntax, arg, lo, hi)
 
     def finding(self, message: str, span: Span | None = None, fix: Fix | None = None) -> Finding:
         return Finding(message=message, span=span if span is not None else self.span, fix=fix)
@@ -268,13 +266,13 @@ class Instr:
     def arg_decls(self) -> tuple[ArgDecl, ...] | None:
         if self.keyword != "ARG":
             return None
-        return _declare_args(self, self.scope)[0]
+        return declare_args(self, self.scope)[0]
 
     @cached_property
     def pairs(self) -> tuple[KeyValue, ...] | None:
         if self.keyword not in ("ENV", "LABEL"):
             return None
-        return _pairs(self)
+        return env_pairs(self)
 
     @cached_property
     def workdir(self) -> Value | None:
@@ -287,7 +285,7 @@ class Instr:
         """The absolute directory this WORKDIR sets (None when unknown)."""
         if self.workdir is None:
             return None
-        return _resolve_workdir(self.cwd, self.workdir.value)
+        return resolve_workdir(self.cwd, self.workdir.value)
 
     @cached_property
     def user(self) -> UserSpec | None:
@@ -299,14 +297,14 @@ class Instr:
         if colon == -1:
             return UserSpec(value, None, arg.span)
         at = expansion.origins[colon]
-        if at >= 0 and _top_level(arg.value, at, self.dockerfile.escape):
+        if at >= 0 and top_level(arg.value, at, self.dockerfile.escape):
             # ``app:$GID``: each side is a word of its own
             parts = (arg.value[:at], 0, at), (arg.value[at + 1:], at + 1, len(arg.value))
-            user, group = (_value(raw, expand(raw, self.scope.expansion_env, self.dockerfile.escape),
+            user, group = (make_value(raw, expand(raw, self.scope.expansion_env, self.dockerfile.escape),
                                   self.arg_span(arg, lo, hi) or arg.span) for raw, lo, hi in parts)
         else:  # the colon came from a variable's value
-            user = _slice_value(arg, expansion, 0, colon)
-            group = _slice_value(arg, expansion, colon + 1, len(expansion.text))
+            user = slice_value(arg, expansion, 0, colon)
+            group = slice_value(arg, expansion, colon + 1, len(expansion.text))
         return UserSpec(user, group, arg.span)
 
     @cached_property
@@ -325,14 +323,14 @@ class Instr:
     def copy(self) -> CopySpec | None:
         if self.keyword not in ("COPY", "ADD"):
             return None
-        return _copy_spec(self)
+        return copy_spec(self)
 
     @cached_property
     def run(self) -> RunSpec | None:
         if self.keyword != "RUN":
             return None
         syntax = self.syntax
-        mounts = tuple(_parse_mount(self, f) for f in syntax.flags if f.name == "mount")
+        mounts = tuple(parse_mount(self, f) for f in syntax.flags if f.name == "mount")
         network = syntax.flag("network")
         security = syntax.flag("security")
         return RunSpec(
@@ -350,7 +348,7 @@ class Instr:
     def cmd(self) -> CommandSpec | None:
         if self.keyword not in ("CMD", "ENTRYPOINT"):
             return None
-        return _command_spec(self, self.syntax.args, self.syntax.rest, 0)
+        return command_spec(self, self.syntax.args, self.syntax.rest, 0)
 
     @cached_property
     def healthcheck(self) -> HealthcheckSpec | None:
@@ -368,7 +366,7 @@ class Instr:
             args = syntax.args
             if args and args[0].value.upper() == "CMD":
                 args = args[1:]
-            command = _command_spec(self, args, rest[offset:], offset)
+            command = command_spec(self, args, rest[offset:], offset)
         return HealthcheckSpec(kind, options, command)
 
     @cached_property
@@ -412,539 +410,4 @@ class Instr:
         scripts, or its exec-form argv (and the script of ``["sh", "-c", ...]``)."""
         if self.keyword != "RUN":
             return ()
-        return _run_commands(self)
-
-
-# -- building -------------------------------------------------------------------
-def build(tree: SyntaxTree, *, build_args: Mapping[str, str] | None = None, target: str | None = None,
-          path: str | None = None, context_dir: str | None = None) -> Dockerfile:
-    """The model of a parsed Dockerfile. Never raises on any tree ``parse`` returns."""
-    df = Dockerfile(tree, build_args or {}, target, path, context_dir)
-    _Builder(df).run()
-    return df
-
-
-class _Builder:
-    def __init__(self, df: Dockerfile):
-        self.df = df
-        self.build_args = df.build_args
-
-    def run(self) -> None:
-        df = self.df
-        syntax = df.tree.instructions
-        first_from = next((i for i, ins in enumerate(syntax) if ins.keyword == "FROM"), len(syntax))
-        target_name = self._target_name(syntax)
-        scope = global_scope(self.build_args, target_name)
-        instrs: list[Instr] = []
-        globals_: list[Instr] = []
-        for ins in syntax[:first_from]:
-            instr = Instr(df, ins, None, len(instrs), scope, None, DEFAULT_SHELL)
-            instrs.append(instr)
-            if ins.keyword == "ARG":
-                globals_.append(instr)
-                decls, scope = _declare_args(instr, scope, self.build_args, None)
-                instr.__dict__["arg_decls"] = decls  # fills the cached_property
-        df.global_scope = scope
-        df.global_args = tuple(globals_)
-
-        stages: list[Stage] = []
-        current: list[Instr] = []
-        stage: Stage | None = None
-        cwd: str | None = None
-        shell = DEFAULT_SHELL
-        for ins in syntax[first_from:]:
-            if ins.keyword == "FROM":
-                if stage is not None:
-                    self._close(stage, current, scope, cwd, shell)
-                from_ = Instr(df, ins, None, len(instrs), df.global_scope, None, DEFAULT_SHELL)
-                stage = Stage(df, len(stages), from_)
-                from_.stage = stage
-                self._resolve_from(stage, stages)
-                stages.append(stage)
-                instrs.append(from_)
-                current = [from_]
-                scope, cwd, shell = self._start_scope(stage)
-                continue
-            instr = Instr(df, ins, stage, len(instrs), scope, cwd, shell)
-            instrs.append(instr)
-            current.append(instr)
-            keyword = ins.keyword
-            if keyword == "ARG":
-                decls, scope = _declare_args(instr, scope, self.build_args, df.global_scope)
-                instr.__dict__["arg_decls"] = decls  # fills the cached_property
-            elif keyword == "ENV":
-                pairs = instr.pairs or ()
-                scope = scope.with_env([(p.key, p.value.value) for p in pairs])
-            elif keyword == "WORKDIR":
-                cwd = instr.workdir_path
-            elif keyword == "SHELL" and ins.json_form and ins.args:
-                shell = instr.shell_argv or DEFAULT_SHELL
-        if stage is not None:
-            self._close(stage, current, scope, cwd, shell)
-        df.instructions = tuple(instrs)
-        df.stages = tuple(stages)
-        self._link(stages)
-
-    def _target_name(self, syntax: tuple[Instruction, ...]) -> str:
-        if self.df.target_name:
-            return self.df.target_name
-        last = None
-        for ins in syntax:
-            if ins.keyword == "FROM":
-                last = ins
-        if last is not None and len(last.args) >= 3 and last.args[1].value.lower() == "as":
-            return last.args[2].value.lower()
-        return ""  # BuildKit: the unnamed last stage gives an empty TARGETSTAGE
-
-    def _close(self, stage: Stage, current: list[Instr], scope: Scope, cwd: str | None,
-               shell: tuple[str, ...]) -> None:
-        stage.instructions = tuple(current)
-        stage.final_scope = scope
-        stage.final_cwd = cwd
-        stage.final_shell = shell
-
-    def _resolve_from(self, stage: Stage, earlier: list[Stage]) -> None:
-        from_ = stage.from_
-        args = from_.syntax.args
-        if len(args) >= 3 and args[1].value.lower() == "as":
-            stage.name_as_written = args[2].value
-            stage.name = args[2].value.lower()
-            stage.name_span = args[2].span
-        platform = from_.syntax.flag("platform")
-        if platform is not None and platform.value is not None:
-            expansion = expand(platform.value, from_.scope.expansion_env, self.df.escape)
-            stage.platform = _value(platform.value, expansion, platform.value_span or platform.span)
-        if not args:
-            return
-        word = args[0]
-        value, expansion = from_._expand_arg(word)
-        stage.base_name = value
-        if value.value is not None:
-            lowered = value.value.lower()
-            for other in reversed(earlier):
-                if other.name is not None and other.name == lowered:
-                    stage.base_stage = other
-                    return
-            if lowered == "scratch":
-                stage.is_scratch = True
-                return
-        stage.base = parse_image(word.value, expansion, word.span,
-                                 lambda lo, hi: _sub_span(from_.syntax, word, lo, hi))
-
-    def _start_scope(self, stage: Stage) -> tuple[Scope, str | None, tuple[str, ...]]:
-        parent = stage.base_stage
-        if parent is not None:
-            return parent.final_scope, parent.final_cwd, parent.final_shell
-        if stage.is_scratch:  # BuildKit gives every Linux image a PATH
-            path = MappingProxyType({"PATH": DEFAULT_PATH})
-            return Scope(path, path), "/", DEFAULT_SHELL
-        return Scope(open=True), None, DEFAULT_SHELL
-
-    def _link(self, stages: list[Stage]) -> None:
-        df = self.df
-        for stage in stages:
-            deps: dict[int, Stage] = {}
-            if stage.base_stage is not None:
-                deps[stage.base_stage.index] = stage.base_stage
-            for instr in _with_inherited_onbuild(stage):
-                for other in _referenced_stages(instr):
-                    if other.index < stage.index:
-                        deps.setdefault(other.index, other)
-            stage.dependencies = tuple(deps[i] for i in sorted(deps))
-        if not stages:
-            return
-        if df.target_name:
-            df.target = df.stage(df.target_name) if not df.target_name.isdigit() else None
-        else:
-            df.target = stages[-1]
-        if df.target is None:
-            for stage in stages:  # unknown --target: the build fails; keep every stage in view
-                stage.needed = True
-            return
-        df.target.is_target = True
-        todo = [df.target]
-        while todo:
-            stage = todo.pop()
-            if stage.needed:
-                continue
-            stage.needed = True
-            todo.extend(stage.dependencies)
-
-
-def _with_inherited_onbuild(stage: Stage) -> Iterator[Instr]:
-    """The stage's instructions, plus ONBUILD triggers of the stage it builds on."""
-    yield from stage.instructions
-    if stage.base_stage is not None:
-        for instr in stage.base_stage.instructions:
-            if instr.onbuild is not None:
-                yield instr.onbuild
-
-
-def _referenced_stages(instr: Instr) -> Iterator[Stage]:
-    keyword = instr.keyword
-    if keyword in ("COPY", "ADD") and instr.syntax.flag("from") is not None:
-        spec = instr.copy
-        if spec is not None and spec.from_stage is not None:
-            yield spec.from_stage
-    elif keyword == "RUN" and instr.syntax.flag("mount") is not None:
-        for mount in instr.run.mounts:
-            if mount.from_stage is not None:
-                yield mount.from_stage
-
-
-# -- views ------------------------------------------------------------------------
-def _value(raw: str, expansion: Expansion, span: Span) -> Value:
-    return Value(raw, expansion.value, span, expansion.unresolved, expansion.names,
-                 expansion.undefined, expansion.error, expansion.text)
-
-
-def _sub_span(syntax: Instruction, arg: Arg, lo: int, hi: int) -> Span | None:
-    """Source span of ``arg.value[lo:hi]`` when the value is a verbatim slice of ``rest``."""
-    offsets = syntax.rest_offsets
-    source = syntax.source
-    if source is None or not offsets or hi < lo:
-        return None
-    value = arg.value
-    if source.text.startswith(value, arg.span.start) and arg.span.end - arg.span.start == len(value):
-        return source.span(arg.span.start + lo, arg.span.start + hi)
-    at = bisect.bisect_left(offsets, arg.span.start)
-    if at >= len(offsets) or offsets[at] != arg.span.start:
-        return None
-    if syntax.rest[at:at + len(value)] != value:
-        return None
-    if hi == lo:
-        return source.span(offsets[at + lo], offsets[at + lo]) if at + lo < len(offsets) else None
-    return syntax.span_of(at + lo, at + hi)
-
-
-def _slice_value(arg: Arg, expansion: Expansion, lo: int, hi: int) -> Value:
-    """A Value for ``expansion.text[lo:hi]``, a part of a word that came from a variable."""
-    text = expansion.text[lo:hi]
-    known = UNKNOWN not in text and expansion.error is None
-    return Value(arg.value, text if known else None, arg.span,
-                 () if known else expansion.unresolved, expansion.names, expansion.undefined,
-                 expansion.error, text)
-
-
-def _top_level(word: str, index: int, escape: str) -> bool:
-    """True when ``word[index]`` is outside quotes and ``${...}``."""
-    depth = 0
-    quote = None
-    i = 0
-    while i < index:
-        ch = word[i]
-        if ch == escape and quote != "'":
-            i += 2
-            continue
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "$" and word.startswith("{", i + 1):
-            depth += 1
-            i += 1
-        elif ch == "}" and depth:
-            depth -= 1
-        i += 1
-    return depth == 0 and quote is None
-
-
-def _declare_args(instr: Instr, scope: Scope, build_args: Mapping[str, str] | None = None,
-                  globals_: Scope | None = None) -> tuple[tuple[ArgDecl, ...], Scope]:
-    """The declarations of one ARG instruction and the scope after it.
-
-    Defaults are expanded one after the other (``ARG A=1 B=$A`` gives B=1),
-    as BuildKit does. ``globals_`` (the global scope) is None for a global ARG.
-    """
-    if build_args is None:
-        build_args = instr.dockerfile.build_args
-    decls = []
-    for arg in instr.syntax.args:
-        name, eq, default_raw = arg.value.partition("=")
-        name_span = _sub_span(instr.syntax, arg, 0, len(name)) or arg.span
-        default = None
-        if eq:
-            d_span = _sub_span(instr.syntax, arg, len(name) + 1, len(arg.value)) or arg.span
-            default = _value(default_raw, expand(default_raw, scope.expansion_env, instr.dockerfile.escape), d_span)
-        from_build_arg = name in build_args
-        if from_build_arg:
-            value: str | None = build_args[name]
-        elif default is not None:
-            value = default.value
-        elif globals_ is not None and name in globals_.vars:
-            value = globals_.vars[name]
-        else:
-            value = None
-        decls.append(ArgDecl(name, default, arg.span, name_span, value, from_build_arg))
-        scope = scope.with_arg(name, value)
-    return tuple(decls), scope
-
-
-def _pairs(instr: Instr) -> tuple[KeyValue, ...]:
-    """ENV/LABEL pairs from the parser's (key, value, separator) triples."""
-    args = instr.syntax.args
-    pairs = []
-    for i in range(0, len(args) - 1, 3):
-        key_arg, value_arg = args[i], args[i + 1]
-        sep = args[i + 2].value if i + 2 < len(args) else "="
-        key_expansion = expand(key_arg.value, instr.scope.expansion_env, instr.dockerfile.escape)
-        key = key_expansion.value if key_expansion.value is not None else key_arg.value
-        value, _ = instr._expand_arg(value_arg)
-        span = _join(instr.syntax.source, key_arg.span, value_arg.span)
-        pairs.append(KeyValue(key, value, key_arg.span, span, legacy=sep != "="))
-    return tuple(pairs)
-
-
-def _join(source: Source | None, a: Span, b: Span) -> Span:
-    if source is None:
-        return Span(a.start, b.end, a.line, a.column, b.end_line, b.end_column)
-    return source.span(a.start, max(a.end, b.end))
-
-
-def _resolve_workdir(cwd: str | None, path: str | None) -> str | None:
-    if path is None:
-        return None
-    if not path.startswith("/"):
-        if cwd is None:
-            return None
-        path = posixpath.join(cwd, path)
-    normal = posixpath.normpath(path)
-    return "/" + normal.lstrip("/") if normal.startswith("//") else normal
-
-
-def _find_stage(instr: Instr, name: str) -> Stage | None:
-    """The stage ``--from``/``from=`` names: any stage by name, or by index.
-
-    Views that call this are computed after ``build`` has published the stages.
-    """
-    return instr.dockerfile.stage(name)
-
-
-def _image_named(instr: Instr, name: str, span: Span) -> ImageRef | None:
-    """The image a ``--from``/``from=`` names when no stage has that name.
-
-    BuildKit does not expand variables there, so a ``$`` names nothing usable.
-    """
-    if name.isdigit() or "$" in name:
-        return None
-    return parse_image(name, expand(name, None, instr.dockerfile.escape), span)
-
-
-def _copy_spec(instr: Instr) -> CopySpec:
-    syntax = instr.syntax
-    markers = {h.marker_span.start for h in syntax.heredocs}  # ``<<EOF`` is no path
-    values = [instr._expand_arg(a)[0] for a in syntax.args if a.span.start not in markers]
-    sources, dest = (tuple(values[:-1]), values[-1]) if values else ((), None)
-
-    def expanded(name: str) -> Value | None:
-        flag = syntax.flag(name)
-        if flag is None or flag.value is None:
-            return None
-        return _value(flag.value, expand(flag.value, instr.scope.expansion_env, instr.dockerfile.escape),
-                      flag.value_span or flag.span)
-
-    from_flag = syntax.flag("from")
-    from_ = from_flag.value if from_flag is not None else None
-    from_stage = None
-    from_image = None
-    if from_:
-        from_stage = _find_stage(instr, from_)
-        if from_stage is None:
-            from_image = _image_named(instr, from_, from_flag.value_span or from_flag.span)
-    excludes = tuple(
-        (expand(f.value, instr.scope.expansion_env, instr.dockerfile.escape).value or f.value)
-        for f in syntax.flags if f.name == "exclude" and f.value is not None
-    )
-    unpack = syntax.flag("unpack")
-    return CopySpec(
-        is_add=instr.keyword == "ADD",
-        sources=sources,
-        dest=dest,
-        from_=from_,
-        from_stage=from_stage,
-        chown=expanded("chown"),
-        chmod=expanded("chmod"),
-        link=_bool_flag(syntax.flag("link")),
-        exclude=excludes,
-        checksum=expanded("checksum"),
-        parents=_bool_flag(syntax.flag("parents")),
-        heredocs=syntax.heredocs,
-        from_image=from_image,
-        keep_git_dir=_bool_flag(syntax.flag("keep-git-dir")),
-        unpack=None if unpack is None else _bool_flag(unpack),
-        _context=lambda: instr.dockerfile.context,
-    )
-
-
-_MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly", "rw": "readwrite"}
-
-
-def _parse_mount(instr: Instr, flag: Flag) -> Mount:
-    """``--mount=type=cache,target=/root/.cache`` as BuildKit reads it (CSV, expanded)."""
-    text = flag.value or ""
-    options: dict[str, str | None] = {}
-    error = None
-    try:
-        fields = next(csv.reader([text]), [])
-    except csv.Error as exc:
-        fields, error = [], f"failed to parse csv mounts: {exc}"
-    readonly: bool | None = None
-    for item in fields:
-        key, eq, value = item.partition("=")
-        key = _MOUNT_KEYS.get(key.strip().lower(), key.strip().lower())
-        if not eq:
-            if key in ("readonly", "readwrite"):
-                readonly = key == "readonly"
-            else:
-                options[key] = None
-            continue
-        if key != "from":
-            value = expand(value, instr.scope.expansion_env, instr.dockerfile.escape).value or value
-        if key in ("readonly", "readwrite"):
-            flag_value = value.strip().lower()
-            truth = flag_value in _TRUE
-            readonly = truth if key == "readonly" else not truth
-            continue
-        options[key] = value
-    mount_type = (options.pop("type", None) or "bind").lower()
-    if readonly is None:
-        readonly = mount_type not in ("cache", "tmpfs")
-    from_ = options.pop("from", None)
-    from_stage = _find_stage(instr, from_) if from_ else None
-    from_image = _image_named(instr, from_, flag.span) if from_ and from_stage is None else None
-    return Mount(
-        type=mount_type,
-        target=options.pop("target", None),
-        source=options.pop("source", None),
-        from_=from_,
-        id=options.pop("id", None),
-        sharing=(options.pop("sharing", None) or None),
-        readonly=readonly,
-        options=options,
-        span=flag.span,
-        from_stage=from_stage,
-        error=error,
-        from_image=from_image,
-    )
-
-
-def _command_spec(instr: Instr, args: tuple[Arg, ...], script: str, offset: int) -> CommandSpec:
-    syntax = instr.syntax
-    if syntax.json_form:
-        argv = tuple(a.value for a in args)
-        if args:
-            span = _join(syntax.source, args[0].span, args[-1].span)
-        else:
-            span = syntax.span
-        return CommandSpec(True, argv, None, span)
-    span = syntax.span_of(offset, len(syntax.rest)) if syntax.rest_offsets else syntax.span
-
-    def commands():
-        # at run time the container has the image's ENV, and no ARG
-        return _parse_shell(instr, script, lambda lo, hi: syntax.span_of(offset + lo, offset + hi),
-                            instr.shell, instr.scope.env.get)
-    return CommandSpec(False, (), script, span, _Once(commands))
-
-
-class _Once:
-    """A callable computing its result on the first call only."""
-
-    __slots__ = ("fn", "result")
-
-    def __init__(self, fn):
-        self.fn = fn
-        self.result = None
-
-    def __call__(self):
-        if self.fn is not None:
-            self.result = self.fn()
-            self.fn = None
-        return self.result
-
-
-def _parse_shell(instr: Instr, script: str, span_of, shell: tuple[str, ...], resolve) -> tuple:
-    from dockerlint.model.shell import parse_commands, shell_dialect
-
-    dialect = shell_dialect(shell)
-    if dialect is None or not script.strip():
-        return ()
-    return tuple(c.with_spans(span_of) for c in parse_commands(script, dialect=dialect, resolve=resolve))
-
-
-def _run_commands(instr: Instr) -> tuple:
-    from dockerlint.model.scripts import heredoc_scripts, heredoc_span_of
-    from dockerlint.model.shell import parse_exec
-
-    syntax = instr.syntax
-    source = syntax.source
-    environ = _run_environment(instr)
-    resolve = environ.get
-    if syntax.json_form:  # spans on the JSON string literals: offsets index the source
-        if source is None:
-            return ()
-        literals = ((a.value, a.span.start, a.span.end) for a in syntax.args)
-        parsed = parse_exec(source.text, literals, resolve=resolve).commands
-        return _with_environ([c.with_spans(source.span) for c in parsed], environ)
-    commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell, resolve)) \
-        if syntax.rest_offsets else []
-    if source is not None:
-        for doc, interpreter in heredoc_scripts(syntax, instr.shell, tuple(commands)):
-            commands.extend(_parse_shell(instr, doc.content, heredoc_span_of(doc, source), interpreter, resolve))
-    return _with_environ(commands, environ)
-
-
-def _with_environ(commands, environ: Mapping[str, str | None]) -> tuple:
-    """Give each command the environment it starts in: ``environ`` plus what earlier
-    ``export NAME=value`` (or ``NAME=value`` of an exported name, or ``unset``) changed."""
-    out = []
-    current = environ
-    for cmd in commands:
-        out.append(cmd._replace(environ=current))
-        changes = _environ_changes(cmd, current)
-        if changes is not None:
-            updated = dict(current)
-            for name, value, remove in changes:
-                if remove:
-                    updated.pop(name, None)
-                else:
-                    updated[name] = value
-            current = MappingProxyType(updated)
-    return tuple(out)
-
-
-def _environ_changes(cmd, current: Mapping[str, str | None]) -> list[tuple[str, str | None, bool]] | None:
-    """(name, value, removed) changes ``cmd`` makes to the environment of later commands."""
-    if cmd.wrapper is not None:
-        return None
-    if not cmd.argv:  # ``FOO=1`` alone changes FOO for later commands when FOO is exported
-        changes = [_assigned(w) for w in cmd.assignments]
-        return [(n, v, False) for n, v in changes if n is not None and n in current] or None
-    program = cmd.name
-    if program == "export":
-        changes = [_assigned(w) for w in cmd.argv[1:] if not (w.value or "").startswith("-")]
-        return [(n, v, False) for n, v in changes if n is not None and v is not _EXPORTED] or None
-    if program == "unset":
-        return [(w.value, None, True) for w in cmd.argv[1:] if w.value and not w.value.startswith("-")] or None
-    return None
-
-
-_EXPORTED = "\0exported"  # ``export NAME`` without a value: the shell value (if any) is kept
-
-
-def _assigned(word) -> tuple[str | None, str | None]:
-    """(name, value) of a ``NAME=value`` word; value None when not resolvable."""
-    text = word.value if word.value is not None else word.raw
-    name, eq, value = text.partition("=")
-    if not name.isidentifier():
-        return None, None
-    if not eq:
-        return name, _EXPORTED
-    return name, value if word.value is not None else None
-
-
-def _run_environment(instr: Instr) -> Mapping[str, str | None]:
-    """What a RUN's shell sees: ENV and ARG values, plus proxy ``--build-arg``s,
-    which BuildKit passes to RUN without any declaration."""
-    proxies = {k: v for k, v in instr.dockerfile.build_args.items() if k in PROXY_ARGS and k not in instr.scope.vars}
-    return {**instr.scope.vars, **proxies} if proxies else instr.scope.vars
+        return run_commands(self)

@@ -75,7 +75,7 @@ class Argument(NamedTuple):
     """
 
     word: Word
-    index: int  # of ``word`` in the argv read
+    index: int  # type: ignore[assignment]  # of ``word`` in the argv read (shadows tuple.index)
     option: str | None = None
     value: str | None = None
     value_word: Word | None = None
@@ -119,7 +119,7 @@ def read_options(words: Sequence[Word], spec: OptionSpec, start: int = 0) -> Ite
         text = word.value
         at = i
         i += 1
-        if operands_only or not _is_option(text, spec):
+        if operands_only or text is None or not _is_option(text, spec):
             yield Argument(word, at)
             operands_only = operands_only or spec.posix
             continue

@@ -143,7 +143,8 @@ class _Parser:
 
     def parse_list(self, closer: str | None) -> None:
         """Commands until the end, or until ``closer`` (``)`` of ``$(``) is consumed."""
-        text, stack = self.text, []
+        text = self.text
+        stack: list[_Frame] = []
         opened = self.pos - 2
         last: list[Command] = []
         while True:
@@ -299,8 +300,9 @@ class _Parser:
             if word is None:
                 break
             nxt = text[self.pos] if self.pos < self.n else ""
-            if nxt and nxt in "<>" and word.literal() is not None and word.literal().isdigit():
-                redirects.append(self.redirect(int(word.literal()), word.start))
+            literal = word.literal()
+            if nxt and nxt in "<>" and literal is not None and literal.isdigit():
+                redirects.append(self.redirect(int(literal), word.start))
                 continue
             if not words and not assignments and not redirects:
                 keyword = word.literal()

@@ -107,7 +107,7 @@ def unwrap(program: str, argv: Sequence[Word]) -> Unwrapped | None:
         if arg.option in spec.no_run:
             return None
     assignments = []
-    while spec.assignments and i < len(argv) and argv[i].value and _ASSIGNMENT.match(argv[i].value):
+    while spec.assignments and i < len(argv) and (value := argv[i].value) and _ASSIGNMENT.match(value):
         assignments.append(i)
         i += 1
     i += spec.operands
@@ -144,7 +144,7 @@ def _shell_options(argv: Sequence[Word]) -> tuple[bool, int, bool]:
     for arg in read_options(argv, _SHELL_OPTIONS, 1):
         if arg.option is None:
             return has_c, arg.index, has_s
-        if arg.word.value.startswith("-"):  # `+c` is no -c
+        if (arg.word.value or "").startswith("-"):  # `+c` is no -c
             has_c = has_c or arg.option == "c"
             has_s = has_s or arg.option == "s"
     return has_c, len(argv), has_s
