@@ -17,12 +17,19 @@ tell, per character, what is known. An unknown never becomes a guess.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from dockerlint.model import shellpattern
+
 #: Stands for one stretch of text whose value is not known.
 UNKNOWN = "\ue000"
+
+#: A word whose expansion grows beyond this many characters is unknown as a whole (26 lines of
+#: ``ARG A=${B}${B}`` would otherwise build a 64 MB value); so is one nested deeper than
+#: MAX_NESTING (``${A:-${B:-${C:-…}}}``), which would otherwise exhaust the interpreter's stack.
+MAX_EXPANSION = 64 * 1024
+MAX_NESTING = 64
 
 # ``$0``, ``$#``, ``$?``... name a single special parameter (POSIX 2.5.2).
 _SPECIAL = frozenset("@*#?-$!0")
@@ -30,6 +37,10 @@ _SPECIAL = frozenset("@*#?-$!0")
 
 class ExpansionError(Exception):
     """The word is malformed in a way that makes BuildKit fail the build."""
+
+
+class _BeyondLimits(Exception):
+    """The expansion is too large or too deep to follow: its value is unknown."""
 
 
 class Expansion(NamedTuple):
@@ -100,6 +111,9 @@ def expand(word: str, env: Env | Mapping[str, str | None] | None = None, escape:
     except ExpansionError as exc:
         chars, origins = lexer.partial
         error = str(exc)
+    except _BeyondLimits:
+        return Expansion(UNKNOWN, (-1,), _unique(lexer.names), _unique(lexer.unresolved),
+                         _unique(lexer.undefined), None, (UNKNOWN,) if split else None)
     text = "".join(chars)
     words = lexer.words.finish() if split else None
     return Expansion(
@@ -165,6 +179,7 @@ class _Lexer:
         self.undefined: list[str] = []
         self.words = _Words()
         self.partial: tuple[list[str], list[int]] = ([], [])
+        self.depth = 0
 
     def run(self) -> tuple[list[str], list[int]]:
         chars: list[str] = []
@@ -270,6 +285,8 @@ class _Lexer:
         origins.append(-1)
 
     def _emit(self, text: str, chars: list[str], origins: list[int]) -> None:
+        if len(chars) + len(text) > MAX_EXPANSION:
+            raise _BeyondLimits
         chars.extend(text)
         origins.extend([-1] * len(text))
 
@@ -302,6 +319,15 @@ class _Lexer:
             self._emit(value, chars, origins)
 
     def _dollar(self, chars: list[str], origins: list[int]) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _BeyondLimits
+        try:
+            self._dollar_body(chars, origins)
+        finally:
+            self.depth -= 1
+
+    def _dollar_body(self, chars: list[str], origins: list[int]) -> None:
         s, n = self.s, self.n
         dollar_at = self.i
         self.i += 1
@@ -398,11 +424,13 @@ class _Lexer:
         greedy = pattern.startswith(op)
         if greedy:
             pattern = pattern[1:]
-        try:
-            result = trim_suffix(pattern, value, greedy) if op == "%" else trim_prefix(pattern, value, greedy)
-        except ExpansionError as exc:
-            raise ExpansionError(f"invalid pattern ({pattern}) in substitution: {exc}") from None
-        self._emit(result, chars, origins)
+        compiled = _compile(pattern)
+        if compiled is None:
+            self.unresolved.extend(word_unresolved)
+            self._unknown(name, chars, origins)
+            return
+        trim = shellpattern.trim_suffix if op == "%" else shellpattern.trim_prefix
+        self._emit(trim(compiled, value, greedy), chars, origins)
 
     def _replace(self, name: str, chars: list[str], origins: list[int]) -> None:
         s, n = self.s, self.n
@@ -425,67 +453,21 @@ class _Lexer:
         if value is None or UNKNOWN in pattern or UNKNOWN in replacement:
             self._unknown(name, chars, origins)
             return
+        compiled = _compile(pattern)
+        if compiled is None:
+            self._unknown(name, chars, origins)
+            return
         del self.unresolved[mark:]
-        try:
-            regex = glob_to_regex(pattern, greedy=True, anchored=False)
-        except ExpansionError as exc:
-            raise ExpansionError(f"invalid pattern ({pattern}) in substitution: {exc}") from None
-        if replace_all:
-            result = regex.sub(lambda _m: replacement, value)
-        else:
-            result = regex.sub(lambda _m: replacement, value, count=1)
-        self._emit(result, chars, origins)
+        self._emit(shellpattern.replace(compiled, value, replacement, replace_all), chars, origins)
 
 
-# -- glob patterns of ${VAR#p} and friends ------------------------------------
-_REGEX_SPECIAL = frozenset("[]{}.+()|^$")
-
-
-def glob_to_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]:
-    """``*`` and ``?`` wildcards (no bracket expressions), as BuildKit supports them."""
-    out = ["^"] if anchored else []
-    star = ".*" if greedy else ".*?"
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        i += 1
-        if ch == "*":
-            out.append(star)
-        elif ch == "?":
-            out.append(".")
-        elif ch == "\\":
-            if i < n and pattern[i] in "}/":
-                continue  # escapes ``}`` or ``/`` of the ${} syntax; not part of the pattern
-            if i >= n or pattern[i] not in "*?\\":
-                raise ExpansionError(f"invalid escape '\\{pattern[i] if i < n else ''}'")
-            out.append("\\" + pattern[i])
-            i += 1
-        elif ch in _REGEX_SPECIAL:
-            out.append("\\" + ch)
-        else:
-            out.append(re.escape(ch) if not ch.isalnum() else ch)
-    return re.compile("".join(out))
-
-
-def trim_prefix(pattern: str, value: str, greedy: bool) -> str:
-    match = glob_to_regex(pattern, greedy=greedy, anchored=True).match(value)
-    return value[match.end():] if match else value
-
-
-def _reverse_pattern(pattern: str) -> str:
-    """Reverse a pattern but keep each ``\\x`` escape pair in order."""
-    tokens: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        if pattern[i] == "\\" and i + 1 < n:
-            tokens.append(pattern[i:i + 2])
-            i += 2
-        else:
-            tokens.append(pattern[i])
-            i += 1
-    return "".join(reversed(tokens))
-
-
-def trim_suffix(pattern: str, value: str, greedy: bool) -> str:
-    # the shortest rightmost match is the shortest leftmost match of the reversal
-    return trim_prefix(_reverse_pattern(pattern), value[::-1], greedy)[::-1]
+def _compile(pattern: str) -> shellpattern.Pattern | None:
+    """The compiled pattern; None when a literal newline makes its match unknowable here
+    (raises ExpansionError for a pattern BuildKit rejects)."""
+    if "\n" in pattern or shellpattern.ANY in pattern:
+        return None
+    try:
+        compiled = shellpattern.compile_pattern(pattern)
+    except shellpattern.PatternError as exc:
+        raise ExpansionError(f"invalid pattern ({pattern}) in substitution: {exc}") from None
+    return compiled
