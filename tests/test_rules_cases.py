@@ -141,10 +141,23 @@ def _example_options(rule_id: str) -> dict:
     return {}
 
 
+def _example_context(rule_id: str) -> dict | None:
+    """The build context of the rule's first firing case, for rules that read one (CopyIgnoredFile)."""
+    for param in _load():
+        rid, case = param.values
+        if rid == rule_id and case.get("expect"):
+            return case.get("context")
+    return None
+
+
 @pytest.mark.parametrize("rule_id", sorted(r for r in PACK_RULES if r != "DL1000"))
-def test_docstring_examples(rule_id):
+def test_docstring_examples(rule_id, tmp_path):
     doc = PACK_RULES[rule_id].doc
     assert doc.bad and doc.good, f"{rule_id} needs Bad and Good examples"
     options = _example_options(rule_id) if PACK_RULES[rule_id].wants_options else {}
+    context = _example_context(rule_id)
+    if context is not None:
+        write_context(tmp_path, context)
+        options.update(path=str(tmp_path / "Dockerfile"), context=str(tmp_path))
     assert any(f.rule_id == rule_id for f in lint_text(_as_dockerfile(doc.bad), select=[rule_id], **options))
     assert not lint_text(_as_dockerfile(doc.good), select=[rule_id], **options)

@@ -41,14 +41,18 @@ def json_args_cmd(df: Dockerfile) -> Iterator[Finding]:
     because in exec form the CMD becomes its arguments.
 
     Note: a command that starts with `exec` already replaces the shell and
-    receives signals, so it is not reported. Not checked under a non-POSIX
-    SHELL (powershell, cmd).
+    receives signals, so it is not reported. As BuildKit's
+    JSONArgsRecommended (and unlike hadolint), silent after a SHELL
+    instruction in the stage or in a stage it is built FROM, whatever the
+    shell: shell form is then a deliberate choice. Not checked in ONBUILD.
     """
     for instr in df.instructions:
         spec = instr.cmd
         if instr.keyword not in ("CMD", "ENTRYPOINT") or spec is None or spec.exec_form:
             continue
         if not instr.posix_shell or spec.script is None or not spec.script.strip():
+            continue
+        if _after_shell(instr):
             continue
         words = plain_words(spec.script)
         if words is None and spec.script.split(None, 1)[0] == "exec":
@@ -59,6 +63,16 @@ def json_args_cmd(df: Dockerfile) -> Iterator[Finding]:
             span=spec.span,
             fix=_fix(df, instr, spec, words),
         )
+
+
+def _after_shell(instr) -> bool:
+    """Whether a SHELL instruction is in effect: earlier in the stage, or in a parent stage."""
+    if instr.stage is None:
+        return False
+    for stage in stage_chain(instr.stage):
+        if any(i.keyword == "SHELL" and i.index < instr.index for i in stage.instructions):
+            return True
+    return False
 
 
 def plain_words(script: str) -> list[str] | None:
