@@ -178,6 +178,8 @@ def _verify_options(func):
 @click.option("--unsafe-fixes", is_flag=True,
               help="With --fix/--diff, also apply fixes marked unsafe (each rule's docs say why they are).")
 @click.option("--show-fixes", is_flag=True, help="With --fix/--diff, list the fixes per file and rule.")
+@click.option("--add-ignore", is_flag=True,
+              help="Write '# dockerlint ignore=IDS' above each instruction with findings (a baseline), and stop.")
 @click.option("--no-color", is_flag=True, default=None, help="No colours (also NO_COLOR).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which config file applies to which files (on stderr).")
@@ -193,7 +195,7 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
                   sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
                   trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
                   stdin_filename, file_path_in_report, sarif_category, fix, diff, unsafe_fixes, show_fixes,
-                  no_color, quiet, verbose, statistics, show_files, show_settings, verify_build,
+                  add_ignore, no_color, quiet, verbose, statistics, show_files, show_settings, verify_build,
                   **verify) -> int:
     """Lint Dockerfiles: files, directories (searched for Dockerfiles) or '-' for stdin."""
     if verify_build:
@@ -234,13 +236,16 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
     )
     if config is not None and not os.path.isfile(config):
         raise fail(f"{config}: config file not found")
+    if add_ignore and (fix or diff or "-" in paths):
+        raise click.UsageError("--add-ignore writes the files it lints: it cannot be combined with --fix, --diff "
+                               "or stdin ('-')")
     if (unsafe_fixes or show_fixes) and not (fix or diff):
         raise click.UsageError(f"{'--unsafe-fixes' if unsafe_fixes else '--show-fixes'} needs --fix or --diff")
     if show_files and show_settings:
         raise click.UsageError("--show-files and --show-settings cannot be combined")
     options = RunOptions(
         config=config, jobs=jobs or (os.cpu_count() or 1), formats=formats, outputs=outputs, fix=fix, diff=diff,
-        unsafe_fixes=unsafe_fixes, show_fixes=show_fixes,
+        unsafe_fixes=unsafe_fixes, show_fixes=show_fixes, add_ignore=add_ignore,
         stdin_filename=stdin_filename, quiet=quiet, verbose=verbose, statistics=statistics,
         show="files" if show_files else "settings" if show_settings else None,
         file_path_in_report=_nonempty(file_path_in_report, "--file-path-in-report"),

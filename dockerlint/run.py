@@ -37,6 +37,7 @@ class RunOptions(NamedTuple):
     diff: bool = False
     unsafe_fixes: bool = False  # --fix/--diff also apply the fixes rules mark unsafe
     show_fixes: bool = False  # list what --fix changed (or --diff would), per file and rule
+    add_ignore: bool = False  # write a suppression comment above every finding (a baseline), then stop
     stdin_filename: str | None = None
     quiet: bool = False
     verbose: bool = False
@@ -94,6 +95,8 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
                 results.append(result)
 
     internal = sum(r.internal_errors for r in results)
+    if options.add_ignore:
+        return _add_ignores(results, errors + internal, quiet=quiet)
     if diff:
         from dockerlint.fixes import unified_diff
 
@@ -144,6 +147,25 @@ def _refuse_reports_over_inputs(pairs: list[tuple[str, str | None]], files: list
                 continue
             if same:
                 raise fail(f"{target}: refusing to write the {fmt} report over a Dockerfile being linted")
+
+
+def _add_ignores(results, errors: int, *, quiet: bool) -> int:
+    """--add-ignore: write the baseline suppressions (``dockerlint.baseline``) into each file with findings."""
+    from dockerlint.baseline import add_ignores
+
+    added = files = 0
+    for r in results:
+        text, count = add_ignores(r.source, r.findings)
+        if not count:
+            continue
+        r.original, r.source = r.source, text
+        if _write_fixed(r):
+            added, files = added + count, files + 1
+        else:
+            errors += 1
+    if not quiet:
+        note(f"added {plural(added, 'suppression')} in {plural(files, 'file')}")
+    return EXIT_ERROR if errors else EXIT_OK
 
 
 def _show_fixes(results) -> None:
