@@ -167,6 +167,11 @@ def _verify_options(func):
               help="Ignore inline suppressions (# dockerlint/hadolint ignore=, # check=skip=).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Parallel processes for many files (0: one per CPU).")
+@click.option("--exclude", multiple=True, metavar="GLOBS",
+              help="Leave out matching files and directories (comma-separated, repeatable; replaces the config's).")
+@click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Leave these out too, besides --exclude.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the exclusions to files named on the command line too (pre-commit, editors).")
 @click.option("--stdin-filename", metavar="PATH", help="Path to report (and find config from) when reading '-'.")
 @click.option("--file-path-in-report", metavar="PATH",
               help="Name the linted file (stdin or one file) PATH in every report, as written (hadolint's option).")
@@ -194,8 +199,9 @@ def _verify_options(func):
 def check_command(paths, formats, outputs, select, extend_select, ignore, severities, sev_error, sev_warning,
                   sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
                   trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
-                  stdin_filename, file_path_in_report, sarif_category, fix, diff, unsafe_fixes, show_fixes,
-                  add_ignore, no_color, quiet, verbose, statistics, show_files, show_settings, verify_build,
+                  exclude, extend_exclude, force_exclude, stdin_filename, file_path_in_report, sarif_category,
+                  fix, diff, unsafe_fixes, show_fixes, add_ignore, no_color, quiet, verbose, statistics,
+                  show_files, show_settings, verify_build,
                   **verify) -> int:
     """Lint Dockerfiles: files, directories (searched for Dockerfiles) or '-' for stdin."""
     if verify_build:
@@ -246,6 +252,7 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
     options = RunOptions(
         config=config, jobs=jobs or (os.cpu_count() or 1), formats=formats, outputs=outputs, fix=fix, diff=diff,
         unsafe_fixes=unsafe_fixes, show_fixes=show_fixes, add_ignore=add_ignore,
+        exclude=_split_csv(exclude) + _split_csv(extend_exclude), force_exclude=force_exclude,
         stdin_filename=stdin_filename, quiet=quiet, verbose=verbose, statistics=statistics,
         show="files" if show_files else "settings" if show_settings else None,
         file_path_in_report=_nonempty(file_path_in_report, "--file-path-in-report"),

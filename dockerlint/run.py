@@ -38,6 +38,8 @@ class RunOptions(NamedTuple):
     unsafe_fixes: bool = False  # --fix/--diff also apply the fixes rules mark unsafe
     show_fixes: bool = False  # list what --fix changed (or --diff would), per file and rule
     add_ignore: bool = False  # write a suppression comment above every finding (a baseline), then stop
+    exclude: tuple[str, ...] = ()  # globs relative to the working directory (--exclude, --extend-exclude)
+    force_exclude: bool = False  # exclude files named on the command line too
     stdin_filename: str | None = None
     quiet: bool = False
     verbose: bool = False
@@ -79,7 +81,7 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
     else:
         from dockerlint.discover import discover
 
-        files = discover(paths)
+        files = _without_excluded(discover(paths), paths, options)
         if options.show == "files":
             return _show_files(files)
         if options.show == "settings":
@@ -176,6 +178,13 @@ def _show_fixes(results) -> None:
         counts = Counter((f.rule_id, f.rule_name) for f in r.applied)
         rules = ", ".join(f"{n} × {rule_id} {name}".rstrip() for (rule_id, name), n in sorted(counts.items()))
         note(f"{r.path}: {rules}")
+
+
+def _without_excluded(files: list[str], paths: list[str], options: RunOptions) -> list[str]:
+    from dockerlint.exclude import Pattern, filter_files
+
+    patterns = tuple(Pattern(os.getcwd(), glob) for glob in options.exclude)
+    return filter_files(files, paths, patterns, options.force_exclude)
 
 
 def environment_formats() -> tuple[str, ...]:

@@ -19,7 +19,7 @@ def test_manifest_is_valid_and_uses_the_python_entry_point():
                     str(REPO / ".pre-commit-hooks.yaml")], check=True, capture_output=True)
     (hook,) = HOOKS
     assert (hook["id"], hook["language"], hook["entry"], hook["types"]) == (
-        "dockerlint", "python", "dockerlint", ["file"])
+        "dockerlint", "python", "dockerlint --force-exclude", ["file"])
 
 
 @pytest.mark.parametrize("path, matched", [
