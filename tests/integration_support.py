@@ -7,7 +7,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = "FROM python:latest\n"  # DL3007: a warning
-GOOD = 'FROM python:3.12.7-slim-bookworm\nUSER app\nCMD ["python", "-V"]\n'
+GOOD = 'FROM python:3.12.7-slim-bookworm\nUSER 10001\nCMD ["python", "-V"]\n'
 
 
 def dockerlint_command(tmp_path: Path) -> str:
