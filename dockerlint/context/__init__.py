@@ -8,14 +8,19 @@ about the context costs nothing.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dockerlint.context.ignore import DockerignoreError, IgnoreMatcher, clean_path
+from dockerlint.context.manifests import Manifest, manifest_kind, parse_manifest
 
-__all__ = ["BuildContext", "DependencyFile", "DockerignoreError", "ContextError"]
+if TYPE_CHECKING:
+    from dockerlint.context.copies import Sent
+    from dockerlint.model.dockerfile import Instr
+
+__all__ = ["BuildContext", "DependencyFile", "DockerignoreError", "ContextError", "Manifest"]
 
 MAX_FILES = 100_000  # stop listing past this; ``BuildContext.truncated`` says so
 
@@ -26,11 +31,11 @@ class ContextError(OSError):
 
 @dataclass(frozen=True, slots=True)
 class DependencyFile:
-    """A file that declares Python dependencies.
+    """A file that declares dependencies, by its name (``manifests.manifest_kind``).
 
-    ``kind``: requirements, constraints, pyproject, setup.py, setup.cfg,
-    pipfile, conda; ``lock``: True when it pins a full resolution
-    (poetry.lock, uv.lock, Pipfile.lock, pdm.lock, conda-lock).
+    ``kind``: requirements, constraints, pyproject, setup.py, setup.cfg, pipfile,
+    conda, npm, or the lock file's kind (uv.lock, poetry.lock, ...); ``lock``:
+    True when it pins a full resolution. ``BuildContext.manifest(path)`` reads it.
     """
 
     path: str  # relative to the context root, slash-separated
@@ -38,43 +43,10 @@ class DependencyFile:
     lock: bool = False
 
 
-_DEPENDENCY_NAMES = {
-    "pyproject.toml": ("pyproject", False),
-    "setup.py": ("setup.py", False),
-    "setup.cfg": ("setup.cfg", False),
-    "pipfile": ("pipfile", False),
-    "pipfile.lock": ("pipfile", True),
-    "poetry.lock": ("poetry", True),
-    "uv.lock": ("uv", True),
-    "pdm.lock": ("pdm", True),
-    "pylock.toml": ("pylock", True),
-    "environment.yml": ("conda", False),
-    "environment.yaml": ("conda", False),
-    "conda-lock.yml": ("conda", True),
-}
-_REQUIREMENTS = re.compile(r"(^|[-_.])requirements?([-_.].*)?\.(txt|in)$", re.IGNORECASE)
-_CONSTRAINTS = re.compile(r"(^|[-_.])constraints?([-_.].*)?\.txt$", re.IGNORECASE)
-_PYLOCK = re.compile(r"^pylock\.[^/]+\.toml$", re.IGNORECASE)
-_CONDA_LOCK = re.compile(r"\.conda-lock\.ya?ml$", re.IGNORECASE)
-
-
 def classify_dependency_file(path: str) -> DependencyFile | None:
     """The ``DependencyFile`` for ``path`` if its name is a known one."""
-    name = path.rsplit("/", 1)[-1]
-    lower = name.lower()
-    if lower in _DEPENDENCY_NAMES:
-        kind, lock = _DEPENDENCY_NAMES[lower]
-        return DependencyFile(path, kind, lock)
-    parent = path.rsplit("/", 2)[-2].lower() if "/" in path else ""
-    if _REQUIREMENTS.search(lower) or (parent == "requirements" and lower.endswith((".txt", ".in"))):
-        return DependencyFile(path, "requirements")
-    if _CONSTRAINTS.search(lower):
-        return DependencyFile(path, "constraints")
-    if _PYLOCK.match(lower):
-        return DependencyFile(path, "pylock", True)
-    if _CONDA_LOCK.search(lower):
-        return DependencyFile(path, "conda", True)
-    return None
+    kind = manifest_kind(path)
+    return DependencyFile(path, *kind) if kind is not None else None
 
 
 class BuildContext:
@@ -91,6 +63,10 @@ class BuildContext:
         self.dockerfile = Path(dockerfile) if dockerfile is not None else None
         self.max_files = max_files
         self.truncated = False
+        self._sizes: dict[str, int] = {}
+        self._manifests: dict[str, Manifest | None] = {}
+        self._sent: dict[int, Sent | None] = {}
+        self._landings: dict[int, dict[str, str]] = {}
 
     def __repr__(self) -> str:
         return f"BuildContext({str(self.root)!r})"
@@ -191,3 +167,61 @@ class BuildContext:
     def dependency_files(self) -> tuple[DependencyFile, ...]:
         """Requirement, project and lock files in the context, in path order."""
         return tuple(d for d in map(classify_dependency_file, self.files) if d is not None)
+
+    def manifest(self, path: str | os.PathLike) -> Manifest | None:
+        """The parsed manifest at ``path`` (None when absent, ignored or not a manifest)."""
+        rel = self.relative(path)
+        if rel not in self._manifests:
+            text = self.read_text(rel, limit=8 << 20) if manifest_kind(rel) is not None else None
+            self._manifests[rel] = parse_manifest(rel, text) if text is not None else None
+        return self._manifests[rel]
+
+    @cached_property
+    def manifests(self) -> tuple[Manifest, ...]:
+        """Every manifest the build can see, parsed, in path order."""
+        found = (self.manifest(d.path) for d in self.dependency_files)
+        return tuple(m for m in found if m is not None)
+
+    def size(self, path: str) -> int:
+        """Bytes of a context file (0 if it cannot be read); cached."""
+        size = self._sizes.get(path)
+        if size is None:
+            try:
+                size = os.lstat(self.root / path).st_size
+            except OSError:
+                size = 0
+            self._sizes[path] = size
+        return size
+
+    @cached_property
+    def total_bytes(self) -> int:
+        """Bytes of every file the build would send (a lower bound when ``truncated``)."""
+        return sum(self.size(f) for f in self.files)
+
+    def is_dir(self, path: str) -> bool:
+        """Is ``path`` a directory the build sees (an empty one included)?"""
+        rel = self.relative(path)
+        return rel == "." or ((self.root / rel).is_dir() and not self.matcher.ignored(rel))
+
+    def sent(self, instr: Instr) -> Sent | None:
+        """What a COPY/ADD sends from this context (``copies.Sent``); None for --from, URLs, heredocs."""
+        key = id(instr)
+        if key not in self._sent:
+            from dockerlint.context.copies import sent_by
+
+            self._sent[key] = sent_by(self, instr)
+        return self._sent[key]
+
+    def landings(self, instr: Instr) -> dict[str, str]:
+        """Image path -> context path of the files a COPY/ADD sends."""
+        key = id(instr)
+        if key not in self._landings:
+            sent = self.sent(instr)
+            self._landings[key] = sent.landings() if sent is not None else {}
+        return self._landings[key]
+
+    def origin(self, instr: Instr, path: str) -> tuple[Instr, str] | None:
+        """``(instruction, context path)`` of the context file at ``path`` when ``instr`` runs."""
+        from dockerlint.context.copies import origin
+
+        return origin(self, instr, path)
