@@ -69,7 +69,7 @@ def test_dependency_files_are_found_and_classified(tmp_path):
         "requirements.txt": ("requirements", False), "requirements-dev.txt": ("requirements", False),
         "requirements/gpu.txt": ("requirements", False), "dev-requirements.in": ("requirements", False),
         "constraints.txt": ("constraints", False), "pyproject.toml": ("pyproject", False),
-        "poetry.lock": ("poetry", True), "uv.lock": ("uv", True), "sub/setup.py": ("setup.py", False),
+        "poetry.lock": ("poetry.lock", True), "uv.lock": ("uv.lock", True), "sub/setup.py": ("setup.py", False),
         "environment.yml": ("conda", False),
     }
 

@@ -63,6 +63,7 @@ class BuildContext:
         self.dockerfile = Path(dockerfile) if dockerfile is not None else None
         self.max_files = max_files
         self.truncated = False
+        self._root = os.fspath(self.root)
         self._sizes: dict[str, int] = {}
         self._manifests: dict[str, Manifest | None] = {}
         self._sent: dict[int, Sent | None] = {}
@@ -121,12 +122,13 @@ class BuildContext:
         if not self.root.is_dir():
             raise ContextError(f"build context {str(self.root)!r} is not a directory")
         matcher = self.matcher
+        root = os.fspath(self.root)
         found: list[str] = []
-        stack = [""]
+        stack = [("", True)]  # (directory, walked because it is not ignored itself)
         while stack:
-            directory = stack.pop()
+            directory, clean = stack.pop()
             try:
-                entries = list(os.scandir(self.root / directory if directory else self.root))
+                entries = list(os.scandir(os.path.join(root, directory) if directory else root))
             except OSError:
                 continue
             for entry in entries:
@@ -136,9 +138,11 @@ class BuildContext:
                 except OSError:
                     continue
                 if is_dir:
-                    if matcher.must_walk(rel):
-                        stack.append(rel)
-                elif not matcher.ignored(rel):
+                    if not matcher.file_ignored(rel, clean):
+                        stack.append((rel, clean))
+                    elif matcher.must_walk(rel):
+                        stack.append((rel, False))
+                elif not matcher.file_ignored(rel, clean):
                     found.append(rel)
                     if len(found) >= self.max_files:
                         self.truncated = True
@@ -187,7 +191,7 @@ class BuildContext:
         size = self._sizes.get(path)
         if size is None:
             try:
-                size = os.lstat(self.root / path).st_size
+                size = os.lstat(os.path.join(self._root, path)).st_size
             except OSError:
                 size = 0
             self._sizes[path] = size
@@ -225,3 +229,9 @@ class BuildContext:
         from dockerlint.context.copies import origin
 
         return origin(self, instr, path)
+
+    def installed(self, cmd) -> tuple:
+        """The manifests an install command (``PackageCommand``) reads: ``installs.Installed`` records."""
+        from dockerlint.context.installs import installed_manifests
+
+        return installed_manifests(self, cmd)

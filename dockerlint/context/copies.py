@@ -198,7 +198,8 @@ def origin(ctx: BuildContext, instr: Instr, path: str) -> tuple[Instr, str] | No
             continue
         spec = earlier.copy
         if spec.from_:
-            if _dest(earlier) is not None and _covers(_dest(earlier), target):
+            dest = _dest(earlier)
+            if dest is not None and _covers(dest, target):
                 return None  # another stage's file may be there
             continue
         landed = ctx.landings(earlier)

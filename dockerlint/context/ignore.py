@@ -264,6 +264,18 @@ class IgnoreMatcher:
                 matched = not pattern.exclusion
         return matched
 
+    def file_ignored(self, path: str, parent_walked_clean: bool) -> bool:
+        """``ignored`` for a clean ``path`` met by a walker.
+
+        When its directory is not ignored and no ``!`` pattern exists, no pattern
+        matched a parent, so only the path itself needs testing: the walker's fast path.
+        """
+        if not self.patterns:
+            return False
+        if parent_walked_clean and not self.has_exclusions:
+            return any(p.matches(path) for p in self.patterns)
+        return self.ignored(path)
+
     def must_walk(self, directory: str) -> bool:
         """Should a walker enter ``directory`` (relative) at all?"""
         if not self.ignored(directory):

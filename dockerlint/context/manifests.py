@@ -110,10 +110,11 @@ class Manifest:
 
     @property
     def packages(self) -> tuple[str, ...]:
-        """Names it installs: the locked names of a lock file, else the entries' names."""
+        """Names it installs by default: the locked names of a lock file, else the names of the
+        main entries (extras and dependency groups need to be asked for)."""
         if self.lock:
             return self.locked
-        return tuple(e.name for e in self.entries if e.name)
+        return tuple(e.name for e in self.entries if e.name and e.group in (None, "pip"))
 
 
 def parse_manifest(path: str, text: str) -> Manifest | None:
@@ -156,7 +157,7 @@ def classify_requirement(text: str) -> tuple[str | None, str, str, str | None]:
         return _egg(text), _vcs_pin(text), "", None
     if "://" in text.split(";")[0] and "@" not in text.split("://")[0]:
         return _egg(text), URL, "", None
-    if text.startswith((".", "/", "file:")) or text.lower().endswith(_ARCHIVES):
+    if text.startswith((".", "/", "file:")) or ("://" not in text and text.lower().endswith(_ARCHIVES)):
         return _egg(text), LOCAL, "", None
     from packaging.requirements import InvalidRequirement, Requirement  # noqa: PLC0415 (lazy)
 
@@ -272,7 +273,7 @@ def _toml(text: str) -> dict:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib  # type: ignore[no-redef,unused-ignore]
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
