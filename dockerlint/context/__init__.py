@@ -176,7 +176,10 @@ class BuildContext:
         """The parsed manifest at ``path`` (None when absent, ignored or not a manifest)."""
         rel = self.relative(path)
         if rel not in self._manifests:
-            text = self.read_text(rel, limit=8 << 20) if manifest_kind(rel) is not None else None
+            try:
+                text = self.read_text(rel, limit=8 << 20) if manifest_kind(rel) is not None else None
+            except (ContextError, DockerignoreError):
+                text = None
             self._manifests[rel] = parse_manifest(rel, text) if text is not None else None
         return self._manifests[rel]
 
@@ -213,7 +216,10 @@ class BuildContext:
         if key not in self._sent:
             from dockerlint.context.copies import sent_by
 
-            self._sent[key] = sent_by(self, instr)
+            try:
+                self._sent[key] = sent_by(self, instr)
+            except (ContextError, DockerignoreError):  # a bad .dockerignore is not this question's answer
+                self._sent[key] = None
         return self._sent[key]
 
     def landings(self, instr: Instr) -> dict[str, str]:
