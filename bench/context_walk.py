@@ -70,8 +70,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     from dockerlint.context import BuildContext
-    from dockerlint.model.dockerfile import build
-    from dockerlint.syntax import parse
+    from dockerlint.model import load
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -83,7 +82,7 @@ def main() -> None:
         print(f"walk + total_bytes:      {size * 1000:8.1f} ms  ({total / 1e9:.2f} GB)")
 
         def per_copy():
-            df = build(parse(DOCKERFILE, "Dockerfile"), path=str(root / "Dockerfile"), context_dir=str(root))
+            df = load(DOCKERFILE, path=str(root / "Dockerfile"), context_dir=str(root))
             out = [df.context.sent(i) for i in df.instructions if i.keyword == "COPY"]
             links = [m for c in df.installs for m in df.context.installed(c)]
             return out, links

@@ -7,8 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dockerlint.context.manifests import parse_manifest
-from dockerlint.model.dockerfile import build
-from dockerlint.syntax import parse
+from dockerlint.model import load
 
 
 def lay_out(root, files):
@@ -24,8 +23,7 @@ def lay_out(root, files):
 
 def model(root, dockerfile):
     (root / "Dockerfile").write_text(textwrap.dedent(dockerfile))
-    return build(parse((root / "Dockerfile").read_text(), "Dockerfile"), path=str(root / "Dockerfile"),
-                 context_dir=str(root))
+    return load((root / "Dockerfile").read_text(), path=str(root / "Dockerfile"), context_dir=str(root))
 
 
 def pins(manifest):
