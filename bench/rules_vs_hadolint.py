@@ -20,7 +20,14 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-RULES = ("DL1000", "DL3002", "DL3006", "DL3007", "DL3008", "DL3013", "DL3025", "DL3042")
+def _hadolint_twins() -> tuple[str, ...]:
+    """Every built-in rule that is a hadolint rule (its id, or the hadolint peer it declares)."""
+    from dockerlint.docs import builtin_rules
+
+    return tuple(sorted({i for r in builtin_rules() for i in r.peers.get("hadolint", ())}))
+
+
+RULES = _hadolint_twins()
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 
