@@ -20,6 +20,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+
 def _hadolint_twins() -> tuple[str, ...]:
     """Every built-in rule that is a hadolint rule (its id, or the hadolint peer it declares)."""
     from dockerlint.docs import builtin_rules

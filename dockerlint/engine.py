@@ -29,6 +29,7 @@ from dockerlint.config import ConfigFinder, Overrides, Settings
 from dockerlint.findings import Finding, Severity
 from dockerlint.registry import (
     ENGINE_RULES,
+    INLINE_PRAGMA,
     INTERNAL_ERROR,
     SYNTAX_ERROR,
     UNUSED_SUPPRESSION,
@@ -130,6 +131,14 @@ class Linter:
                             span=tree.source.span(0, 0)),
                     self.rules[INTERNAL_ERROR], plan, path))
 
+        if INLINE_PRAGMA in plan.enabled_ids:
+            from dockerlint import suppressions
+
+            findings.extend(
+                self._stamp(Finding(message=f"Inline ignore pragma `{p.tool} {'' if p.kind == 'next' else p.kind + ' '}"
+                                            f"ignore={','.join(p.selectors)}`: keep exceptions in the config's "
+                                            "ignore lists", span=p.span), self.rules[INLINE_PRAGMA], plan, path)
+                for p in suppressions.collect(tree) if p.kind != "check")
         if not settings.disable_ignore_pragma:
             from dockerlint import suppressions
 

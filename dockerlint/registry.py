@@ -89,8 +89,32 @@ def _unused_suppression(df) -> Iterator:
     return iter(())
 
 
-ENGINE_RULES: tuple[Rule, ...] = (_syntax_error, _internal_error, _unused_suppression)
-SYNTAX_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION = (r.id for r in ENGINE_RULES)
+@rule(
+    id="DL1001", name="inline-ignore-pragma", severity=Severity.INFO, category="maintainability",
+    default_enabled=False,
+)
+def _inline_pragma(df) -> Iterator:
+    """Please refrain from using inline ignore pragmas (`# hadolint ignore=…`, `# dockerlint ignore=…`).
+
+    Why: a team that wants every exception in one reviewed place (the config's
+    `ignore` and `per-file-ignores`) forbids comments that silence checks
+    wherever they are written. Off by default, as in hadolint; select DL1001.
+
+    Bad:
+        # hadolint ignore=DL3008
+        RUN apt-get install -y curl
+    Good:
+        RUN apt-get install -y curl=7.88.1-10+deb12u8
+
+    Note: every form is reported (next-instruction, `stage` and `global`
+    pragmas, in both spellings); BuildKit's `# check=` directive is not a
+    pragma. `--disable-ignore-pragma` makes the pragmas ineffective instead.
+    """
+    return iter(())
+
+
+ENGINE_RULES: tuple[Rule, ...] = (_syntax_error, _internal_error, _unused_suppression, _inline_pragma)
+SYNTAX_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION, INLINE_PRAGMA = (r.id for r in ENGINE_RULES)
 # Selecting only this checks nothing: it reports crashes of the other rules.
 ENGINE_ONLY = frozenset({INTERNAL_ERROR})
 

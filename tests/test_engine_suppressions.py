@@ -167,3 +167,15 @@ def test_next_instruction_ignores_match_a_simple_model(parts):
             expected.append(("EX002", line))
         pending = False
     assert lines("\n".join(lines_out) + "\n") == expected
+
+
+def test_dl1001_reports_every_inline_pragma_when_selected_and_is_off_by_default():
+    text = ("# hadolint ignore=EX002\nFROM alpine:3.20\n# dockerlint stage ignore=TST400\nADD a /a\n"
+            "# check=skip=all\n")
+    assert not [f for f in lint_text(text) if f.rule_id == "DL1001"]
+    found = [(f.span.line, f.message) for f in lint_text(text, select=["DL1001"])]
+    assert found == [
+        (1, "Inline ignore pragma `hadolint ignore=EX002`: keep exceptions in the config's ignore lists"),
+        (3, "Inline ignore pragma `dockerlint stage ignore=TST400`: keep exceptions in the config's ignore lists"),
+    ]
+    assert [f.span.line for f in lint_text(text, select=["DL1001"], disable_ignore_pragma=True)] == [1, 3]
