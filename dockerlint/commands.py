@@ -271,7 +271,7 @@ def _nonempty(value: str | None, option: str) -> str | None:
 
 
 def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
-                images=(), against=None) -> int:
+                images=(), against=None, list_paths=False) -> int:
     if images and len(images) != 2:
         raise click.UsageError("--image takes two images: --image A --image B")
     if images and against:
@@ -291,6 +291,7 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
         vary=bool(verify.get("vary")), keep_images=bool(verify.get("keep_images")),
         timeout=verify.get("timeout"), strict=bool(verify.get("strict")), outputs=pairs,
         color=color_for(bool(no_color), sys.stdout), quiet=quiet, images=images, against=against,
+        list_paths=list_paths,
     )
 
 
@@ -311,14 +312,16 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
                    "an image in the daemon or a `docker save` archive.")
 @click.option("--against", metavar="IMAGE",
               help="Build once and compare with this existing image (daemon or archive).")
+@click.option("--list", "list_paths", is_flag=True,
+              help="List every differing path with both sides' metadata and digests (always in JSON).")
 @_verify_options
 def verify_command(dockerfile, formats, outputs, context, build_args, target, no_color, quiet, images,
-                   against, **verify) -> int:
+                   against, list_paths, **verify) -> int:
     """Build DOCKERFILE (default: Dockerfile) twice and explain every difference (same as
     --verify-build); or compare two existing images (--image A --image B), attributing the
     differences to DOCKERFILE when given, else to image A's history."""
     return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
-                       images=images, against=against)
+                       images=images, against=against, list_paths=list_paths)
 
 
 @cli.command("rules")

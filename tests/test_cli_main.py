@@ -461,7 +461,7 @@ def test_verify_build_passes_every_option_to_the_verify_command(project, monkeyp
         context=str(project), build_args={"A": "1"}, target="t", platform="linux/arm64", builder="buildkit",
         source_date_epoch=0, vary=True, keep_images=True, timeout=90.0, strict=True,
         outputs=[("json", str(project / "v.json")), ("tty", None)], color=False, quiet=False,
-        images=(), against=None))]
+        images=(), against=None, list_paths=False))]
     calls.clear()
     code, _, _ = run("verify", dockerfile)
     assert code == 1 and calls[0][1]["builder"] == "auto" and calls[0][1]["context"] == str(project / "bad")

@@ -65,6 +65,27 @@ def test_two_archives_are_compared_on_a_dockerfile_rebuilt_from_history(tmp_path
         (2, 4, "RUN pip install -r requirements.txt", "different")]
 
 
+def test_every_differing_path_is_listed_with_both_sides(tmp_path, archives):
+    """JSON always lists every path (not three examples); --list prints them on the tty."""
+    _, report, _ = compare(tmp_path, *archives)
+    paths = report["extra"]["verify"]["paths"]
+    assert [(p["path"], p["layer"], p["line"], p["cause"], p["change"], p["fields"])
+            for p in paths] == [
+        ("app/stamp.txt", 1, 3, "REPRO-CONTENT", "changed", ["content"]),
+        ("root/.cache/pip/http/x", 2, 4, "REPRO-CACHE-PIP", "changed", ["content"])]
+    a, b = paths[0]["a"], paths[0]["b"]
+    assert (a["type"], a["mode"], a["size"]) == ("file", "0644", len(b"built 1700000001\n"))
+    assert a["sha256"] != b["sha256"] and len(a["sha256"]) == 64
+    stdout = io.StringIO()
+    assert run("", images=archives, list_paths=True, quiet=True, stdout=stdout,
+               stderr=io.StringIO()) == 1
+    listed = stdout.getvalue().split("differing paths (2):\n", 1)[1].splitlines()
+    assert listed[0] == "  app/stamp.txt  [layer 1, line 3] REPRO-CONTENT: changed (content)"
+    assert listed[1].startswith("    A: file 0644 0:0 17 B mtime 2023-11-14T22:13:20Z sha256:")
+    assert listed[3] == ("  root/.cache/pip/http/x  [layer 2, line 4] REPRO-CACHE-PIP: "
+                         "changed (content)")
+
+
 def test_with_a_dockerfile_the_differences_land_on_its_lines(tmp_path, archives):
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(DOCKERFILE)

@@ -440,7 +440,8 @@ def _unsafe_causes(image_diff: ImageDiff, location, headers: bool) -> list[Cause
 
 
 def classify(image_diff: ImageDiff,
-             layer_instructions: Mapping[int, Location | None] | None = None) -> list[Cause]:
+             layer_instructions: Mapping[int, Location | None] | None = None,
+             paths: list[tuple[int | None, str, EntryDiff]] | None = None) -> list[Cause]:
     """Explain an image diff: one :class:`Cause` per (layer, cause), sorted by layer.
 
     ``layer_instructions`` maps a layer index (image A's numbering) to the
@@ -501,6 +502,9 @@ def classify(image_diff: ImageDiff,
             _classify_entries(l.entries, l, instruction_of, groups, notes)
     if image_diff.merged:
         _classify_entries(image_diff.merged, None, instruction_of, groups, notes)
+    if paths is not None:         # every differing path with its cause (--list, JSON)
+        paths.extend((index, cause_id, d) for (index, cause_id), diffs in groups.items()
+                     for d in diffs)
     for (index, cause_id), diffs in groups.items():
         extra, details = _detail(cause_id, diffs, tuple(notes.get(index, ())))
         # "300 entries are .pyc files" must not count the directory that holds them

@@ -78,7 +78,7 @@ def run(
     strict: bool = False, outputs: Sequence[tuple[str, str | None]] = DEFAULT_OUTPUTS,
     color: bool | None = None, quiet: bool = False,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
-    images: Sequence[str] = (), against: str | None = None,
+    images: Sequence[str] = (), against: str | None = None, list_paths: bool = False,
 ) -> int:
     """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C,
     143 SIGTERM, 129 SIGHUP."""
@@ -115,7 +115,7 @@ def run(
         for label, image_id, tag in zip("AB", outcome.image_ids, tags):
             print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
     try:
-        _render(outcome, outputs, color, stdout, quiet)
+        _render(outcome, outputs, color, stdout, quiet, list_paths)
     except (OSError, ValueError) as exc:
         print_error(VerifyError(str(exc)), stderr)
         return EXIT_ERROR
@@ -347,7 +347,8 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
 
     created_by = _created_by(image_diff)
     attribution = attribute(tree, created_by, target)
-    causes = classify(image_diff, attribution.layers)
+    paths: list = []
+    causes = classify(image_diff, attribution.layers, paths)
     findings = sorted((_finding(c, tree.source, path, _location(c, tree, target, attribution))
                        for c in causes), key=lambda f: f.sort_key)
     verdict = str(image_diff.verdict)
@@ -360,9 +361,30 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
                 "semantic": [c.key for c in image_diff.semantic_config],
                 "volatile": [c.key for c in image_diff.volatile_config],
             },
+            "paths": path_list(paths, attribution),
         }
     }
     return Outcome(path, tree.source, verdict, findings, extra, image_ids)
+
+
+def path_list(paths, attribution: Attribution) -> list[dict]:
+    """Every differing path: layer, instruction line, cause, what changed, and both sides'
+    metadata and content digest (None for the side that lacks it), sorted by layer and path."""
+    def side(entry) -> dict | None:
+        if entry is None:
+            return None
+        return {"type": entry.type, "mode": f"{entry.mode:04o}", "uid": entry.uid, "gid": entry.gid,
+                "size": entry.size, "mtime": entry.mtime, "linkname": entry.linkname or None,
+                "sha256": entry.digest or None}
+
+    rows = []
+    for index, cause_id, d in paths:
+        ref = attribution.layers.get(index) if index is not None else None
+        rows.append({"path": d.path, "layer": index, "line": ref.line if ref else None,
+                     "cause": cause_id, "change": d.kind, "fields": list(d.fields),
+                     "a": side(d.a), "b": side(d.b)})
+    rows.sort(key=lambda r: (r["layer"] if r["layer"] is not None else -1, r["path"]))
+    return rows
 
 
 def _created_by(image_diff) -> list[str]:
@@ -450,7 +472,7 @@ def _span(source: Source, ref: InstructionRef):
 
 
 def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
-            stdout: TextIO, quiet: bool = False) -> None:
+            stdout: TextIO, quiet: bool = False, list_paths: bool = False) -> None:
     from dockerlint import __version__
     from dockerlint.report import Report, render
     from dockerlint.report.paths import repo_locations
@@ -468,9 +490,9 @@ def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: 
         if target is None:
             render(fmt, report, stdout)
             if fmt == "tty":
-                render_summary(outcome.extra["verify"], stdout, use_color, quiet)
+                render_summary(outcome.extra["verify"], stdout, use_color, quiet, list_paths)
         else:
             with open(target, "w", encoding="utf-8") as handle:
                 render(fmt, report, handle)
                 if fmt == "tty":
-                    render_summary(outcome.extra["verify"], handle, False)
+                    render_summary(outcome.extra["verify"], handle, False, list_paths=list_paths)

@@ -13,13 +13,15 @@ _VERDICT_COLOR = {
 }
 
 
-def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool = False) -> None:
-    """Verdict line, then (unless ``quiet``) builder, variations and the layer table."""
+def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool = False,
+                   list_paths: bool = False) -> None:
+    """Verdict line, then (unless ``quiet``) builder, variations and the layer table;
+    with ``list_paths`` every differing path with both sides (``--list``)."""
     verdict = str(info.get("verdict", ""))
     builder = info.get("builder") or {}
     lines = ["", _paint(f"verdict: {verdict}", _VERDICT_COLOR.get(verdict, "0"), color)]
     if quiet:
-        stream.write("\n".join(lines) + "\n")
+        stream.write("\n".join(lines + _path_lines(info, list_paths)) + "\n")
         return
     lines.append(_how(info, builder))
     if info.get("source_date_epoch") is not None:
@@ -46,7 +48,39 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
         lines.append("config differs: " + _clip(", ".join(config["semantic"]), 2000))
     if config.get("volatile"):
         lines.append("volatile metadata differs: " + _clip(", ".join(config["volatile"]), 2000))
-    stream.write("\n".join(lines) + "\n")
+    stream.write("\n".join(lines + _path_lines(info, list_paths)) + "\n")
+
+
+def _path_lines(info: dict, wanted: bool) -> list[str]:
+    """``--list``: one line per differing path, then one per side that has it."""
+    paths = info.get("paths") or []
+    if not wanted or not paths:
+        return []
+    lines = ["", f"differing paths ({len(paths):,}):"]
+    for row in paths:
+        where = f"layer {row['layer']}" if row["layer"] is not None else "merged"
+        if row["line"]:
+            where += f", line {row['line']}"
+        what = row["change"].replace("_", " ") + (f" ({', '.join(row['fields'])})"
+                                                  if row["fields"] else "")
+        lines.append(f"  {_clip(row['path'], 300)}  [{where}] {row['cause']}: {what}")
+        for label in ("a", "b"):
+            side = row[label]
+            if side is not None:
+                digest = f" sha256:{side['sha256'][:16]}" if side["sha256"] else ""
+                link = f" -> {_clip(side['linkname'], 200)}" if side["linkname"] else ""
+                lines.append(f"    {label.upper()}: {side['type']} {side['mode']} "
+                             f"{side['uid']}:{side['gid']} {side['size']:,} B "
+                             f"mtime {_stamp(side['mtime'])}{digest}{link}")
+    return lines
+
+
+def _stamp(value: float) -> str:
+    import datetime as dt
+    try:
+        return dt.datetime.fromtimestamp(value, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return str(value)
 
 
 def _how(info: dict, builder: dict) -> str:
