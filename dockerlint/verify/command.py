@@ -186,7 +186,7 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
                                 platform=options.platform, source_date_epoch=options.source_date_epoch,
                                 hostname=hostname, deadline=deadline)
 
-        with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
+        with progress.Progress(progress.wanted(options.quiet, stderr), stderr) as bars:
             result_a = builder.build(request("A", archive_a), tracker, bars.task("build A"))
             if options.against is None:
                 time.sleep(VARY_PAUSE_SECONDS if options.vary else PAUSE_SECONDS)
@@ -244,7 +244,7 @@ def compare(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
 
         client = connect(timeout=int(max(600, (options.timeout or 0) + 60)))
     try:
-        with progress.Progress(progress.wanted(options.quiet, stderr)) as bars:
+        with progress.Progress(progress.wanted(options.quiet, stderr), stderr) as bars:
             started = time.monotonic()
             image_diff = _diff(client, sources, bars, deadline)
             seconds = time.monotonic() - started
