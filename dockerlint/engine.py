@@ -204,7 +204,7 @@ class Linter:
     @staticmethod
     def _stamp(f: Finding, rule: Rule, plan: _Plan, path: str) -> Finding:
         return replace(f, rule_id=rule.id, rule_name=rule.name, category=rule.category,
-                       severity=plan.severity.get(rule.id, rule.severity), path=path)
+                       severity=plan.severity.get(rule.id, rule.severity), path=f.path or path)
 
     @staticmethod
     def _stamp_severity(f: Finding, plan: _Plan) -> Finding:
