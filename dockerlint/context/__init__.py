@@ -68,6 +68,7 @@ class BuildContext:
         self._manifests: dict[str, Manifest | None] = {}
         self._sent: dict[int, Sent | None] = {}
         self._landings: dict[int, dict[str, str]] = {}
+        self._installed: dict[int, tuple] = {}
 
     def __repr__(self) -> str:
         return f"BuildContext({str(self.root)!r})"
@@ -240,4 +241,7 @@ class BuildContext:
         """The manifests an install command (``PackageCommand``) reads: ``installs.Installed`` records."""
         from dockerlint.context.installs import installed_manifests
 
-        return installed_manifests(self, cmd)
+        key = id(cmd)
+        if key not in self._installed:
+            self._installed[key] = (cmd, installed_manifests(self, cmd))  # cmd kept: its id stays unique
+        return self._installed[key][1]

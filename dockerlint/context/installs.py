@@ -165,3 +165,38 @@ def _with_includes(ctx: BuildContext, instr: Instr, found: list[Installed]) -> l
                 if linked.manifest is not None:
                     queue.append(linked)
     return out
+
+
+EXPENSIVE_ACTIONS = frozenset({"install", "sync", "ci", "create", "add", "upgrade", "download"})
+
+
+def expensive_commands(instr: Instr) -> tuple[PackageCommand, ...]:
+    """The package commands of a RUN whose step takes long enough to be worth caching
+    (installs, syncs, ``npm ci``, ``conda env create``; not removes, cleans, index updates)."""
+    return tuple(c for c in instr.package_commands if c.action in EXPENSIVE_ACTIONS)
+
+
+def step_cost(ctx: BuildContext | None, cmd: PackageCommand) -> tuple[int | None, list[str]]:
+    """``(package count, heavy packages)`` of an install: named on the line plus its manifests'.
+
+    The count is None when a manifest it reads is not known (not from the context).
+    """
+    names = [p.name for p in cmd.packages if p.name]
+    count: int | None = len(names)
+    if ctx is not None:
+        for read in ctx.installed(cmd):
+            if read.role == CONSTRAINTS or (read.role == PROJECT and _has_lock(ctx, cmd)):
+                continue
+            if read.manifest is None:
+                count = None
+                continue
+            names.extend(read.manifest.packages)
+            if count is not None:
+                count += len(read.manifest.packages)
+    elif cmd.requirement_files:
+        count = None
+    return count, heavy(names)
+
+
+def _has_lock(ctx: BuildContext, cmd: PackageCommand) -> bool:
+    return any(r.role == LOCK and r.manifest is not None for r in ctx.installed(cmd))

@@ -1,0 +1,1 @@
+"""The context family of the built-in rules."""

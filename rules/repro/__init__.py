@@ -1,0 +1,1 @@
+"""The repro family of the built-in rules."""
