@@ -22,10 +22,11 @@ from pathlib import Path
 
 
 def _hadolint_twins() -> tuple[str, ...]:
-    """Every built-in rule that is a hadolint rule (its id, or the hadolint peer it declares)."""
+    """Every built-in rule on by default that is a hadolint rule (its id, or the hadolint peer it declares);
+    the ones off by default (DL1001, DL3057) are off in hadolint too."""
     from dockerlint.docs import builtin_rules
 
-    return tuple(sorted({i for r in builtin_rules() for i in r.peers.get("hadolint", ())}))
+    return tuple(sorted({i for r in builtin_rules() if r.default_enabled for i in r.peers.get("hadolint", ())}))
 
 
 RULES = _hadolint_twins()

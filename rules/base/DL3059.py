@@ -23,8 +23,9 @@ def consecutive_run(df: Dockerfile) -> Iterator[Finding]:
         RUN apt-get update && apt-get install -y --no-install-recommends curl
 
     Note: as hadolint: RUNs with different flags (`--mount`, `--network`) are
-    separate on purpose, and a RUN of more than two commands is deliberate, so
-    neither is reported; comments between RUNs do not separate them. Unlike
+    separate on purpose, and a RUN that chains commands (`a && b`, `a; b`) was
+    split deliberately, so neither is reported (only two single-command RUNs
+    in a row are); comments between RUNs do not separate them. Unlike
     hadolint (#805), a heredoc RUN is a script of its own: it is never told to
     merge, and it separates the RUNs around it.
     """
@@ -34,7 +35,7 @@ def consecutive_run(df: Dockerfile) -> Iterator[Finding]:
             previous = None
             continue
         if (previous is not None and _flags(previous) == _flags(instr)
-                and _count(previous) <= 2 and _count(instr) <= 2):
+                and _count(previous) == 1 and _count(instr) == 1):
             yield instr.finding("Multiple consecutive `RUN` instructions. Consider consolidation "
                                 f"with the RUN on line {previous.line}", span=instr.keyword_span)
         previous = instr
