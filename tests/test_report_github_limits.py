@@ -135,5 +135,6 @@ def test_the_verify_summary_has_the_verdict_and_the_layer_table():
          "status": "differs", "entries_differing": 12, "causes": ["REPRO-PYC", "REPRO-MTIME"]}]}}
     report = Report(findings=[], files=["Dockerfile"], rules=RULES, extra=extra)
     text = github.step_summary(report, env={})
+    assert text.startswith("## dockerlint verify `Dockerfile`\n")
     assert "**Verdict: not reproducible**" in text
     assert "| 0 | 3 | `` RUN pip install -r req.txt \\| tee `log` `` | differs | 12 | REPRO-PYC, REPRO-MTIME |" in text

@@ -86,8 +86,11 @@ def _file_link(path: str, line: int, env: Mapping[str, str]) -> str:
 def step_summary(report: Report, env: Mapping[str, str]) -> str:
     """Markdown for the job summary: the counts, the verify verdict and layers, then every finding
     (as many rows as fit well below GitHub's 1 MiB, and how many more when some do not)."""
-    lines = ["## dockerlint", "", summary_line(report), ""]
     verify = report.extra.get("verify") if isinstance(report.extra, dict) else None
+    heading = "## dockerlint"
+    if isinstance(verify, dict) and report.files:  # one section per verified Dockerfile: say which
+        heading = f"## dockerlint verify {_code(report.ci_path(report.files[0]))}"
+    lines = [heading, "", summary_line(report), ""]
     if isinstance(verify, dict):
         lines += _verify_summary(verify)
     if report.findings:
