@@ -154,6 +154,7 @@ def _verify_options(func):
 @click.option("--no-fail", "--exit-zero", "no_fail", is_flag=True, default=None,
               help="Exit 0 even when findings reach the threshold (--exit-zero: ruff's spelling).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file (project, .hadolint.yaml and user).")
 @click.option("--context", type=click.Path(exists=True, file_okay=False),
               help="Build context (default: the Dockerfile's directory).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
@@ -197,7 +198,7 @@ def _verify_options(func):
               help="Build the image twice and explain every difference (needs Docker).")
 @_verify_options
 def check_command(paths, formats, outputs, select, extend_select, ignore, severities, sev_error, sev_warning,
-                  sev_info, sev_style, failure_threshold, no_fail, config, context, build_args, target,
+                  sev_info, sev_style, failure_threshold, no_fail, config, isolated, context, build_args, target,
                   trusted_registries, required_labels, strict_labels, disable_ignore_pragma, jobs,
                   exclude, extend_exclude, force_exclude, stdin_filename, file_path_in_report, sarif_category,
                   fix, diff, unsafe_fixes, show_fixes, add_ignore, no_color, quiet, verbose, statistics,
@@ -239,7 +240,10 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
         context=context, target=target, trusted_registries=_split_csv(trusted_registries),
         required_labels=tuple(_labels(required_labels)), strict_labels=strict_labels,
         disable_ignore_pragma=disable_ignore_pragma, no_fail=no_fail, no_color=no_color,
+        exclude=_split_csv(exclude) if exclude else None, extend_exclude=_split_csv(extend_exclude),
     )
+    if isolated and config is not None:
+        raise click.UsageError("--isolated ignores every config file: it cannot be combined with --config")
     if config is not None and not os.path.isfile(config):
         raise fail(f"{config}: config file not found")
     if add_ignore and (fix or diff or "-" in paths):
@@ -252,7 +256,7 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
     options = RunOptions(
         config=config, jobs=jobs or (os.cpu_count() or 1), formats=formats, outputs=outputs, fix=fix, diff=diff,
         unsafe_fixes=unsafe_fixes, show_fixes=show_fixes, add_ignore=add_ignore,
-        exclude=_split_csv(exclude) + _split_csv(extend_exclude), force_exclude=force_exclude,
+        force_exclude=force_exclude, isolated=isolated,
         stdin_filename=stdin_filename, quiet=quiet, verbose=verbose, statistics=statistics,
         show="files" if show_files else "settings" if show_settings else None,
         file_path_in_report=_nonempty(file_path_in_report, "--file-path-in-report"),

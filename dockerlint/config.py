@@ -52,6 +52,7 @@ class Settings(NamedTuple):
     formats: tuple[str, ...] = ()
     no_color: bool = False
     no_fail: bool = False
+    exclude: tuple[tuple[str, str], ...] = ()  # (base dir, glob): files and directories the run leaves out
 
 
 class Overrides(NamedTuple):
@@ -72,6 +73,8 @@ class Overrides(NamedTuple):
     disable_ignore_pragma: bool | None = None
     no_fail: bool | None = None
     no_color: bool | None = None
+    exclude: tuple[str, ...] | None = None  # --exclude: replaces the config's exclude
+    extend_exclude: tuple[str, ...] = ()
 
     def apply(self, s: Settings) -> Settings:
         layer = Selection(self.select, self.extend_select, self.ignore)
@@ -83,6 +86,8 @@ class Overrides(NamedTuple):
             "trusted_registries": s.trusted_registries + self.trusted_registries,
             "required_labels": tuple({**dict(s.required_labels), **dict(self.required_labels)}.items()),
             "build_args": tuple({**dict(s.build_args), **dict(self.build_args)}.items()),
+            "exclude": (s.exclude if self.exclude is None else tuple((os.getcwd(), g) for g in self.exclude))
+                       + tuple((os.getcwd(), g) for g in self.extend_exclude),
         }
         if self.failure_threshold is not None:
             changes["failure_threshold"] = parse_threshold(self.failure_threshold)
@@ -140,8 +145,16 @@ class ConfigFinder:
         return self._files[path]
 
 
+def user_config() -> str | None:
+    """The user's own config, below every project config: ``$XDG_CONFIG_HOME/dockerlint/config.toml``
+    (``~/.config/dockerlint/config.toml`` when the variable is unset), if it exists."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    path = os.path.join(base, "dockerlint", "config.toml")
+    return path if os.path.isabs(path) and os.path.isfile(path) else None
+
+
 def find_config(directory: str | os.PathLike) -> str | None:
-    """The nearest dockerlint config walking up, else the nearest hadolint one.
+    """The nearest dockerlint config walking up, else the nearest hadolint one, else the user's config.
 
     (Plain ``os.path``, not pathlib: importing pathlib costs more than a whole lint of a small file.)
     """
@@ -157,7 +170,7 @@ def find_config(directory: str | os.PathLike) -> str | None:
                             None)
         parent = os.path.dirname(d)
         if parent == d:
-            return hadolint
+            return hadolint or user_config()
         d = parent
 
 
@@ -192,7 +205,7 @@ def load_config(path: str | os.PathLike, explicit: bool = False,
             data = {}
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected a mapping of hadolint keys at the top level")
-        spelled = {HADOLINT_KEYS[key]: key for key in data if HADOLINT_KEYS.get(key)}
+        spelled = {ours: key for key in data if (ours := HADOLINT_KEYS.get(key))}
         return _validate(_from_hadolint(data, path), path, prefix="", lenient=True, spelled=spelled)
 
     table, prefix = _read_toml(raw_text, path)
@@ -309,6 +322,7 @@ def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = 
         context=context,
         target=cfg.target,
         disable_ignore_pragma=cfg.disable_ignore_pragma,
+        exclude=tuple((root, g) for g in [*(cfg.exclude or ()), *cfg.extend_exclude]),
         origin=path,
         formats=tuple(cfg.format or ()),
         no_color=cfg.no_color,
@@ -322,6 +336,8 @@ def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = 
     if not os.path.isfile(base_path):
         raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} is not a file")
     base = load_config(base_path, explicit=True, _chain=chain)
+    if base is None:  # explicit=True raises instead; kept for the type checker
+        raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} holds no dockerlint config")
     return _extend(base, own, cfg.model_fields_set)
 
 
@@ -344,6 +360,8 @@ def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
     for field_name, attribute in _REPLACED.items():
         if field_name not in written:
             merged[attribute] = getattr(base, attribute)
+    if "exclude" not in written:  # exclude replaces the base's; extend-exclude adds to it
+        merged["exclude"] = base.exclude + own.exclude
     return own._replace(**merged)
 
 
@@ -407,6 +425,8 @@ def _file_model():
         context: str | None = None
         target: str | None = None
         disable_ignore_pragma: bool = False
+        exclude: list[str] | None = None
+        extend_exclude: list[str] = []
         format: list[Format] | None = None
         no_color: bool = False
         no_fail: bool = False

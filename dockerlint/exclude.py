@@ -12,7 +12,7 @@ of ``per-file-ignores`` (``**`` crosses directories, ``*`` and ``?`` do not).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 
@@ -42,11 +42,10 @@ def excluded(path: str, patterns: Iterable[Pattern]) -> bool:
     return False
 
 
-def filter_files(files: list[str], named: Iterable[str], patterns: tuple[Pattern, ...],
+def filter_files(files: list[str], named: Iterable[str], patterns_for: Callable[[str], Iterable[Pattern]],
                  force: bool) -> list[str]:
-    """``files`` minus the excluded ones; a file ``named`` on the command line stays unless ``force``."""
-    if not patterns:
-        return files
+    """``files`` minus the excluded ones (``patterns_for(file)``: the patterns of the config that applies
+    to it, and the command line's); a file ``named`` on the command line stays unless ``force``."""
     explicit = {os.path.abspath(p) for p in named if os.path.isfile(p)}
     return [f for f in files
-            if not excluded(f, patterns) or (not force and os.path.abspath(f) in explicit)]
+            if (not force and os.path.abspath(f) in explicit) or not excluded(f, patterns_for(f))]

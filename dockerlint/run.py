@@ -38,8 +38,8 @@ class RunOptions(NamedTuple):
     unsafe_fixes: bool = False  # --fix/--diff also apply the fixes rules mark unsafe
     show_fixes: bool = False  # list what --fix changed (or --diff would), per file and rule
     add_ignore: bool = False  # write a suppression comment above every finding (a baseline), then stop
-    exclude: tuple[str, ...] = ()  # globs relative to the working directory (--exclude, --extend-exclude)
     force_exclude: bool = False  # exclude files named on the command line too
+    isolated: bool = False  # read no config file (project, hadolint or user): defaults and the command line
     stdin_filename: str | None = None
     quiet: bool = False
     verbose: bool = False
@@ -62,7 +62,7 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
     check_selectors([*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
                      *(sel for sel, _ in overrides.severity)], rules,
                     where="--select/--ignore/--extend-select/--severity")
-    finder = ConfigFinder(config, overrides)
+    finder = ConfigFinder(config, overrides, discover=not options.isolated)
     linter = Linter(rules, finder, unsafe_fixes=options.unsafe_fixes)
     run_settings = finder.for_file(None)  # run-wide options come from the working directory's config
     pairs = output_pairs(options.formats or environment_formats() or run_settings.formats, options.outputs)
@@ -81,7 +81,7 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
     else:
         from dockerlint.discover import discover
 
-        files = _without_excluded(discover(paths), paths, options)
+        files = _without_excluded(discover(paths), paths, finder, options.force_exclude)
         if options.show == "files":
             return _show_files(files)
         if options.show == "settings":
@@ -180,11 +180,14 @@ def _show_fixes(results) -> None:
         note(f"{r.path}: {rules}")
 
 
-def _without_excluded(files: list[str], paths: list[str], options: RunOptions) -> list[str]:
+def _without_excluded(files: list[str], paths: list[str], finder, force: bool) -> list[str]:
+    """The files left once each one's config ``exclude`` (and the command line's) took its share."""
     from dockerlint.exclude import Pattern, filter_files
 
-    patterns = tuple(Pattern(os.getcwd(), glob) for glob in options.exclude)
-    return filter_files(files, paths, patterns, options.force_exclude)
+    def patterns_for(path: str) -> list[Pattern]:
+        return [Pattern(base, glob) for base, glob in finder.for_file(path).exclude]
+
+    return filter_files(files, paths, patterns_for, force)
 
 
 def environment_formats() -> tuple[str, ...]:

@@ -117,3 +117,91 @@ def test_unsafe_fixes_apply_only_when_asked_and_show_fixes_lists_them(project, c
 def test_unsafe_fixes_need_fix_or_diff(project, capsys, monkeypatch):
     code, _, err = lint(capsys, monkeypatch, project, "--unsafe-fixes", "api")
     assert code == 2 and err == "dockerlint: error: --unsafe-fixes needs --fix or --diff\n"
+
+
+
+@pytest.fixture
+def monorepo(tmp_path, monkeypatch):
+    monkeypatch.delenv("DOCKERLINT_OUTPUT_FORMAT", raising=False)
+    for path in ("services/api/Dockerfile", "third_party/vendor/Dockerfile", "gen/app.gen.Dockerfile",
+                 "services/vendor/Dockerfile"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(BAD)
+    return tmp_path
+
+
+def test_exclude_by_name_and_by_path(monorepo, capsys, monkeypatch):
+    _, out, _ = lint(capsys, monkeypatch, monorepo, "--show-files", "--exclude", "vendor", ".")
+    assert out.splitlines() == ["gen/app.gen.Dockerfile", "services/api/Dockerfile"]
+    _, out, _ = lint(capsys, monkeypatch, monorepo, "--show-files", "--exclude", "third_party/",
+                     "--extend-exclude", "*.gen.Dockerfile", ".")
+    assert out.splitlines() == ["services/api/Dockerfile", "services/vendor/Dockerfile"]
+    _, out, _ = lint(capsys, monkeypatch, monorepo / "services", "--show-files", "--exclude", "api/**", ".")
+    assert out.splitlines() == ["vendor/Dockerfile"]
+
+
+def test_named_files_are_linted_unless_force_exclude(monorepo, capsys, monkeypatch):
+    named = "third_party/vendor/Dockerfile"
+    _, out, _ = lint(capsys, monkeypatch, monorepo, "--show-files", "--exclude", "third_party", named, "services")
+    assert out.splitlines() == [named, "services/api/Dockerfile", "services/vendor/Dockerfile"]
+    code, out, _ = lint(capsys, monkeypatch, monorepo, "--exclude", "third_party", "--force-exclude", named)
+    assert code == 0 and out.strip() == "No problems found in 0 files."
+
+
+def test_a_parent_directory_named_like_a_pattern_does_not_exclude_the_repository(tmp_path, capsys, monkeypatch):
+    repo = tmp_path / "vendor" / "repo"
+    repo.mkdir(parents=True)
+    (repo / "Dockerfile").write_text(BAD)
+    _, out, _ = lint(capsys, monkeypatch, repo, "--show-files", "--exclude", "vendor", ".")
+    assert out.splitlines() == ["Dockerfile"]
+
+
+def test_exclude_and_extend_exclude_in_the_config(monorepo, capsys, monkeypatch):
+    (monorepo / "pyproject.toml").write_text('[tool.dockerlint]\nexclude = ["third_party"]\n'
+                                             'extend-exclude = ["*.gen.Dockerfile"]\n')
+    _, out, _ = lint(capsys, monkeypatch, monorepo, "--show-files", ".")
+    assert out.splitlines() == ["services/api/Dockerfile", "services/vendor/Dockerfile"]
+    # the patterns are relative to the config's directory, wherever dockerlint runs
+    _, out, _ = lint(capsys, monkeypatch, monorepo / "services", "--show-files", "..")
+    assert out.splitlines() == ["../services/api/Dockerfile", "../services/vendor/Dockerfile"]
+    # --exclude replaces the config's exclude and extend-exclude; --extend-exclude adds to them
+    _, out, _ = lint(capsys, monkeypatch, monorepo, "--show-files", "--exclude", "services", ".")
+    assert out.splitlines() == ["gen/app.gen.Dockerfile", "third_party/vendor/Dockerfile"]
+    _, out, _ = lint(capsys, monkeypatch, monorepo, "--show-files", "--extend-exclude", "api", ".")
+    assert out.splitlines() == ["services/vendor/Dockerfile"]
+
+
+def test_a_bad_exclude_value_is_a_config_error(monorepo, capsys, monkeypatch):
+    (monorepo / "pyproject.toml").write_text('[tool.dockerlint]\nexclude = "vendor"\n')
+    code, _, err = lint(capsys, monkeypatch, monorepo, ".")
+    assert code == 2 and err.startswith("dockerlint: error: ") and "tool.dockerlint.exclude" in err
+    assert err.count("\n") == 1
+
+
+@pytest.fixture
+def user_config(tmp_path, monkeypatch):
+    home = tmp_path / "xdg"
+    (home / "dockerlint").mkdir(parents=True)
+    (home / "dockerlint" / "config.toml").write_text('ignore = ["DL3007"]\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home / "dockerlint" / "config.toml"
+
+
+def test_the_user_config_applies_below_project_configs(project, user_config, capsys, monkeypatch):
+    _, out, _ = lint(capsys, monkeypatch, project, "--show-settings", ".")
+    blocks = [b.splitlines() for b in out.strip().split("\n\n")]
+    assert blocks[0][:2] == [f"config: {user_config}", "files (1): api/Dockerfile"]  # no project config
+    assert blocks[1][0] == f"config: {project / 'web' / 'pyproject.toml'}"  # the project's wins
+    _, out, _ = lint(capsys, monkeypatch, project, "-f", "gnu", "api")
+    assert "DL3007" not in out and "DL3013" in out
+
+
+def test_isolated_reads_no_config_file(project, user_config, capsys, monkeypatch):
+    _, out, _ = lint(capsys, monkeypatch, project, "--isolated", "--show-settings", ".")
+    assert out.splitlines()[:2] == ["config: none (defaults)", "files (2): api/Dockerfile, web/Dockerfile"]
+    (project / "web" / "Dockerfile").write_text("FROM alpine:latest\n")
+    assert lint(capsys, monkeypatch, project, "-f", "gnu", "web")[:2] == (0, "")  # web's config ignores DL3007
+    code, out, _ = lint(capsys, monkeypatch, project, "--isolated", "-f", "gnu", "web")
+    assert code == 1 and "[DL3007]" in out
+    code, _, err = lint(capsys, monkeypatch, project, "--isolated", "--config", "web/pyproject.toml", ".")
+    assert code == 2 and "--isolated" in err
