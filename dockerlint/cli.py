@@ -65,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         code = EXIT_FINDINGS
+    except OSError as exc:  # writing the output failed (`>/dev/full`): say so once, print nothing more
+        error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename
+               else f"cannot write the output: {exc.strerror or exc}")
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        code = EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         if os.environ.get("DOCKERLINT_DEBUG"):
             raise

@@ -190,10 +190,11 @@ def _has_tool_table(pyproject: str) -> bool:
 def load_config(path: str | os.PathLike, explicit: bool = False,
                 _chain: tuple[str, ...] = ()) -> Settings | None:
     """Read and validate one config file; None for a pyproject without our table."""
+    from dockerlint.files import MAX_CONFIG_BYTES, read_bounded
+
     path = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
-            raw_text = fh.read()
+        raw_text = read_bounded(path, MAX_CONFIG_BYTES)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
     if os.path.basename(path) in HADOLINT_FILES or path.endswith((".yaml", ".yml")):
@@ -303,6 +304,13 @@ def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = 
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, prefix, spelled or {})) from None
     root = os.path.dirname(path)
+    from dockerlint.pathglob import GlobError, PathGlob
+
+    for glob in cfg.per_file_ignores:
+        try:
+            PathGlob(glob)
+        except GlobError as exc:
+            raise ConfigError(f"{path}: key '{prefix}per-file-ignores': {exc}") from None
     context = None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context))
     if context is not None and not os.path.isdir(context):
         raise ConfigError(f"{path}: key '{prefix}context': {cfg.context!r} is not a directory")

@@ -10,6 +10,8 @@ import os
 import sys
 from typing import TextIO
 
+from dockerlint.textsafe import escape_controls
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -29,9 +31,14 @@ def stdout() -> TextIO:
 
 
 def read_stdin() -> bytes:
+    from dockerlint.files import MAX_DOCKERFILE_BYTES, UnreadableFile, read_stream_bounded
+
     if sys.stdin is None:
         raise fail("standard input is closed")
-    return sys.stdin.buffer.read()
+    try:
+        return read_stream_bounded(sys.stdin.buffer, MAX_DOCKERFILE_BYTES)
+    except UnreadableFile as exc:
+        raise fail(f"standard input: {exc}") from None
 
 
 def color_for(no_color: bool, stream: TextIO) -> bool:
@@ -56,9 +63,14 @@ def to_stderr(line: str) -> None:
 
 
 def note(message: str) -> None:
-    to_stderr(f"dockerlint: {message}")
+    to_stderr("dockerlint: " + escape_controls(message))
+
+
+def warning(message: str) -> None:
+    to_stderr("dockerlint: warning: " + escape_controls(" ".join(message.split())))
 
 
 def error(message: str) -> None:
-    """One line whatever the message holds: line breaks fold into spaces."""
-    to_stderr("dockerlint: error: " + " ".join(message.split()))
+    """One line whatever the message holds: line breaks fold into spaces, control characters
+    (a path or Dockerfile text with escape sequences) show escaped."""
+    to_stderr("dockerlint: error: " + escape_controls(" ".join(message.split())))

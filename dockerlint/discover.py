@@ -4,11 +4,18 @@ Inside a git work tree the listing comes from ``git ls-files`` (tracked plus
 untracked-but-not-ignored files), so ``.gitignore`` is honoured exactly as git
 reads it; elsewhere the tree is walked. Either way ``.git``, ``node_modules``
 and virtual environments are skipped.
+
+The linted tree is not trusted: its ``.git/config`` may name commands
+(``core.fsmonitor``) that git would run. git is therefore run with those
+settings overridden on its command line, no pager, no prompts and none of
+the caller's ``GIT_*`` variables. A directory that cannot be read, or a
+listing git cannot give (a corrupt index), is said, not skipped silently.
 """
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 
 # Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*
 # but not BuildKit's per-Dockerfile ignore files (Dockerfile.dockerignore).
@@ -25,13 +32,22 @@ def is_dockerfile_name(name: str) -> bool:
     return bool(_NAME.fullmatch(name)) and not name.endswith(".dockerignore")
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Files to lint, in argument order, each directory's files sorted, no duplicates."""
+Warn = Callable[[str], None]
+
+
+def _ignore(_message: str) -> None:
+    pass
+
+
+def discover(paths: list[str], warn: Warn = _ignore) -> list[str]:
+    """Files to lint, in argument order, each directory's files sorted, no duplicates.
+
+    ``warn`` receives one line per directory that could not be read or listed."""
     out: list[str] = []
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            found = _in_directory(path)
+            found = _in_directory(path, warn)
             if not found:
                 raise DiscoveryError(f"{path}: no Dockerfiles found (looked for Dockerfile, Dockerfile.*, "
                                      f"*.Dockerfile, *.dockerfile, Containerfile, Containerfile.*)")
@@ -57,10 +73,10 @@ def _why_missing(path: str) -> str:
     return "no such file or directory"
 
 
-def _in_directory(directory: str) -> list[str]:
-    listed = _git_listing(directory)
+def _in_directory(directory: str, warn: Warn) -> list[str]:
+    listed = _git_listing(directory, warn)
     if listed is None:
-        listed = _walk(directory)
+        listed = _walk(directory, warn)
     venv_cache: dict[str, bool] = {}
     keep = []
     for rel in listed:
@@ -75,30 +91,76 @@ def _in_directory(directory: str) -> list[str]:
     return sorted(keep)
 
 
-def _git_listing(directory: str) -> list[str] | None:
+# Settings of the linted repository that would make `git ls-files` run a program, overridden.
+SAFE_GIT_CONFIG = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.untrackedCache=false",
+                   "core.pager=cat", "core.askPass=", "credential.helper=", "protocol.allow=never",
+                   "core.sshCommand=false", "diff.external=", "core.alternateRefsCommand=")
+
+
+def git_command(directory: str, *args: str) -> list[str]:
+    """A git command line that reads ``directory``'s repository without running anything it configures."""
+    overrides = [item for setting in SAFE_GIT_CONFIG for item in ("-c", setting)]
+    return ["git", "--no-optional-locks", "--no-pager", *overrides, "-C", directory, *args]
+
+
+def git_environment() -> dict[str, str]:
+    """The environment minus every ``GIT_*`` variable (which may point git at other repos or
+    programs), no terminal prompts."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_ASKPASS="")
+    return env
+
+
+def _git_listing(directory: str, warn: Warn) -> list[str] | None:
     """Paths relative to ``directory`` from git, or None outside a work tree (or without git)."""
     import subprocess  # only directories need git; a run on named files skips its import
 
     try:
         proc = subprocess.run(
-            ["git", "-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, timeout=60,
+            git_command(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
+            capture_output=True, timeout=60, env=git_environment(), stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.SubprocessError):
         return None
+    messages = proc.stderr.decode("utf-8", "replace").splitlines()
     if proc.returncode != 0:
+        problem = next((m for m in messages if "not a git repository" not in m.lower()), None)
+        if problem and not any("not a git repository" in m.lower() for m in messages):
+            warn(f"{directory}: git cannot list the files ({problem.strip()}); walking the directory "
+                 f"instead, so .gitignore is not applied")
         return None
+    for m in messages:
+        if "could not open directory" in m:
+            warn(f"{directory}: {m.removeprefix('warning: ').strip()}; its files are not linted")
     return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def _walk(directory: str) -> list[str]:
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS
-                         and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg")))
-        rel = os.path.relpath(root, directory)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.extend(prefix + f for f in files if is_dockerfile_name(f))
+def _walk(directory: str, warn: Warn) -> list[str]:
+    """Dockerfile names under ``directory``, walked without recursion (a tree may be thousands deep)."""
+    found: list[str] = []
+    pending = [""]  # relative directory prefixes ("" or "a/b/"), depth first in sorted order
+    while pending:
+        prefix = pending.pop()
+        root = os.path.join(directory, prefix) if prefix else directory
+        try:
+            with os.scandir(root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            warn(f"{os.path.join(directory, prefix) if prefix else directory}: cannot read directory: "
+                 f"{exc.strerror or exc}; its files are not linted")
+            continue
+        subdirs = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name not in SKIP_DIRS and not os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+                    subdirs.append(prefix + entry.name + "/")
+            elif is_dockerfile_name(entry.name):
+                found.append(prefix + entry.name)
+        pending.extend(reversed(subdirs))
     return found
 
 

@@ -20,13 +20,13 @@ with exactly these Rule objects instead of the installed ones).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dockerlint.config import ConfigFinder, Overrides, Settings
 from dockerlint.findings import Finding, Severity
+from dockerlint.pathglob import PathGlob
 from dockerlint.registry import (
     ENGINE_RULES,
     INLINE_PRAGMA,
@@ -70,9 +70,10 @@ class Linter:
 
     # -- entry points -------------------------------------------------------
     def lint_file(self, path: str, *, fix: bool = False) -> FileResult:
-        """Lint a file on disk. Raises OSError when it cannot be read."""
-        with open(path, "rb") as fh:
-            data = fh.read()
+        """Lint a file on disk. Raises OSError when it cannot be read (or is not a regular file)."""
+        from dockerlint.files import MAX_DOCKERFILE_BYTES, read_bounded
+
+        data = read_bounded(path, MAX_DOCKERFILE_BYTES)
         settings = self.finder.for_file(path)
         return self.lint_data(data, path, settings, context_dir=os.path.dirname(os.path.abspath(path)),
                               fix=fix)
@@ -225,7 +226,7 @@ class _Plan:
                 self.severity[rid] = level
         self.options = RuleOptions(settings.trusted_registries, dict(settings.required_labels),
                                    settings.strict_labels)
-        self.ignores = [(base, _glob_regex(glob), frozenset(i for sel in sels
+        self.ignores = [(base, PathGlob(glob), frozenset(i for sel in sels
                                                             for i in _resolve(sel, rules, _strict(settings))))
                         for base, glob, sels in settings.per_file_ignores]
         self._path_cache: dict[str, frozenset[str]] = {}
@@ -241,9 +242,9 @@ class _Plan:
             absolute = os.path.abspath(path)
             name = os.path.basename(absolute)
             out: set[str] = set()
-            for base, regex, ids in self.ignores:
+            for base, glob, ids in self.ignores:
                 rel = os.path.relpath(absolute, base).replace(os.sep, "/")
-                if regex.fullmatch(rel) or regex.fullmatch(name):
+                if glob.matches(rel) or glob.matches(name):
                     out |= ids
             self._path_cache[path] = frozenset(out)
         return self._path_cache[path]
@@ -259,32 +260,6 @@ def _resolve(selector: str, rules: Mapping[str, Rule], strict: bool = True) -> l
     if strict:
         check_selectors([selector], rules)
     return match(selector, rules)[0]
-
-
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    """A gitignore-like glob: ``**`` crosses directories, ``*`` and ``?`` do not."""
-    out, i = [], 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif glob[i] == "[" and "]" in glob[i + 1:]:
-            end = glob.index("]", i + 1)
-            out.append("[" + glob[i + 1:end].replace("!", "^", 1) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    return re.compile("".join(out).removeprefix("\\./"))
 
 
 def _check_instructions(tree) -> None:
@@ -428,9 +403,11 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
 
     Worker processes load the installed rules and read the config files
     themselves (with the linter's --config and command-line overrides), so
-    the output is the same as in one process.
+    the output is the same as in one process. Never more workers than files
+    or CPUs: ``--jobs 100000`` must not fork a hundred thousand processes.
     """
-    if jobs <= 1 or len(paths) < 2:
+    jobs = min(jobs, len(paths), os.cpu_count() or 1)
+    if jobs <= 1:
         for p in paths:
             try:
                 yield p, linter.lint_file(p, fix=fix)

@@ -20,6 +20,7 @@ from dockerlint.console import (
     note,
     read_stdin,
     stdout,
+    warning,
 )
 from dockerlint.report._common import plural
 
@@ -81,7 +82,7 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
     else:
         from dockerlint.discover import discover
 
-        files = _without_excluded(discover(paths), paths, finder, options.force_exclude)
+        files = _without_excluded(discover(paths, warn=warning), paths, finder, options.force_exclude)
         if options.show == "files":
             return _show_files(files)
         if options.show == "settings":
@@ -101,12 +102,13 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
         return _add_ignores(results, errors + internal, quiet=quiet)
     if diff:
         from dockerlint.fixes import unified_diff
+        from dockerlint.textsafe import escape_controls
 
         out = stdout()
         changed = 0
         for r in results:
             if r.original is not None:
-                out.write(unified_diff(r.original, r.source, r.path))
+                out.write(escape_controls(unified_diff(r.original, r.source, r.path), keep_newlines=True))
                 changed += 1
         if not quiet:
             note(f"would fix {plural(sum(r.fixed for r in results), 'problem')} in {plural(changed, 'file')}")
@@ -118,8 +120,15 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
                     error(f"{r.path}: {f.message}")
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if changed else EXIT_OK)
     if fix:
-        written = [r for r in results if r.original is not None and _write_fixed(r)]
-        errors += sum(1 for r in results if r.original is not None) - len(written)
+        written = []
+        for i, r in enumerate(results):
+            if r.original is None:
+                continue
+            if _write_fixed(r):
+                written.append(r)
+                continue
+            errors += 1
+            results[i] = _as_on_disk(linter, r)  # report what the file still says, not the unwritten text
         if not quiet:
             note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
         if options.show_fixes:
@@ -258,14 +267,32 @@ def _explain_settings(files: list[str], finder, rules) -> None:
               f"{plural(enabled, 'rule')} enabled")
 
 
+def _as_on_disk(linter, result):
+    """The findings of the file as it is on disk (after a fix could not be written)."""
+    try:
+        return linter.lint_file(result.path)
+    except OSError:
+        return linter.lint_data(result.original, result.path, result.settings,
+                                context_dir=os.path.dirname(os.path.abspath(result.path)))
+
+
+class _NotWritten(Exception):
+    """A fix is refused: the file is read-only or changed since it was linted."""
+
+
 def _write_fixed(result) -> bool:
-    """Write a fixed file back, keeping its BOM and line endings; False (and a message) on failure."""
+    """Write a fixed file back, keeping its BOM and line endings; False (and a message) on failure.
+
+    The file is read again first: when it is no longer the text that was linted (an editor saved
+    it, another ``--fix`` ran), the fixes are not written, so nobody's edit is lost."""
+    from dockerlint.files import MAX_DOCKERFILE_BYTES, read_bounded
+
     if result.original is None:
         return False
     try:
-        with open(result.path, "rb") as fh:
-            raw = fh.read()
-        raw.decode("utf-8")
+        raw = read_bounded(result.path, MAX_DOCKERFILE_BYTES)
+        seen = os.stat(os.path.realpath(result.path))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         error(f"{result.path}: not written: the file is not UTF-8, so fixes could change other bytes")
         return False
@@ -274,28 +301,56 @@ def _write_fixed(result) -> bool:
         return False
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     try:
-        _replace_file(result.path, bom + result.source)
+        if text[len(bom):] != result.original:
+            raise _NotWritten("the file changed while it was linted (run dockerlint again)")
+        _replace_file(result.path, bom + result.source, seen)
+    except _NotWritten as exc:
+        error(f"{result.path}: fixes not written: {exc}")
+        return False
     except OSError as exc:
         error(f"{result.path}: cannot write fixes: {exc.strerror or exc}")
         return False
     return True
 
 
-def _replace_file(path: str, text: str) -> None:
-    """Write ``text`` over ``path`` atomically, so a full disk or a crash never leaves a half-written
-    Dockerfile. The new file keeps the old one's mode and owner; a symlink stays a symlink."""
-    import shutil
+def _unchanged(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
+
+
+def _replace_file(path: str, text: str, seen: os.stat_result) -> None:
+    """Write ``text`` over ``path`` (whose state when read back was ``seen``).
+
+    Atomically (a new file renamed over the old one), so a full disk or a crash never leaves a
+    half-written Dockerfile; the new file gets the owner first, then the mode (chown clears
+    setuid/setgid), then the extended attributes. A file with several hard links is rewritten in
+    place instead, so that every name still shows the same file. A read-only file is left alone;
+    a symlink stays a symlink."""
+    import stat
     import tempfile
 
     target = os.path.realpath(path)
+    if not seen.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise _NotWritten("the file is read-only")
+    data = text.encode("utf-8")
+    if seen.st_nlink > 1:
+        with open(target, "r+b") as fh:
+            if not _unchanged(os.fstat(fh.fileno()), seen):
+                raise _NotWritten("the file changed while it was linted (run dockerlint again)")
+            fh.write(data)
+            fh.truncate()
+        return
     fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".dockerlint-fix-")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        shutil.copymode(target, temporary)
-        old = os.stat(target)
-        if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-            os.chown(temporary, old.st_uid, old.st_gid)  # root fixing someone's checkout
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if hasattr(os, "chown") and (seen.st_uid, seen.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temporary, seen.st_uid, seen.st_gid)  # root fixing someone's checkout
+        os.chmod(temporary, stat.S_IMODE(seen.st_mode))
+        _copy_xattrs(target, temporary)
+        if not _unchanged(os.stat(target), seen):
+            raise _NotWritten("the file changed while it was linted (run dockerlint again)")
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -303,6 +358,59 @@ def _replace_file(path: str, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _copy_xattrs(source: str, target: str) -> None:
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.setxattr(target, name, os.getxattr(source, name))
+        except OSError:
+            pass  # e.g. security.* without privilege: the rest is still kept
+
+
+def _atomic_report(target: str):
+    """A stream for a report file that replaces ``target`` only once complete: a full disk leaves
+    the previous report, not an empty one. Devices and FIFOs (``-o /dev/stderr``) are written directly."""
+    import contextlib
+    import stat
+    import tempfile
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        return open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
+
+    @contextlib.contextmanager
+    def replacing():
+        directory = os.path.dirname(os.path.abspath(target))
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".dockerlint-report-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
+                yield stream
+                stream.flush()
+            if mode is not None:
+                os.chmod(temporary, stat.S_IMODE(mode))
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, target)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise
+
+    return replacing()
 
 
 def _build_report(results, rules, *, quiet: bool, statistics: bool, file_path_in_report: str | None,
@@ -337,7 +445,7 @@ def _write_reports(report, pairs, run_settings) -> None:
             continue
         report.color = False
         try:
-            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
+            with _atomic_report(target) as stream:
                 _render(fmt, report, stream)
         except OSError as exc:
             raise fail(f"{target}: cannot write report: {exc.strerror or exc}") from None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from dockerlint.textsafe import escape_controls
+
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
     from dockerlint.report import Report
@@ -26,6 +28,6 @@ def location(finding: Finding) -> str:
 def render(report: Report, stream: TextIO) -> None:
     for f in report.findings:
         # One finding, one line: line breaks in the message fold, in a path they show escaped.
-        message = " ".join(f.message.split())
-        path = f.path.replace("\r", "\\r").replace("\n", "\\n")
+        message = escape_controls(" ".join(f.message.split()))
+        path = escape_controls(f.path)
         stream.write(f"{path}:{location(f)}: {f.severity}: {message} [{f.rule_id}]\n")
