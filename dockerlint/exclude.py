@@ -23,21 +23,21 @@ class Pattern(NamedTuple):
 
 def excluded(path: str, patterns: Iterable[Pattern]) -> bool:
     """Whether ``path`` (as given, relative to the working directory) matches one of ``patterns``."""
-    from dockerlint.engine import _glob_regex  # one glob implementation with per-file-ignores
+    from dockerlint.pathglob import PathGlob  # one glob implementation with per-file-ignores
 
     absolute = os.path.abspath(path)
     for pattern in patterns:
         glob = pattern.glob.rstrip("/")
-        regex = _glob_regex(glob)
+        matcher = PathGlob(glob)
         relative = os.path.relpath(absolute, pattern.base).replace(os.sep, "/")
         inside = relative != ".." and not relative.startswith("../")
         if "/" not in glob:  # a name: any file or directory of the path below the base
             parts = relative.split("/") if inside else path.replace(os.sep, "/").split("/")
-            if any(regex.fullmatch(part) for part in parts if part not in ("", ".", "..")):
+            if any(matcher.matches(part) for part in parts if part not in ("", ".", "..")):
                 return True
         elif inside:
             parts = relative.split("/")
-            if any(regex.fullmatch("/".join(parts[:k])) for k in range(1, len(parts) + 1)):
+            if any(matcher.matches("/".join(parts[:k])) for k in range(1, len(parts) + 1)):
                 return True
     return False
 
