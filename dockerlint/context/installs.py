@@ -173,7 +173,15 @@ EXPENSIVE_ACTIONS = frozenset({"install", "sync", "ci", "create", "add", "upgrad
 def expensive_commands(instr: Instr) -> tuple[PackageCommand, ...]:
     """The package commands of a RUN whose step takes long enough to be worth caching
     (installs, syncs, ``npm ci``, ``conda env create``; not removes, cleans, index updates)."""
-    return tuple(c for c in instr.package_commands if c.action in EXPENSIVE_ACTIONS)
+    return tuple(c for c in instr.package_commands if c.action in EXPENSIVE_ACTIONS and not _self_upgrade(c))
+
+
+_INSTALLERS = frozenset({"pip", "setuptools", "wheel", "uv", "pipenv", "poetry", "npm", "yarn", "pnpm"})
+
+
+def _self_upgrade(cmd: PackageCommand) -> bool:
+    """``pip install --upgrade pip setuptools``: the installer's own update, seconds, not a dependency install."""
+    return bool(cmd.packages) and not cmd.requirement_files and all(p.name in _INSTALLERS for p in cmd.packages)
 
 
 def step_cost(ctx: BuildContext | None, cmd: PackageCommand) -> tuple[int | None, list[str]]:

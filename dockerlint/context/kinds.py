@@ -20,7 +20,7 @@ DATA_THRESHOLD = 10 << 20  # a csv/parquet/json file past 10 MiB is a data set, 
 # Files a developer edits all the time: a COPY of one of them invalidates every later layer.
 _CODE = frozenset({
     "py", "pyi", "ipynb", "r", "rmd", "jl", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "rs", "java", "kt",
-    "scala", "c", "cc", "cpp", "h", "hpp", "cu", "rb", "php", "sh", "sql", "html", "css", "vue", "svelte",
+    "scala", "c", "cc", "cpp", "h", "hpp", "cu", "rb", "php", "sql", "html", "css", "vue", "svelte",
 })
 _WEIGHTS = frozenset({"pt", "pth", "ckpt", "safetensors", "onnx", "h5", "hdf5", "pkl", "pickle", "joblib", "bin",
                       "pb", "tflite", "gguf", "ggml", "npz", "npy", "keras", "msgpack", "mar", "engine", "plan"})

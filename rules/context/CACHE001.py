@@ -38,8 +38,10 @@ def copy_before_install(df: Dockerfile) -> Iterator[Finding]:
     Fix safety: the install sees the same manifest files at the same paths,
     in the same working directory, with the same instructions before it.
     Note: reported on the COPY/ADD that sends source files (`.py`, `.ipynb`,
-    `.js`, ...; or the whole context when it is not known) and is followed
-    in its stage by an install, sync, `npm ci` or `conda env create`. A step
+    `.js`, ...; or the whole context when it is not known; not shell scripts,
+    rarely edited, nor the manifests the install reads, `setup.py` included) and is followed
+    in its stage by an install, sync, `npm ci` or `conda env create` (not
+    `pip install --upgrade pip`: the installer's own update takes seconds). A step
     installing the project itself (`pip install .`) still reruns on each edit:
     install its dependencies from the manifest first, then the project with
     `--no-deps`. Copies from other stages (`--from`) and URLs are not checked.
@@ -51,12 +53,13 @@ def copy_before_install(df: Dockerfile) -> Iterator[Finding]:
             spec = copy.copy
             if copy.keyword not in ("COPY", "ADD") or spec is None or spec.from_ or not spec.sources:
                 continue
-            code = _code_files(ctx, copy)
-            if not code:
-                continue
             steps = [(later, cmd) for later in instrs[i + 1:] if later.keyword == "RUN"
                      for cmd in expensive_commands(later)]
             if not steps:
+                continue
+            read = set(_manifest_paths(ctx, steps))
+            code = [f for f in _code_files(ctx, copy) if f not in read]  # setup.py is a manifest here
+            if not code:
                 continue
             yield copy.finding(_message(ctx, copy, code, steps), span=copy.span, fix=_fix(df, ctx, copy, steps))
 

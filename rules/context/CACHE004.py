@@ -21,7 +21,10 @@ def copy_source_missing(df: Dockerfile) -> Iterator[Finding]:
         COPY requirement.txt .
     Good:
         COPY requirements.txt .
-    Note: only with a build context. A source `.dockerignore` excludes is
+    Note: only with a build context, and only when another source the file
+    names (not `.`) or a near name is found in it: when none is, the
+    directory linted is not the one `docker build` is given (pass it with
+    `--context`). A source `.dockerignore` excludes is
     BuildKit's CopyIgnoredFile check, not this one. Sources with unknown
     `$VAR`s, URLs and `--from` copies are not checked; a glob matching
     nothing is reported (BuildKit fails on it too).
@@ -29,18 +32,21 @@ def copy_source_missing(df: Dockerfile) -> Iterator[Finding]:
     ctx = df.context
     if ctx is None or ctx.truncated:
         return
-    for copy in df.walk():
-        if copy.keyword not in ("COPY", "ADD"):
-            continue
-        sent = ctx.sent(copy)
-        if sent is None:
-            continue
+    copies = [(c, ctx.sent(c)) for c in df.walk() if c.keyword in ("COPY", "ADD")]
+    copies = [(c, s) for c, s in copies if s is not None]
+    # When nothing the file names (other than `.`) is here and no near name either, this is not its
+    # build context (`docker build -f docker/Dockerfile .`): stay silent rather than flag every COPY.
+    context_found = any(src.path not in (None, ".") and (src.files or src.is_dir)
+                        for _, s in copies for src in s.sources)
+    for copy, sent in copies:
         for source, value in zip(sent.sources, _values(copy)):
             if source.path is None or source.files or source.is_dir:
                 continue
             if not source.is_glob and (ctx.root / source.path).exists():
                 continue  # there, but excluded by .dockerignore: CopyIgnoredFile
             hint = difflib.get_close_matches(source.path, list(_candidates(ctx)), n=1, cutoff=0.6)
+            if not context_found and not hint:
+                continue
             yield copy.finding(f"`{source.written}` is not in the build context"
                                + (f"; did you mean `{hint[0]}`?" if hint else ""), span=value.span)
 

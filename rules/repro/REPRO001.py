@@ -59,8 +59,9 @@ def manifest_unpinned(df: Dockerfile) -> Iterator[Finding]:
                 for entry in manifest.entries:
                     if entry.pin != "unpinned" or entry.group not in (None, "pip") or entry.name in ("pip", "python"):
                         continue
+                    pin = f"`{entry.text}@<tag or commit>`" if "://" in entry.text else f"`{entry.name}==<version>`"
                     yield Finding(f"`{entry.text}` has no version: {read.path}:{entry.line} is installed by line "
-                                  f"{instr.line}; pin it (`{entry.name}==<version>`) or install from a lock file",
+                                  f"{instr.line}; pin it ({pin}) or install from a lock file",
                                   _span(text, entry), path=_shown_path(df, ctx, read.path))
 
 
