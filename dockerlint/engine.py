@@ -38,7 +38,7 @@ from dockerlint.registry import (
     match,
     select,
 )
-from dockerlint.rule import INSTRUCTIONS, Rule, RuleOptions
+from dockerlint.rule import INSTRUCTION_FLAGS, INSTRUCTIONS, Rule, RuleOptions
 from dockerlint.syntax.nodes import Span
 
 MAX_FIX_PASSES = 10
@@ -115,7 +115,15 @@ class Linter:
         if settings.target and getattr(df, "target", True) is None:
             raise TargetError(f"{path}: target stage {settings.target!r} not found")
         present = {instr.keyword for instr in df.walk()}
-        for rule in plan.rules:
+        to_run = list(plan.rules)
+        check = None
+        if not settings.disable_ignore_pragma:
+            from dockerlint import suppressions
+
+            check = suppressions.check_options(tree, settings.build_args)
+            to_run += [self.rules[rid] for rid in suppressions.experimental_rules(check, self.rules)
+                       if rid not in plan.enabled_ids]  # `# check=experimental=`: opt-in checks for this file
+        for rule in to_run:
             if rule.on and rule.on.isdisjoint(present):
                 continue  # the file has nothing this rule reads: its module is not even imported
             try:
@@ -140,15 +148,13 @@ class Linter:
                                             f"ignore={','.join(p.selectors)}`: keep exceptions in the config's "
                                             "ignore lists", span=p.span), self.rules[INLINE_PRAGMA], plan, path)
                 for p in suppressions.collect(tree) if p.kind != "check")
-        if not settings.disable_ignore_pragma:
-            from dockerlint import suppressions
-
-            pragmas = suppressions.collect(tree)
+        if check is not None:
+            pragmas = suppressions.collect(tree, settings.build_args)
             if pragmas or UNUSED_SUPPRESSION in plan.enabled_ids:
                 findings = suppressions.apply(findings, pragmas, self.rules,
                                               UNUSED_SUPPRESSION in plan.enabled_ids, path, plan.enabled_ids)
                 findings = [self._stamp_severity(f, plan) for f in findings]
-            if suppressions.buildkit_errors(tree):
+            if check.error:
                 findings = suppressions.escalate_buildkit(findings, self.rules)
         findings = plan.filter_path(findings, path)
         findings.sort(key=lambda f: f.sort_key)
@@ -277,13 +283,28 @@ def _check_instructions(tree) -> None:
                 raise DockerfileSyntaxError(f"unknown instruction: {written}{_suggestion(ins.keyword)}",
                                             ins.keyword_span)
             raise DockerfileSyntaxError("not a Dockerfile (binary data)", ins.keyword_span)
+        for node in (ins, ins.inner):
+            if node is not None:
+                _check_flags(node)
 
 
-def _suggestion(keyword: str) -> str:
+def _check_flags(ins) -> None:
+    """BuildKit refuses a flag its instruction does not take: ``COPY --form=x``, ``CMD --port 80``."""
+    from dockerlint.syntax.nodes import DockerfileSyntaxError
+
+    allowed = INSTRUCTION_FLAGS.get(ins.keyword, frozenset())
+    for flag in ins.flags:
+        if flag.name not in allowed:
+            name = flag.name if flag.name.isprintable() else repr(flag.name)
+            raise DockerfileSyntaxError(f"unknown flag for {ins.keyword}: --{name}{_suggestion(flag.name, allowed)}",
+                                        flag.span)
+
+
+def _suggestion(keyword: str, choices: Iterable[str] = INSTRUCTIONS) -> str:
     """`` (did you mean RUN?)`` for a near miss, as BuildKit suggests; empty otherwise."""
     from difflib import get_close_matches
 
-    close = get_close_matches(keyword, sorted(INSTRUCTIONS), n=1, cutoff=0.75)
+    close = get_close_matches(keyword, sorted(choices), n=1, cutoff=0.75)
     return f" (did you mean {close[0]}?)" if close else ""
 
 

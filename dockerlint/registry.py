@@ -32,6 +32,13 @@ NOT_INSTALLED = ("the built-in rules are not registered: dockerlint is not insta
                  "(run `pip install -e .` in the checkout, then `dockerlint`)")
 
 
+# Documented selections that include the opt-in rules (README, "Profiles").
+PROFILES = {
+    "profile:security": lambda r: r.category == "security",
+    "profile:strict": lambda r: True,
+}
+
+
 class PluginError(Exception):
     """A rule package cannot be loaded (import error, duplicate id, bad object)."""
 
@@ -298,13 +305,17 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
     """Rule ids a selector names, and whether it named them exactly.
 
     A selector is ``ALL``, a rule id, an alias, a rule name (case-insensitive),
-    a category or an id prefix. Exact names may enable rules that are off by
-    default; broad selectors (prefix, category, ALL) never do.
+    a category, an id prefix or a profile. Exact names and profiles may enable
+    rules that are off by default; broad selectors (prefix, category, ALL)
+    never do. Profiles: ``profile:security`` (every security rule),
+    ``profile:strict`` (every rule).
     """
     sel = selector.strip()
     folded = sel.casefold()
     if folded == "all":
         return list(rules), False
+    if folded in PROFILES:
+        return [rid for rid, r in rules.items() if PROFILES[folded](r)], True
     exact = [rid for rid, r in rules.items() if folded in (n.casefold() for n in r.names)]
     if exact:
         return exact, True

@@ -43,6 +43,16 @@ INSTRUCTIONS = frozenset({
     "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
 })
 
+# The flags BuildKit's instruction parsers accept (``instructions/parse.go``); any
+# other flag fails the build with "unknown flag". Instructions not listed take none.
+INSTRUCTION_FLAGS = {
+    "FROM": frozenset({"platform"}),
+    "RUN": frozenset({"mount", "network", "security", "device"}),
+    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
+    "ADD": frozenset({"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"}),
+    "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
+}
+
 # Peer tools whose check ids a rule may declare it covers.
 PEERS = ("hadolint", "buildkit", "trivy", "checkov")
 

@@ -13,6 +13,13 @@ keep working; text after the ids is a free-form reason)::
                                               names, as rules declare them (``buildkit=``);
                                               ``all`` = every BuildKit check we have
     # check=error=true                     <- findings of BuildKit checks become errors
+    # check=experimental=CopyIgnoredFile   <- runs BuildKit's experimental (opt-in) checks
+                                              for this file (``all``: every one); a check
+                                              named here is never skipped
+
+As in BuildKit, parts are separated by ``;``, the directive's value ends at
+its first space, and a ``BUILDKIT_DOCKERFILE_CHECK`` build argument (same
+syntax) replaces the directive entirely.
 
 Ids may also be rule names or aliases. A suppression that silences nothing
 is reported as DLINT002 (unused-suppression) when that rule is selected;
@@ -47,6 +54,56 @@ class Suppression(NamedTuple):
     last_line: int
     reason: str = ""
     tool: str = "dockerlint"  # "hadolint" for hadolint's spelling: its unknown ids may be hadolint-only
+    keep: tuple[str, ...] = ()  # "check": BuildKit names ``experimental=`` keeps despite ``skip=all``
+
+
+class CheckOptions(NamedTuple):
+    """BuildKit's lint options (``# check=`` or ``BUILDKIT_DOCKERFILE_CHECK``)."""
+
+    skip: tuple[str, ...] = ()  # names; "all" stands for every BuildKit check
+    error: bool = False
+    experimental: tuple[str, ...] = ()  # names; "all" stands for every experimental check
+    span: Span | None = None  # the directive, None when the build argument gave them
+
+    @property
+    def experimental_all(self) -> bool:
+        return any(name.casefold() == "all" for name in self.experimental)
+
+
+_TRUE = frozenset({"1", "t", "true"})
+_FALSE = frozenset({"0", "f", "false"})
+
+
+def check_options(tree: SyntaxTree, build_args: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> CheckOptions:
+    """The BuildKit lint options in force: the build argument wins over the directive.
+
+    Malformed parts (an unknown key, ``error=maybe``) are ignored here; they
+    are BuildKit's own errors, not the linter's.
+    """
+    args = dict(build_args.items() if isinstance(build_args, Mapping) else build_args)
+    span = None
+    text = args.get("BUILDKIT_DOCKERFILE_CHECK")
+    if text is None:
+        directive = tree.directive("check")
+        if directive is None:
+            return CheckOptions()
+        text, span = directive.value, directive.span
+    words = text.split(None, 1)
+    text = words[0] if words else ""
+    skip: list[str] = []
+    experimental: list[str] = []
+    error = False
+    for part in text.split(";"):
+        key, _, value = part.partition("=")
+        key = key.strip().lower()
+        names = [v.strip() for v in value.split(",") if v.strip()]
+        if key == "skip":
+            skip.extend(names)
+        elif key == "experimental":
+            experimental.extend(names)
+        elif key == "error":
+            error = value.strip().lower() in _TRUE
+    return CheckOptions(tuple(skip), error, tuple(experimental), span)
 
 
 def is_buildkit_check(r: Rule) -> bool:
@@ -54,8 +111,8 @@ def is_buildkit_check(r: Rule) -> bool:
     return r.buildkit is not None
 
 
-def collect(tree: SyntaxTree) -> list[Suppression]:
-    """Every suppression written in the file, in source order."""
+def collect(tree: SyntaxTree, build_args: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> list[Suppression]:
+    """Every suppression written in the file, in source order (``check=skip`` last)."""
     source = tree.source
     instructions = tree.instructions
     inside: set[int] = set()  # continuation/heredoc lines: a '#' there is not a comment
@@ -91,28 +148,27 @@ def collect(tree: SyntaxTree) -> list[Suppression]:
             ins = instructions[k]
             found.append(Suppression("next", selectors, span, ins.span.line, ins.span.end_line, reason, tool))
 
-    skip = _check_directive(tree).get("skip", "")
-    names = tuple(v.strip() for v in skip.split(",") if v.strip())
-    if names:
-        found.append(Suppression("check", names, tree.directive("check").span, 1, last_line))
+    check = check_options(tree, build_args)
+    if check.skip:
+        span = check.span if check.span is not None else source.span(0, 0)
+        found.append(Suppression("check", check.skip, span, 1, last_line, keep=check.experimental))
     return found
 
 
-def buildkit_errors(tree: SyntaxTree) -> bool:
-    """Whether the file says ``# check=error=true``."""
-    return _check_directive(tree).get("error", "").lower() == "true"
+def buildkit_errors(tree: SyntaxTree, build_args: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> bool:
+    """Whether ``check=error=true`` is in force (directive or build argument)."""
+    return check_options(tree, build_args).error
 
 
-def _check_directive(tree: SyntaxTree) -> dict[str, str]:
-    """``# check=skip=A,B;error=true`` as {"skip": "A,B", "error": "true"}."""
-    check = tree.directive("check")
-    if check is None:
-        return {}
-    options = {}
-    for part in check.value.split(";"):
-        key, _, value = part.partition("=")
-        options[key.strip().lower()] = value.strip()
-    return options
+def experimental_rules(check: CheckOptions, rules: Mapping[str, Rule]) -> list[str]:
+    """Ids of the opt-in BuildKit checks ``experimental=`` turns on for the file."""
+    if not check.experimental:
+        return []
+    opt_in = {rid: r for rid, r in rules.items() if is_buildkit_check(r) and not r.default_enabled}
+    if check.experimental_all:
+        return sorted(opt_in)
+    wanted = set(check.experimental)
+    return sorted(rid for rid, r in opt_in.items() if wanted & set(r.names))
 
 
 def apply(
@@ -128,7 +184,7 @@ def apply(
     A suppression of rules that are not selected in this run is not called
     unused: it may well be needed when they are.
     """
-    targets = [[_targets(sel, s.kind, rules) for sel in s.selectors] for s in suppressions]
+    targets = [[_targets(sel, s.kind, rules) - _kept(s, rules) for sel in s.selectors] for s in suppressions]
     used = [[False] * len(s.selectors) for s in suppressions]
     kept: list[Finding] = []
     for f in findings:
@@ -172,6 +228,15 @@ def _targets(selector: str, kind: str, rules: Mapping[str, Rule]) -> frozenset[s
     if kind == "check" and selector.casefold() == "all":
         return frozenset(rid for rid, r in rules.items() if is_buildkit_check(r))
     return frozenset(match(selector, rules)[0])
+
+
+def _kept(s: Suppression, rules: Mapping[str, Rule]) -> frozenset[str]:
+    """Rules ``experimental=`` names: BuildKit never skips them."""
+    if not s.keep:
+        return frozenset()
+    if any(name.casefold() == "all" for name in s.keep):
+        return frozenset(rid for rid, r in rules.items() if is_buildkit_check(r) and not r.default_enabled)
+    return frozenset(rid for name in s.keep for rid in match(name, rules)[0])
 
 
 def _where(kind: str) -> str:

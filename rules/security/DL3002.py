@@ -12,7 +12,7 @@ _ROOT = frozenset({"root", "0"})
 
 
 @rule(id="DL3002", name="last-user-root", severity=Severity.WARNING, category="security",
-      on=("USER",))
+      on=("USER",), trivy=("DS002",), checkov=("CKV_DOCKER_8",))
 def last_user_root(df: Dockerfile) -> Iterator[Finding]:
     """The last USER of the final image should not be root.
 
