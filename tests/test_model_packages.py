@@ -85,6 +85,12 @@ def test_microdnf_yum_dnf_zypper():
     assert zypper.cache.disabled_by == "cleaned"
 
 
+def test_microdnf_asks_without_assumeyes():
+    # microdnf 3.9+ (and dnf5, which Fedora ships as microdnf) confirms transactions
+    quiet, asking = installs("FROM ubi\nRUN microdnf -y install tar && microdnf install gzip\n")
+    assert (quiet.assume_yes, asking.assume_yes) == (True, False)
+
+
 def test_zypper_dist_upgrade_and_rpm_install():
     pcs = commands("FROM suse\nRUN zypper dup -y && rpm -ivh https://x/y.rpm ./local.rpm\n")
     assert [(p.manager, p.action) for p in pcs] == [("zypper", "dist-upgrade"), ("rpm", "install")]
@@ -193,6 +199,8 @@ def test_node_family():
     assert (ci.action, yarn.action, yarn.subcommand, clean.action) == ("ci", "add", "global add", "clean")
     assert yarn.cache.disabled_by == "cleaned" and npm.cache.disabled_by is None
     assert pins(pnpm) == [("vite", "range", None)]
+    tarballs = installs("FROM node\nRUN npm install package-v1.2.3.tar package-v1.2.3.tgz\n")[0]
+    assert [p.pin for p in tarballs.packages] == ["local", "local"]
 
 
 def test_gem_go_cargo():

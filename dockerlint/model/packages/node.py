@@ -85,7 +85,7 @@ def package(word: Word) -> Package:
     text = word.value
     if not text:
         return unknown(word)
-    if text.startswith((".", "/", "~", "file:")) or text.endswith((".tgz", ".tar.gz")):
+    if text.startswith((".", "/", "~", "file:")) or text.endswith((".tgz", ".tar.gz", ".tar")):
         return Package(word, text, None, LOCAL, span=word.span)
     if _VCS.match(text) or re.fullmatch(r"[\w.-]+/[\w.-]+(#.+)?", text):
         ref = text.partition("#")[2]

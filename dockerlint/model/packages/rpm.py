@@ -94,7 +94,7 @@ def parse_dnf(cmd: Command, instr: Instr, later: Sequence[Command]) -> PackageCo
     return PackageCommand(
         manager=manager, tool=tool, ecosystem="rpm", action=action,
         subcommand=" ".join(w.value or "" for w in verbs), command=cmd, instr=instr, verb=verbs[-1],
-        args=args, packages=packages, assume_yes=manager == "microdnf" or args.has("assumeyes"),
+        args=args, packages=packages, assume_yes=args.has("assumeyes"),  # microdnf 3.9+ asks too
         cache=cache, flags_span=flags_span(instr, args),
     )
 
