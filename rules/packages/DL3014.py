@@ -6,10 +6,7 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules.packages._view import add_after, package_commands
-
-# The actions that ask "Do you want to continue? [Y/n]" before changing the system.
-_ASKING = ("install", "remove", "purge", "autoremove", "upgrade", "dist-upgrade", "build-dep")
+from dockerlint.rules.packages._view import asking_findings
 
 
 @rule(id="DL3014", name="apt-get-yes", severity=Severity.WARNING, category="correctness", fixable=True,
@@ -37,11 +34,4 @@ def apt_get_yes(df: Dockerfile) -> Iterator[Finding]:
     and `apt`/`aptitude` as well as `apt-get`, through `sudo` and `sh -c`
     too (hadolint checks `apt-get install` only).
     """
-    for pc in package_commands(df, ("apt",), _ASKING):
-        if pc.assume_yes:
-            continue
-        yield pc.instr.finding(
-            f"Use the `-y` switch to avoid manual input: `{pc.tool} {pc.subcommand} -y ...`",
-            span=pc.verb.span if pc.verb is not None else pc.span,
-            fix=add_after(pc.verb, "-y"),
-        )
+    return asking_findings(df, ("apt",))

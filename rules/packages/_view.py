@@ -66,3 +66,30 @@ def add_after(word, option: str, description: str | None = None) -> Fix | None:
     if edit is None:
         return None
     return Fix(description or f"add {option}", (edit,), safe=True)
+
+
+# The actions that ask "Do you want to continue? [Y/n]" / "Is this ok [y/N]" before changing the system.
+ASKING = ("install", "remove", "purge", "autoremove", "upgrade", "dist-upgrade", "build-dep")
+
+
+def asking_findings(df: Dockerfile, managers: Iterable[str]) -> Iterator[Finding]:
+    """One finding (with a safe ``-y`` fix) per command that would wait for an answer."""
+    for pc in package_commands(df, managers, ASKING):
+        if pc.assume_yes:
+            continue
+        yield pc.instr.finding(f"Use the `-y` switch to avoid manual input: `{pc.tool} {pc.subcommand} -y ...`",
+                               span=pc.verb.span if pc.verb is not None else pc.span,
+                               fix=add_after(pc.verb, "-y"))
+
+
+def kept_cache_findings(df: Dockerfile, managers: Iterable[str], actions: Iterable[str],
+                        message: Callable[[PackageCommand], str]) -> Iterator[Finding]:
+    """One finding per command whose download cache stays in an image that is built.
+
+    The view decides what keeps a cache out of the layer: the manager's own
+    switch or clean command later in the RUN, removing the directory, or a
+    BuildKit cache/tmpfs mount on it (#497, #983, #723, #1139).
+    """
+    for pc in package_commands(df, managers, actions):
+        if pc.cache is not None and pc.cache.kept and reaches_image(pc.instr):
+            yield pc.instr.finding(message(pc), span=pc.verb.span if pc.verb is not None else pc.span)
