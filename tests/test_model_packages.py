@@ -122,6 +122,11 @@ def test_pip_requirements_every_form():
     assert [(p.text, p.is_option_value) for p in pc.editables] == [(".", True)]
 
 
+def test_pip_exclusions_alone_are_no_pin():
+    pip = installs("FROM python\nRUN pip install 'torch!=2.0.0' 'numpy!=1.0,<2'\n")[0]
+    assert [p.pin for p in pip.packages] == ["unpinned", "range"]
+
+
 @pytest.mark.parametrize("line", [
     "pip install -c constraints.txt flask",
     "pip install --require-hashes flask",

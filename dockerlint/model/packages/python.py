@@ -293,6 +293,8 @@ def pypi_package(word: Word, text: str | None = None, is_option_value: bool = Fa
     if not specs:
         return base._replace(pin=UNPINNED)
     specifier = str(req.specifier)
+    if all(s.operator == "!=" for s in specs):  # exclusions alone allow every new release
+        return base._replace(pin=UNPINNED, specifier=specifier)
     if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
         return base._replace(pin=EXACT, version=specs[0].version, specifier=specifier)
     return base._replace(pin=RANGE, specifier=specifier)
