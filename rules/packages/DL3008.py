@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import runs, summarize
-from dockerlint.rules.packages._installers import UNPINNED, apt_install, apt_package_state
+from dockerlint.rules.packages._view import unpinned_findings
 
 
 @rule(id="DL3008", name="apt-get-pin-versions", severity=Severity.WARNING, category="reproducibility",
@@ -31,18 +30,4 @@ def apt_get_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     by the shell) is not reported: dockerlint never guesses. `apt` and
     `aptitude` installs are checked too, in exec-form RUN as well.
     """
-    for run in runs(df):
-        for cmd in run.commands:
-            install = apt_install(cmd)
-            if install is None:
-                continue
-            unpinned = [w for w in install.packages if apt_package_state(w.value) == UNPINNED]
-            if unpinned:
-                names = [w.value for w in unpinned]
-                yield run.finding(
-                    f"Pin versions in {install.program} install: {summarize(names)} "
-                    f"(use `{names[0]}=<version>`)",
-                    span=unpinned[0].span,
-                )
-
-
+    return unpinned_findings(df, ("apt",), lambda pc: f"{pc.tool} install", lambda name: f"use `{name}=<version>`")

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import runs, summarize
-from dockerlint.rules.packages._installers import UNPINNED, pip_install, pip_requirement_words
+from dockerlint.rules.packages._view import unpinned_findings
 
 
 @rule(id="DL3013", name="pip-pin-versions", severity=Severity.WARNING, category="reproducibility",
@@ -34,19 +33,14 @@ def pip_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     constraints may pin everything); with `-r`, only the packages named on the
     command line are checked. Arguments that cannot be resolved are skipped.
     """
-    for run in runs(df):
-        for cmd in run.commands:
-            install = pip_install(cmd)
-            if install is None or install.uses_constraints:
-                continue
-            unpinned = [(w, text) for w, state, text in pip_requirement_words(install) if state == UNPINNED]
-            if unpinned:
-                names = [text for _, text in unpinned]
-                tool = "uv pip" if install.tool == "uv" else "pip"
-                yield run.finding(
-                    f"Pin versions in {tool} install: {summarize(names)} ({_pin_hint(names[0])})",
-                    span=unpinned[0][0].span,
-                )
+    return unpinned_findings(df, ("pip", "uv"), _command, _pin_hint)
+
+
+def _command(pc) -> str | None:
+    """``pip install`` and ``uv pip install`` are judged; project tools (``uv add``) have lock files."""
+    if pc.subcommand == "install" and pc.manager == "pip":
+        return "pip install"
+    return "uv pip install" if pc.subcommand == "pip install" else None
 
 
 def _pin_hint(requirement: str) -> str:

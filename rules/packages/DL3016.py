@@ -34,4 +34,4 @@ def npm_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     too (hadolint reads `npm install` only). Versions held in ARG/ENV count
     when they resolve (#928); unresolvable arguments are never judged.
     """
-    return unpinned_findings(df, ("npm",), "npm", lambda name: f"{name}@<version>")
+    return unpinned_findings(df, ("npm",), "npm", lambda name: f"use `{name}@<version>`")

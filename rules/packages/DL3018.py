@@ -35,4 +35,4 @@ def apk_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     packages; `.apk` files and paths are local. `ONBUILD RUN`, exec form,
     heredocs, `sudo` and `sh -c` are checked.
     """
-    return unpinned_findings(df, ("apk",), "apk add", lambda name: f"{name}=<version>")
+    return unpinned_findings(df, ("apk",), "apk add", lambda name: f"use `{name}=<version>`")

@@ -28,4 +28,4 @@ def gem_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     `.gem` files and paths are local. Versions held in ARG/ENV count when
     they resolve (#928); unresolvable arguments are never judged.
     """
-    return unpinned_findings(df, ("gem",), "gem install", lambda name: f"{name}:<version>")
+    return unpinned_findings(df, ("gem",), "gem install", lambda name: f"use `{name}:<version>`")

@@ -30,4 +30,4 @@ def yum_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     (`nodejs:18`); groups (`@core`, `groupinstall`) are not judged.
     Versions held in ARG/ENV count when they resolve (#928).
     """
-    return unpinned_findings(df, ("yum",), "yum install", lambda name: f"{name}-<version>")
+    return unpinned_findings(df, ("yum",), "yum install", lambda name: f"use `{name}-<version>`")

@@ -30,4 +30,4 @@ def zypper_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     reports it). `.rpm` files, paths and URLs count as pinned. Versions
     held in ARG/ENV count when they resolve (#928).
     """
-    return unpinned_findings(df, ("zypper",), "zypper install", lambda name: f"{name}=<version>")
+    return unpinned_findings(df, ("zypper",), "zypper install", lambda name: f"use `{name}=<version>`")

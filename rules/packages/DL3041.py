@@ -30,4 +30,4 @@ def dnf_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     install` needs a stream (`nodejs:18`); groups are not judged. Versions
     held in ARG/ENV count when they resolve (#928).
     """
-    return unpinned_findings(df, ("dnf", "microdnf"), "dnf install", lambda name: f"{name}-<version>")
+    return unpinned_findings(df, ("dnf", "microdnf"), "dnf install", lambda name: f"use `{name}-<version>`")

@@ -30,4 +30,4 @@ def go_install_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     is checked the same way. Versions held in ARG/ENV count when they resolve
     (`@${GOPLS_VERSION}`, #928).
     """
-    return unpinned_findings(df, ("go",), "go install", lambda name: f"{name.partition('@')[0]}@<version>")
+    return unpinned_findings(df, ("go",), "go install", lambda name: f"use `{name.partition('@')[0]}@<version>`")

@@ -40,21 +40,23 @@ def reaches_image(instr) -> bool:
     return target is None or instr.stage in target.chain
 
 
-def unpinned_findings(df: Dockerfile, managers: Iterable[str], what: str,
+def unpinned_findings(df: Dockerfile, managers: Iterable[str], what: str | Callable[[PackageCommand], str | None],
                       hint: Callable[[str], str]) -> Iterator[Finding]:
     """One finding per install command naming packages without a version.
 
-    ``what``: how the message names the command (``apk add``); ``hint``: the
-    pinned spelling of a name (``curl`` -> ``curl=<version>``). The span is the
-    first unpinned package; packages held in unresolvable variables are not judged.
+    ``what``: how the message names the command (``apk add``), or a function
+    of the command giving it (None: not judged); ``hint``: how to pin the
+    first name (``curl`` -> ``use `curl=<version>` ``). The span is the first
+    unpinned package; packages held in unresolvable variables are not judged.
     """
     for pc in package_commands(df, managers, ("install", "add")):
         unpinned = pc.unpinned
-        if not unpinned:
+        named = what(pc) if callable(what) else what
+        if not unpinned or named is None:
             continue
         names = [p.text or "" for p in unpinned]
         first = unpinned[0]
-        yield pc.instr.finding(f"Pin versions in {what}: {summarize(names)} (use `{hint(names[0])}`)",
+        yield pc.instr.finding(f"Pin versions in {named}: {summarize(names)} ({hint(names[0])})",
                                span=first.span or first.word.span)
 
 
