@@ -25,20 +25,6 @@ def stage_chain(stage) -> list:
     return chain
 
 
-def shipped_stage_indexes(df) -> set[int]:
-    """Indexes of the stages whose file system ends up in an image someone runs.
-
-    That is the target stage, every stage no other stage uses (a plausible
-    ``--target``), and the stages they are built FROM. A builder that other
-    stages only COPY from (or mount) is not shipped: its leftovers stay behind.
-    """
-    used = {d.index for s in df.stages for d in s.dependencies}
-    tips = [s for s in df.stages if s.index not in used]
-    if df.target is not None:
-        tips.append(df.target)
-    return {s.index for tip in tips for s in stage_chain(tip)}
-
-
 def summarize(names: list[str], limit: int = 4) -> str:
     """``a, b, c and 3 more`` for messages."""
     shown = ", ".join(f"`{n}`" for n in names[:limit])
