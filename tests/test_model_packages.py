@@ -49,6 +49,23 @@ def test_apt_without_yes_and_with_qq_and_target_release():
     assert [p.text for p in second.packages] == ["git"]  # bookworm-backports is -t's value
 
 
+@pytest.mark.parametrize("cleanup", [
+    "rm -rf /var/lib/apt/lists/*", "rm -rf /var/lib/apt/lists", "rm -rf /var/lib/apt/lists*",
+    "apt-get dist-clean", "find /var/cache/apt/archives /var/lib/apt/lists -not -name lock -type f -delete",
+])
+def test_apt_lists_removed_later_in_the_run(cleanup):
+    update = commands(f"FROM debian\nRUN apt-get update && apt-get install -y curl && {cleanup}\n")[0]
+    assert (update.action, update.cache.disabled_by) == ("update", "cleaned")
+
+
+@pytest.mark.parametrize("cleanup", [
+    "rm -rf /var/lib/apt/l*", "find /var/lib/apt/lists -name '*.gz'", "find /tmp -delete", "apt-get clean",
+])
+def test_apt_lists_not_removed(cleanup):
+    update = commands(f"FROM debian\nRUN apt-get update && apt-get install -y curl && {cleanup}\n")[0]
+    assert update.cache.kept
+
+
 def test_apt_lists_in_a_cache_mount():
     (pc,) = installs("FROM debian\nRUN --mount=type=cache,target=/var/lib/apt apt-get install -y curl\n")
     assert pc.cache.disabled_by == "mount"

@@ -24,7 +24,7 @@ ACTIONS = {
     "autoremove": "autoremove", "autopurge": "autoremove", "update": "update", "upgrade": "upgrade",
     "safe-upgrade": "upgrade", "dist-upgrade": "dist-upgrade", "full-upgrade": "dist-upgrade",
     "clean": "clean", "autoclean": "clean", "build-dep": "build-dep", "source": "source",
-    "download": "download", "satisfy": "install",
+    "download": "download", "satisfy": "install", "dist-clean": "clean",
 }
 LISTS = "/var/lib/apt/lists"
 _NAME = re.compile(r"[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?")
@@ -49,12 +49,17 @@ def parse(cmd: Command, instr: Instr, later: Sequence[Command]) -> PackageComman
     no_recommends = args.has("no-install-recommends") or any(
         s in ("apt::install-recommends=false", "apt::install-recommends=0") for s in settings)
     packages = tuple(package(w) for w in line.operands) if action in ("install", "build-dep", "download") else ()
-    cache = cache_state(cmd, instr, later, dirs=(LISTS,))
+    cache = cache_state(cmd, instr, later, dirs=(LISTS,), cleans=_dist_clean)
     return PackageCommand(
         manager="apt", tool=tool, ecosystem="deb", action=action, subcommand=line.subcommand,
         command=cmd, instr=instr, verb=verb, args=args, packages=packages, assume_yes=assume_yes,
         no_install_recommends=no_recommends, cache=cache, flags_span=flags_span(instr, args),
     )
+
+
+def _dist_clean(cmd: Command) -> bool:
+    """``apt-get dist-clean`` (apt 2.7+, Debian trixie's images) removes the lists too."""
+    return cmd.program in PROGRAMS and "dist-clean" in cmd.args
 
 
 def package(word: Word) -> Package:

@@ -144,14 +144,21 @@ def _covers(path: str, dirs: Sequence[str], suffixes: Sequence[str]) -> bool:
 
 
 def _removes(cmd: Command, dirs: Sequence[str], suffixes: Sequence[str]) -> bool:
-    """``rm -rf DIR``, ``rm -rf DIR/*`` (or a parent of DIR) for a cache directory."""
+    """``rm -rf DIR``, ``rm -rf DIR/*``, ``rm -rf DIR*`` (or a parent of DIR) for a cache
+    directory, or ``find DIR ... -delete`` starting at or above it."""
+    if cmd.program == "find":
+        words = [w.value for w in cmd.argv[1:]]
+        if "-delete" not in words:
+            return False
+        starts = [w for w in words[:next((i for i, w in enumerate(words) if not w or w[0] in "-(!"), len(words))]]
+        return any(w and _covers(w, dirs, suffixes) for w in starts)
     if cmd.program != "rm":
         return False
     for word in cmd.argv[1:]:
         text = word.value
         if not text or text.startswith("-"):
             continue
-        for tail in ("/*", "/"):
+        for tail in ("/*", "/", "*"):  # DIR/* empties DIR; DIR* removes DIR (and its siblings DIR.old)
             if text.endswith(tail) and len(text) > len(tail):
                 text = text[: -len(tail)]
                 break
