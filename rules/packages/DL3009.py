@@ -38,17 +38,21 @@ def apt_lists_not_removed(df: Dockerfile) -> Iterator[Finding]:
     last one) and the stages it is built FROM; a builder stage that others
     only COPY from is not blamed (as hadolint). `ONBUILD RUN` always counts.
     The lists count as removed by `rm -rf /var/lib/apt/lists` (with or
-    without `/*`, or a parent) later in the same RUN; hadolint accepts any
-    `rm -rf` at all (`rm -rf /tmp/x` silences it), dockerlint does not. A
+    without `/*`, `lists*`, or a parent), `find /var/lib/apt/lists ... -delete`
+    or `apt-get dist-clean` later in the same RUN, after the last update;
+    hadolint accepts any `rm -rf` at all (`rm -rf /tmp/x` silences it, and
+    so does a removal before a second `apt-get update`), dockerlint does not. A
     cache or tmpfs mount on `/var/lib/apt/lists` keeps them out of the layer;
     one on `/var/lib/apt` counts together with one on `/var/cache/apt` (the
     BuildKit docs' recipe), as in hadolint. `apt update` and `aptitude
     update` are checked too, in exec form and heredocs as well.
     """
+    reported: set[int] = set()  # one finding per RUN: its first update whose lists stay
     for pc in package_commands(df, ("apt",), ("update",)):
         instr = pc.instr
-        if not reaches_image(instr) or not _lists_kept(pc):
+        if id(instr) in reported or not reaches_image(instr) or not _lists_kept(pc):
             continue
+        reported.add(id(instr))
         yield instr.finding(
             f"Delete the apt lists after `{pc.tool} update`: add `&& rm -rf /var/lib/apt/lists/*` to this RUN, "
             "or mount a cache on them (`--mount=type=cache,target=/var/lib/apt/lists`)",
