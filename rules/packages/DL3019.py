@@ -32,12 +32,13 @@ def apk_no_cache(df: Dockerfile) -> Iterator[Finding]:
     Note: a cache or tmpfs mount on `/var/cache/apk` (or the `--cache-dir`)
     counts (#1139), and so does `rm -rf /var/cache/apk/*` or `apk cache
     clean` later in the same RUN (hadolint still reports those: the cache
-    is gone from the layer either way). Only the image that is built is
+    is gone from the layer either way). `apk add --no-network` fetches
+    nothing and is not reported. Only the image that is built is
     judged: a builder stage others only COPY from is not blamed (hadolint
     reports it). `ONBUILD RUN` always counts.
     """
     for pc in package_commands(df, ("apk",), ("install",)):
-        if pc.cache is None or not pc.cache.kept or not reaches_image(pc.instr):
+        if pc.cache is None or not pc.cache.kept or pc.args.has("no-network") or not reaches_image(pc.instr):
             continue
         yield pc.instr.finding(
             "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` "

@@ -26,12 +26,13 @@ def yum_clean_all(df: Dockerfile) -> Iterator[Finding]:
         RUN --mount=type=cache,target=/var/cache/yum yum install -y httpd-2.4.6-99.el7
     References:
     - https://man7.org/linux/man-pages/man8/yum.8.html
-    Note: `yum clean all` must come after the install (as the layer sees
+    Note: installs and upgrades (`yum update`) are checked, as hadolint
+    does for dnf. `yum clean all` must come after the install (as the layer sees
     it); `rm -rf /var/cache/yum` counts too, and so does a cache or tmpfs
     mount on `/var/cache/yum` (#1139; hadolint reports those). Only the
     image that is built is judged: a builder stage others only COPY from is
     not blamed (hadolint reports it).
     """
-    return kept_cache_findings(df, ("yum",), ("install",),
+    return kept_cache_findings(df, ("yum",), ("install", "upgrade", "dist-upgrade"),
                                lambda pc: "`yum clean all` missing after yum command "
                                "(or mount a cache on /var/cache/yum)")

@@ -26,11 +26,12 @@ def zypper_clean(df: Dockerfile) -> Iterator[Finding]:
         RUN --mount=type=cache,target=/var/cache/zypp zypper install -y curl=8.6.0
     References:
     - https://doc.opensuse.org/documentation/leap/reference/html/book-reference/cha-sw-cl.html
-    Note: `zypper clean` or `zypper cc` must come after the install (as
+    Note: installs and updates (`zypper update`, `patch`, `dup`) are
+    checked. `zypper clean` or `zypper cc` must come after the install (as
     hadolint); `rm -rf /var/cache/zypp` counts, and so does a cache or tmpfs
     mount on it (hadolint reports those). Only the image that is built is
     judged: a builder stage others only COPY from is not blamed.
     """
-    return kept_cache_findings(df, ("zypper",), ("install",),
+    return kept_cache_findings(df, ("zypper",), ("install", "upgrade", "dist-upgrade"),
                                lambda pc: "`zypper clean` missing after zypper use "
                                "(or mount a cache on /var/cache/zypp)")

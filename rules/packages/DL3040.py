@@ -26,12 +26,13 @@ def dnf_clean_all(df: Dockerfile) -> Iterator[Finding]:
         RUN --mount=type=cache,target=/var/cache/dnf dnf install -y tomcat-9.0.1
     References:
     - https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command
-    Note: `microdnf` is checked too (`microdnf clean all`). The clean must
+    Note: `microdnf` is checked too (`microdnf clean all`); installs and
+    upgrades (`dnf upgrade`, `microdnf update`) are, as in hadolint. The clean must
     come after the install and be `clean all` (`dnf clean packages` leaves
     the metadata; hadolint accepts any `clean`); `rm -rf /var/cache/dnf`
     counts, and so does a cache or tmpfs mount on the cache directory
     (#1139; hadolint reports those). Only the image that is built is judged.
     """
-    return kept_cache_findings(df, ("dnf", "microdnf"), ("install",),
+    return kept_cache_findings(df, ("dnf", "microdnf"), ("install", "upgrade", "dist-upgrade"),
                                lambda pc: f"`{pc.tool} clean all` missing after {pc.tool} command "
                                f"(or mount a cache on {pc.cache.dir if pc.cache and pc.cache.dir else 'its cache'})")
