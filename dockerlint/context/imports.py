@@ -36,6 +36,7 @@ class Import(NamedTuple):
     module: str  # the dotted module name as written (``sklearn.ensemble``)
     line: int  # 1-based, in the file (for notebooks: the line of the JSON file)
     column: int  # 1-based
+    names: tuple[str, ...] = ()  # what ``from module import ...`` takes (``bigquery`` of google.cloud)
 
     @property
     def top(self) -> str:
@@ -103,7 +104,7 @@ def _walk(body: Iterable[ast.stmt]) -> Iterator[Import]:
                 yield Import(alias.name, node.lineno, node.col_offset + 1)
         elif isinstance(node, ast.ImportFrom):
             if node.level == 0 and node.module and node.module != "__future__":
-                yield Import(node.module, node.lineno, node.col_offset + 1)
+                yield Import(node.module, node.lineno, node.col_offset + 1, tuple(a.name for a in node.names))
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             handlers = node.handlers  # type: ignore[attr-defined]
             if not any(_catches_import_error(h) for h in handlers):

@@ -8,6 +8,7 @@ what it reads. How the views are computed is in ``dockerlint.model.views``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
@@ -45,6 +46,7 @@ from dockerlint.syntax.nodes import Arg, Flag, Instruction, Source, Span, Syntax
 
 if TYPE_CHECKING:
     from dockerlint.context import BuildContext
+    from dockerlint.ml.images import BaseFacts
 
 DEFAULT_SHELL: tuple[str, ...] = ("/bin/sh", "-c")
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -187,6 +189,38 @@ class Stage:
         """The package installs of this stage's RUNs (its ONBUILD RUNs included), in order."""
         return tuple(p for instr in self.instructions for i in (instr, instr.onbuild) if i is not None
                      for p in i.installs)
+
+
+    @cached_property
+    def base_facts(self) -> BaseFacts | None:
+        """What the image at the bottom of the FROM chain carries (libc, distro, Python, CUDA,
+        packages; ``dockerlint.ml.images``), None for a private, unknown or unresolved image."""
+        from dockerlint.ml.images import base_facts
+        return base_facts(self.root_image)
+
+    @cached_property
+    def python(self) -> str | None:
+        """The ``X.Y`` of the Python that runs: the base image's, or the distro's ``python3``
+        (or ``python3.X``) an apt step of the chain installs; None when not known."""
+        facts = self.base_facts
+        if facts is None:
+            return None
+        if facts.python is not None or facts.has_python is not False:
+            return facts.python
+        from dockerlint.ml.images import SYSTEM_PYTHON
+        found = None
+        for stage in reversed(self.chain):
+            for cmd in stage.installs:
+                if cmd.ecosystem != "deb":
+                    continue
+                for package in cmd.packages:
+                    name = package.name or ""
+                    versioned = re.fullmatch(r"python(3\.\d+)(-dev|-venv|-full)?", name)
+                    if versioned:
+                        found = versioned[1]
+                    elif name in ("python3", "python3-pip", "python3-dev", "python3-venv", "python-is-python3"):
+                        found = found or SYSTEM_PYTHON.get((facts.distro or "", facts.release or ""))
+        return found
 
 
 class Instr:

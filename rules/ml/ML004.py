@@ -1,0 +1,56 @@
+"""ML004: a module the copied code imports that no step installs."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dockerlint.findings import Finding, Severity
+from dockerlint.model import Dockerfile
+from dockerlint.rule import rule
+from dockerlint.rules.ml._code import missing_imports
+
+
+@rule(id="ML004", name="import-not-installed", severity=Severity.WARNING, category="ml",
+      on=("FROM",))
+def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
+    """Install every package your code imports: add the missing one to the pip install (or requirements file).
+
+    Why: the image builds, and the container dies the moment it starts with
+    `ModuleNotFoundError: No module named 'sklearn'`. Your laptop had the
+    package; the image only has what its Dockerfile installs (plus what the
+    base image carries). dockerlint reads the `.py` files and notebooks you
+    COPY into the image (and `python -c` / `python -m` in RUN, CMD and
+    ENTRYPOINT) and checks each import against what the image gets. Import
+    names that differ from the package name are looked up in a table:
+    `import sklearn` needs `scikit-learn`, `cv2` needs `opencv-python-headless`,
+    `PIL` needs `Pillow`, `yaml` needs `PyYAML`.
+
+    Bad:
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir pandas==2.2.2
+        CMD ["python", "-c", "import sklearn, pandas; print(sklearn.__version__)"]
+    Good:
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir pandas==2.2.2 scikit-learn==1.5.1
+        CMD ["python", "-c", "import sklearn, pandas; print(sklearn.__version__)"]
+
+    Fix: add the package named in the message to the install step it names
+    (or to the requirements file that step installs), with the version you
+    tested: `scikit-learn==1.5.1`.
+    Options: none; silence one import with `# dockerlint ignore=ML004` on the FROM line
+    of the stage, or exclude files with `.dockerignore`.
+
+    Note: stays silent when it cannot know: a base image it does not know
+    (only minimal images whose full package list is known: python, debian,
+    ubuntu, alpine, nvidia/cuda), an install it cannot read (`$PACKAGES`, a
+    requirements file it cannot find, `setup.py`, a shell script, conda
+    environment files), or a `COPY --from` another image. Not reported:
+    the standard library, the project's own modules and packages (any `.py`
+    file or package directory in the copied code, `src/` layouts included),
+    relative imports, imports inside functions, `try: ... except ImportError`,
+    `if TYPE_CHECKING:` and platform/version checks, tests (`tests/`,
+    `test_*.py`, `conftest.py`), docs and examples, and notebooks unless the
+    image runs Jupyter. Packages a dependency certainly brings (pandas brings
+    numpy, torchvision brings torch) count as installed.
+    """
+    for missing in missing_imports(df):
+        yield missing.finding()

@@ -1,0 +1,445 @@
+"""What a shipped image's Python environment gets: the installs the ML rules read.
+
+One place that turns the model's install view (``Instr.installs``) into the
+Python distributions and distro packages an image ends up with, including
+requirement files and ``pyproject.toml`` read from the build context. When
+something cannot be read (a requirements file we cannot find, ``$PKGS``,
+``setup.py``, a shell script, an unknown base image) the environment is
+*open*: rules that need to know what is missing stay silent.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import NamedTuple
+
+from dockerlint.ml.images import BaseFacts
+from dockerlint.ml.pypi import normalize
+
+_PYPI_MANAGERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv", "pdm"})
+_PROJECT_TOOLS = frozenset({"poetry", "pipenv", "pdm"})
+_REQUIREMENT_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#@]*)(?:@\s*(\S+))?")
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
+_SCRIPT = re.compile(r".*\.(sh|bash|py)$")
+
+# Distro packages that install Python distributions (apt python3-X, apk py3-X), where the names differ.
+DISTRO_PYTHON = {"opencv": "opencv-python", "yaml": "pyyaml", "sklearn": "scikit-learn", "pil": "pillow",
+                 "skimage": "scikit-image", "dateutil": "python-dateutil", "serial": "pyserial",
+                 "zmq": "pyzmq", "gi": "pygobject", "git": "gitpython", "bs4": "beautifulsoup4",
+                 "jwt": "pyjwt", "magic": "python-magic", "mysqldb": "mysqlclient", "crypto": "pycryptodome",
+                 "torch": "torch", "notebook": "notebook"}
+# conda package names that differ from the PyPI distribution they provide.
+CONDA_PYTHON = {"pytorch": "torch", "pytorch-cpu": "torch", "pytorch-gpu": "torch", "py-opencv": "opencv-python",
+                "opencv": "opencv-python", "libopencv": "opencv-python", "py-xgboost": "xgboost",
+                "matplotlib-base": "matplotlib", "pytables": "tables", "tensorflow-gpu": "tensorflow",
+                "py-lightgbm": "lightgbm", "lightgbm": "lightgbm", "jupyter": "jupyter"}
+
+
+class PyInstall(NamedTuple):
+    """One Python distribution some step installs."""
+
+    name: str  # PEP 503
+    version: str | None  # the exact version, when pinned with ==
+    specifier: str | None  # ">=1.2,<2" as written, None when bare
+    command: object  # the model's PackageCommand
+    span: object  # where it is written in the Dockerfile (the -r word for file entries)
+    file: str | None = None  # the context file it comes from (requirements.txt, pyproject.toml)
+    line: int | None = None  # its line in that file
+    marker: bool = False  # has an environment marker (may not install)
+    extras: tuple[str, ...] = ()
+    text: str | None = None  # as written
+
+
+def final_stages(df) -> list:
+    """The stages whose image someone runs: the target, or every stage nothing else builds on."""
+    if df.target is not None:
+        return [df.target]
+    used = {d.index for s in df.stages for d in s.dependencies}
+    return [s for s in df.stages if s.index not in used]
+
+
+class ImageEnv:
+    """The Python side of the image one final stage builds."""
+
+    def __init__(self, df, stage):
+        self.df = df
+        self.stage = stage
+        self.chain = list(stage.chain)  # this stage and the stages it is FROM
+        self.facts: BaseFacts | None = stage.base_facts
+        self.open_reasons: list[str] = []
+
+    # -- where things come from -------------------------------------------------------
+
+    @cached_property
+    def feeding_stages(self) -> list:
+        """The chain plus every stage whose files are COPY --from'd into it (transitively)."""
+        seen: list = []
+        todo = list(self.chain)
+        while todo:
+            stage = todo.pop()
+            if stage in seen:
+                continue
+            seen.append(stage)
+            for instr in stage.instructions:
+                spec = instr.copy if instr.keyword in ("COPY", "ADD") else None
+                if spec is not None and spec.from_stage is not None:
+                    todo.extend(spec.from_stage.chain)
+                if spec is not None and spec.from_stage is None and spec.from_ is not None:
+                    self.open_reasons.append(f"COPY --from={spec.from_}")
+        return seen
+
+    def runs(self, stages) -> Iterator:
+        for stage in stages:
+            for instr in stage.instructions:
+                for inner in (instr, instr.onbuild):
+                    if inner is not None and inner.keyword == "RUN":
+                        yield inner
+
+    # -- Python distributions --------------------------------------------------------
+
+    @cached_property
+    def python_installs(self) -> list[PyInstall]:
+        """Every Python distribution installed in a stage that feeds the image."""
+        out: list[PyInstall] = []
+        for run in self.runs(self.feeding_stages):
+            self._scan_run(run)
+            for cmd in run.installs:
+                if cmd.ecosystem == "pypi" or cmd.manager in _PYPI_MANAGERS:
+                    out.extend(self._pypi(cmd))
+                elif cmd.ecosystem == "conda":
+                    out.extend(self._conda(cmd))
+                elif cmd.ecosystem in ("deb", "apk"):
+                    out.extend(self._distro_python(cmd))
+        return out
+
+    @cached_property
+    def installed_names(self) -> set[str]:
+        return {i.name for i in self.python_installs}
+
+    @property
+    def is_open(self) -> bool:
+        """True when some install could not be read: what is missing cannot be known."""
+        self.python_installs  # noqa: B018 - fills open_reasons
+        return bool(self.open_reasons)
+
+    def _scan_run(self, run) -> None:
+        for cmd in run.commands:
+            program = cmd.program or ""
+            if program in ("sh", "bash") and len(cmd.argv) > 1 and not (cmd.argv[1].value or "").startswith("-"):
+                self.open_reasons.append(f"`{program} {cmd.argv[1].value}`")
+            elif _SCRIPT.fullmatch(program) or program in ("make", "conda-env", "pip-sync", "micromamba"):
+                self.open_reasons.append(f"`{program}`")
+            elif re.fullmatch(r"python[0-9.]*", program) and any(
+                    (w.value or "").endswith("setup.py") for w in cmd.argv[1:3]):
+                self.open_reasons.append("`setup.py`")
+            elif program is None or "$" in program:
+                self.open_reasons.append("a command from a variable")
+
+    def _pypi(self, cmd) -> Iterator[PyInstall]:
+        for package in cmd.packages:
+            if package.pin == "local":
+                yield from self._local_project(cmd, package)
+                continue
+            if package.name is None:
+                if package.pin in ("unknown",) or package.url:
+                    self.open_reasons.append(f"`{package.text or package.word.raw}`")
+                continue
+            yield PyInstall(package.name, package.version, package.specifier, cmd, package.span or package.word.span,
+                            marker=package.marker is not None, extras=package.extras, text=package.text)
+        for word in cmd.requirement_files:
+            yield from self._requirements_file(cmd, word)
+        if cmd.manager in _PROJECT_TOOLS and not cmd.packages:
+            yield from self._project(cmd, cmd.command.span)
+        if cmd.manager == "uv" and cmd.action == "sync" and not cmd.requirement_files:
+            yield from self._project(cmd, cmd.command.span)
+
+    def _conda(self, cmd) -> Iterator[PyInstall]:
+        if cmd.requirement_files:
+            self.open_reasons.append("a conda environment file")
+        for package in cmd.packages:
+            if package.name is None:
+                self.open_reasons.append(f"`{package.text or package.word.raw}`")
+                continue
+            name = package.name.split("::")[-1].lower()
+            yield PyInstall(CONDA_PYTHON.get(name, normalize(name)), package.version, package.specifier, cmd,
+                            package.span or package.word.span, text=package.text)
+
+    def _distro_python(self, cmd) -> Iterator[PyInstall]:
+        for package in cmd.packages:
+            name = (package.name or "").lower()
+            for prefix in ("python3-", "py3-"):
+                if name.startswith(prefix):
+                    bare = name[len(prefix):]
+                    yield PyInstall(DISTRO_PYTHON.get(bare, normalize(bare)), None, None, cmd,
+                                    package.span or package.word.span, text=package.text)
+
+    # -- files from the context ------------------------------------------------------
+
+    def context_file(self, cmd, path: str | None) -> str | None:
+        """The context path of a file a RUN names (via the COPY that put it there), or None."""
+        context = self.df.context
+        if context is None or not path or "$" in path:
+            return None
+        cwd = cmd.instr.cwd or "/"
+        target = posixpath.normpath(posixpath.join(cwd, path))
+        for stage in self.feeding_stages:
+            for instr in stage.instructions:
+                if instr.keyword not in ("COPY", "ADD") or instr.copy is None or instr.copy.from_ is not None:
+                    continue
+                if instr.span.start > cmd.instr.span.start and stage is cmd.instr.stage:
+                    continue
+                found = _copied_source(context, instr, target)
+                if found is not None:
+                    return found
+        return None
+
+    def read_context(self, path: str) -> str | None:
+        context = self.df.context
+        try:
+            return context.read_text(path) if context is not None else None
+        except OSError:
+            return None
+
+    def _requirements_file(self, cmd, word, depth: int = 0) -> Iterator[PyInstall]:
+        rel = self.context_file(cmd, word.value)
+        text = self.read_context(rel) if rel else None
+        if text is None or depth > 5:
+            self.open_reasons.append(f"requirements file `{word.value}`")
+            return
+        yield from self._requirements_text(cmd, word, rel or "", text, depth)
+
+    def _requirements_text(self, cmd, word, rel: str, text: str, depth: int) -> Iterator[PyInstall]:
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.split(" #", 1)[0].strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith(("-r", "--requirement")):
+                nested = line.split(None, 1)[1] if " " in line else line[2:]
+                nested_rel = posixpath.normpath(posixpath.join(posixpath.dirname(rel), nested.strip()))
+                nested_text = self.read_context(nested_rel)
+                if nested_text is None:
+                    self.open_reasons.append(f"requirements file `{nested}`")
+                else:
+                    yield from self._requirements_text(cmd, word, nested_rel, nested_text, depth + 1)
+                continue
+            if line.startswith(("-e", "--editable", ".", "/", "file:")):
+                self.open_reasons.append(f"`{line}` in {rel}")
+                continue
+            if line.startswith("-"):
+                continue  # --index-url, -c, --hash ...
+            egg = _EGG.search(line)
+            if "://" in line.split("@")[0] or line.startswith("git+"):
+                if egg:
+                    yield PyInstall(normalize(egg[1]), None, None, cmd, word.span, rel, number, text=line)
+                else:
+                    self.open_reasons.append(f"`{line}` in {rel}")
+                continue
+            m = _REQUIREMENT_LINE.match(line)
+            if m is None:
+                self.open_reasons.append(f"`{line}` in {rel}")
+                continue
+            spec = m[3].strip().rstrip("\\").strip() or None
+            version = spec[2:].strip() if spec and spec.startswith("==") and "," not in spec \
+                and "*" not in spec else None
+            yield PyInstall(normalize(m[1]), version, spec, cmd, word.span, rel, number, marker=";" in line,
+                            extras=tuple(e.strip() for e in (m[2] or "[]")[1:-1].split(",") if e.strip()),
+                            text=line)
+
+    def _local_project(self, cmd, package) -> Iterator[PyInstall]:
+        text = package.text or ""
+        if text.lower().endswith((".whl", ".tar.gz", ".zip")):
+            self.open_reasons.append(f"`{text}`")
+            return
+        rel = self.context_file(cmd, posixpath.join(text.split("[")[0], "pyproject.toml"))
+        yield from self._pyproject(cmd, rel, package.span or package.word.span)
+
+    def _project(self, cmd, span) -> Iterator[PyInstall]:
+        files = {"poetry": "pyproject.toml", "pdm": "pyproject.toml", "uv": "pyproject.toml",
+                 "pipenv": "Pipfile"}
+        rel = self.context_file(cmd, files.get(cmd.manager, "pyproject.toml"))
+        if cmd.manager == "pipenv":
+            yield from self._pipfile(cmd, rel, span)
+        else:
+            yield from self._pyproject(cmd, rel, span)
+
+    def _pyproject(self, cmd, rel: str | None, span) -> Iterator[PyInstall]:
+        data = self._toml(rel)
+        if data is None:
+            self.open_reasons.append("a local project without a readable pyproject.toml")
+            return
+        project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        requirements: list[str] = []
+        if isinstance(project.get("dependencies"), list):
+            requirements += [r for r in project["dependencies"] if isinstance(r, str)]
+        if "dependencies" in project.get("dynamic", []):
+            self.open_reasons.append("dynamic dependencies in pyproject.toml")
+        for group in (project.get("optional-dependencies") or {}).values():
+            requirements += [r for r in group if isinstance(r, str)] if isinstance(group, list) else []
+        for group in (data.get("dependency-groups") or {}).values():
+            requirements += [r for r in group if isinstance(r, str)] if isinstance(group, list) else []
+        poetry = (data.get("tool") or {}).get("poetry") or {}
+        names = list((poetry.get("dependencies") or {}).keys())
+        for group in (poetry.get("group") or {}).values():
+            names += list(((group or {}).get("dependencies") or {}).keys())
+        names += list((poetry.get("dev-dependencies") or {}).keys())
+        if not project and not poetry:
+            self.open_reasons.append("pyproject.toml without [project] or [tool.poetry]")
+        for text in requirements + [n for n in names if n.lower() != "python"]:
+            m = _REQUIREMENT_LINE.match(text.strip())
+            if m:
+                yield PyInstall(normalize(m[1]), None, m[3].strip() or None, cmd, span, rel, None,
+                                marker=";" in text, text=text)
+
+    def _pipfile(self, cmd, rel: str | None, span) -> Iterator[PyInstall]:
+        data = self._toml(rel)
+        if data is None:
+            self.open_reasons.append("a Pipfile we cannot read")
+            return
+        for section in ("packages", "dev-packages"):
+            for name in (data.get(section) or {}):
+                yield PyInstall(normalize(name), None, None, cmd, span, rel, None, text=name)
+
+    def _toml(self, rel: str | None) -> dict | None:
+        text = self.read_context(rel) if rel else None
+        if text is None:
+            return None
+        import tomllib
+        try:
+            return tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            return None
+
+    # -- distro packages -------------------------------------------------------------
+
+    @cached_property
+    def system_packages(self) -> set[str] | None:
+        """Distro packages the image's own stages install (None when one cannot be read)."""
+        names: set[str] = set()
+        for run in self.runs(self.chain):
+            for cmd in run.installs:
+                if cmd.ecosystem not in ("deb", "apk", "rpm"):
+                    continue
+                if cmd.requirement_files:
+                    return None
+                for package in cmd.packages:
+                    if package.name is None:
+                        return None
+                    names.add(package.name.split("=")[0].split(":")[0].lower())
+                if cmd.ecosystem == "deb" and not cmd.no_install_recommends and \
+                        names & {"python3-pip", "python3-dev", "python3-venv"}:
+                    names.add("build-essential")  # python3-pip recommends build-essential and python3-dev
+        return names
+
+    @cached_property
+    def opaque_system(self) -> bool:
+        """A step may install distro packages we cannot see (a script, make, a variable)."""
+        for run in self.runs(self.chain):
+            for cmd in run.commands:
+                program = cmd.program or ""
+                if program in ("sh", "bash") and len(cmd.argv) > 1 and not (cmd.argv[1].value or "").startswith("-"):
+                    return True
+                if _SCRIPT.fullmatch(program) or program in ("make",) or not program or "$" in program:
+                    return True
+                if program in ("conda", "mamba", "micromamba"):
+                    return True  # conda packages bring their own shared libraries
+        return False
+
+
+def _copied_source(context, instr, target: str) -> str | None:
+    """The context file a COPY put at ``target`` (absolute image path), if this COPY did."""
+    spec = instr.copy
+    dest_value = spec.dest.value if spec.dest is not None else None
+    if dest_value is None:
+        return None
+    cwd = instr.cwd or "/"
+    dest = posixpath.normpath(posixpath.join(cwd, dest_value))
+    sources = [s.value for s in spec.sources if s.value is not None]
+    dir_dest = dest_value.endswith("/") or len(sources) > 1
+    for source in sources:
+        source = source.rstrip("/") or "."
+        rel = context.relative(source)
+        if any(ch in source for ch in "*?["):
+            base = posixpath.basename(target)
+            import fnmatch
+            if fnmatch.fnmatch(base, posixpath.basename(source)) and posixpath.dirname(target) == dest.rstrip("/"):
+                candidate = posixpath.join(posixpath.dirname(rel), base) if posixpath.dirname(rel) else base
+                return candidate if context.exists(candidate) else None
+            continue
+        is_dir = rel == "." or (context.root / rel).is_dir()
+        if is_dir:
+            prefix = dest.rstrip("/") + "/"
+            if target.startswith(prefix):
+                inner = target[len(prefix):]
+                candidate = inner if rel == "." else f"{rel}/{inner}"
+                if context.exists(candidate):
+                    return candidate
+        else:
+            placed = posixpath.join(dest, posixpath.basename(source)) if dir_dest or dest_value.endswith("/") \
+                else dest
+            if placed == target or (dest == target and not dir_dest):
+                return rel if context.exists(rel) else None
+            if posixpath.join(dest, posixpath.basename(source)) == target and (context.root / rel).is_file():
+                return rel
+    return None
+
+
+# -- what the container runs ---------------------------------------------------------
+
+class StartCommand(NamedTuple):
+    """One command line the container starts with (CMD/ENTRYPOINT), as argv values."""
+
+    argv: tuple[str, ...]
+    instr: object  # the CMD or ENTRYPOINT instruction
+    span: object
+
+
+def start_commands(stage) -> list[StartCommand]:
+    """The command lines of the last ENTRYPOINT and CMD of the chain (shell form: each simple command)."""
+    found: dict[str, object] = {}
+    for s in reversed(stage.chain):
+        for instr in s.instructions:
+            if instr.keyword in ("CMD", "ENTRYPOINT") and instr.cmd is not None:
+                found[instr.keyword] = instr
+    out: list[StartCommand] = []
+    for keyword in ("ENTRYPOINT", "CMD"):
+        instr = found.get(keyword)
+        if instr is None:
+            continue
+        spec = instr.cmd
+        if spec.exec_form:
+            argv = tuple(spec.argv)
+            if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and argv[1] in ("-c", "-lc"):
+                from dockerlint.model.shell import parse_commands
+                for cmd in parse_commands(argv[2]):
+                    values = tuple(w.value for w in cmd.argv)
+                    if values and all(v is not None for v in values):
+                        out.append(StartCommand(values, instr, spec.span))  # type: ignore[arg-type]
+            elif argv:
+                out.append(StartCommand(argv, instr, spec.span))
+        else:
+            for cmd in spec.commands:
+                values = tuple(w.value for w in cmd.argv)
+                if values and all(v is not None for v in values):
+                    out.append(StartCommand(values, instr, cmd.span or spec.span))  # type: ignore[arg-type]
+    return out
+
+
+def python_code_args(argv: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(``-c`` code, ``-m`` module) of a python command line."""
+    if not argv or not re.fullmatch(r"python[0-9.]*", argv[0].rsplit("/", 1)[-1]):
+        return None, None
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "-c" and i + 1 < len(argv):
+            return argv[i + 1], None
+        if arg == "-m" and i + 1 < len(argv):
+            return None, argv[i + 1]
+        if arg.startswith("-m") and len(arg) > 2:
+            return None, arg[2:]
+        if not arg.startswith("-"):
+            return None, None
+        i += 2 if arg in ("-W", "-X") else 1
+    return None, None
