@@ -37,19 +37,21 @@ class Import(NamedTuple):
     line: int  # 1-based, in the file (for notebooks: the line of the JSON file)
     column: int  # 1-based
     names: tuple[str, ...] = ()  # what ``from module import ...`` takes (``bigquery`` of google.cloud)
+    level: int = 0  # dots of a relative import (``from .features import x``: 1)
 
     @property
     def top(self) -> str:
         return self.module.split(".", 1)[0]
 
 
-def python_imports(text: str) -> list[Import]:
-    """The unconditional absolute third-party imports of Python source ``text``."""
+def python_imports(text: str, *, relative: bool = False) -> list[Import]:
+    """The unconditional non-stdlib imports of Python source ``text`` (absolute ones; with
+    ``relative``, also ``from . import x``, to follow the project's own modules)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    return [imp for imp in _walk(tree.body) if imp.top not in STDLIB]
+    return [imp for imp in _walk(tree.body) if (imp.level and relative) or (not imp.level and imp.top not in STDLIB)]
 
 
 def notebook_imports(text: str) -> list[Import]:
@@ -103,8 +105,9 @@ def _walk(body: Iterable[ast.stmt]) -> Iterator[Import]:
             for alias in node.names:
                 yield Import(alias.name, node.lineno, node.col_offset + 1)
         elif isinstance(node, ast.ImportFrom):
-            if node.level == 0 and node.module and node.module != "__future__":
-                yield Import(node.module, node.lineno, node.col_offset + 1, tuple(a.name for a in node.names))
+            if node.module != "__future__" and (node.module or node.level):
+                yield Import(node.module or "", node.lineno, node.col_offset + 1, tuple(a.name for a in node.names),
+                             node.level)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             handlers = node.handlers  # type: ignore[attr-defined]
             if not any(_catches_import_error(h) for h in handlers):

@@ -129,6 +129,11 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "shapely": ("shapely",),
     "spacy": ("spacy",),
     "en_core_web_sm": ("en-core-web-sm",),
+    "discord": ("discord-py", "py-cord", "discord"),
+    "telebot": ("pytelegrambotapi",),
+    "github": ("pygithub",),
+    "sentry_sdk": ("sentry-sdk",),
+    "tesserocr": ("tesserocr",),
 }
 
 # Distributions that install other top-level import names too (well-known, certain).
@@ -147,6 +152,9 @@ EXTRA_IMPORTS: dict[str, tuple[str, ...]] = {
 # What an installed distribution certainly brings along (its Requires-Dist, unconditional).
 # Only dependencies that every release in use declares: never a guess.
 DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "discord-py": ("aiohttp",),
+    "pytesseract": ("pillow", "packaging"),
+    "pdf2image": ("pillow",),
     "face-recognition": ("dlib", "face-recognition-models", "numpy", "pillow", "click"),
     "pandas": ("numpy", "python-dateutil", "pytz"),
     "scikit-learn": ("numpy", "scipy", "joblib", "threadpoolctl"),
@@ -192,7 +200,8 @@ DEPENDENCIES: dict[str, tuple[str, ...]] = {
     "notebook": ("jupyter-server", "jupyterlab", "tornado"),
     "jupyter": ("notebook", "jupyterlab", "ipykernel", "ipywidgets", "nbconvert", "jupyter-console"),
     "ipykernel": ("ipython", "jupyter-client", "jupyter-core", "tornado", "traitlets", "comm"),
-    "scikit-image": ("numpy", "scipy", "pillow", "imageio", "networkx", "tifffile", "packaging"),
+    # scikit-image < 0.19 also required matplotlib: counted, as a missed report beats a false one
+    "scikit-image": ("numpy", "scipy", "pillow", "imageio", "networkx", "tifffile", "packaging", "matplotlib"),
     "statsmodels": ("numpy", "scipy", "pandas", "patsy", "packaging"),
     "ultralytics": ("numpy", "matplotlib", "opencv-python", "pillow", "pyyaml", "requests", "scipy",
                     "torch", "torchvision", "tqdm", "psutil", "polars"),

@@ -1,6 +1,7 @@
 """The code an image runs and the imports nothing installs (ML004's reading, ML008 shares start commands)."""
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import NamedTuple
 
@@ -48,43 +49,49 @@ class Missing(NamedTuple):
             f"program fails with `ModuleNotFoundError: No module named '{top}'`; {fix}")
 
 
-def code_files(env: ImageEnv) -> list[CodeFile]:
-    """Python files and notebooks of the context that COPY/ADD put into the image's stages."""
+def image_code(env: ImageEnv) -> dict[str, CodeFile]:
+    """Python files and notebooks that COPY/ADD put into the image, by their path in the image."""
     context = env.df.context
     if context is None:
-        return []
+        return {}
     try:
         files = context.files
     except OSError:
-        return []
-    out: list[CodeFile] = []
-    seen: set[str] = set()
+        return {}
+    out: dict[str, CodeFile] = {}
     for stage in env.feeding_stages:
         for instr in stage.instructions:
             spec = instr.copy if instr.keyword in ("COPY", "ADD") else None
-            if spec is None or spec.from_ is not None:
+            if spec is None or spec.from_ is not None or spec.dest is None or spec.dest.value is None:
                 continue
+            dest = posixpath.normpath(posixpath.join(instr.cwd or "/", spec.dest.value))
             for source in spec.sources:
                 if source.value is None or "://" in source.value:
                     continue
                 rel = context.relative(source.value)
-                for path in _under(files, rel):
-                    if path not in seen and path.endswith((".py", ".ipynb")):
-                        seen.add(path)
-                        out.append(CodeFile(path, instr))
+                for path, image in _placed(files, rel, dest, context):
+                    if path.endswith((".py", ".ipynb")):
+                        out[image] = CodeFile(path, instr)
                         if len(out) >= MAX_FILES:
                             return out
     return out
 
 
-def _under(files: tuple[str, ...], rel: str) -> list[str]:
+def _placed(files: tuple[str, ...], rel: str, dest: str, context) -> list[tuple[str, str]]:
+    """(context path, image path) of each file one COPY source sends to ``dest``."""
     if rel == ".":
-        return list(files)
+        return [(f, posixpath.join(dest, f)) for f in files]
     if any(ch in rel for ch in "*?["):
         import fnmatch
-        return [f for f in files if fnmatch.fnmatch(f, rel)]
+        return [(f, posixpath.join(dest, posixpath.basename(f))) for f in files if fnmatch.fnmatch(f, rel)]
     prefix = rel.rstrip("/") + "/"
-    return [f for f in files if f == rel or f.startswith(prefix)]
+    inside = [(f, posixpath.join(dest, f[len(prefix):])) for f in files if f.startswith(prefix)]
+    if inside:
+        return inside
+    if rel in files:
+        base = posixpath.basename(rel)
+        return [(rel, dest if posixpath.basename(dest) == base else posixpath.join(dest, base))]
+    return []
 
 
 def _runs_jupyter(env: ImageEnv) -> bool:
@@ -104,23 +111,156 @@ def missing_imports(df) -> list[Missing]:
     return out
 
 
+class _Program(NamedTuple):
+    scripts: list[str]  # image paths of the scripts the image runs
+    modules: list[str]  # modules it runs (python -m, uvicorn app.main:app)
+    roots: list[str]  # directories on sys.path (WORKDIR, the script's directory, PYTHONPATH)
+
+
+_SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian"})
+_RUNNERS = {"streamlit": "run", "chainlit": "run", "solara": "run", "fastapi": None, "panel": "serve",
+            "gradio": None, "torchrun": None, "accelerate": "launch", "deepspeed": None, "voila": None}
+
+
+def _program(env: ImageEnv) -> _Program:
+    scripts: list[str] = []
+    modules: list[str] = []
+    roots: list[str] = []
+    lines = [(s.argv, s.instr) for s in start_commands(env.stage, env)]
+    for run in env.runs(env.chain):
+        lines.extend((tuple(w.value or "" for w in c.argv), run) for c in run.commands)
+    for argv, instr in lines:
+        cwd = instr.cwd or "/"
+        roots.append(cwd)
+        program = argv[0].rsplit("/", 1)[-1] if argv else ""
+        positional = [a for a in argv[1:] if not a.startswith("-")]
+        if re.fullmatch(r"python[0-9.]*", program):
+            code, module = python_code_args(argv)
+            if module:
+                modules.append(module)
+            elif code is None:
+                script = _first_script(argv[1:])
+                if script:
+                    scripts.append(posixpath.normpath(posixpath.join(cwd, script)))
+        elif program in _SERVERS:
+            for arg in positional:
+                if ":" in arg:
+                    modules.append(arg.split(":", 1)[0])
+            app_dir = _option(argv, "--app-dir", "--chdir")
+            if app_dir:
+                roots.append(posixpath.join(cwd, app_dir))
+        elif program in _RUNNERS:
+            script = _first_script(argv[1:])
+            if script:
+                scripts.append(posixpath.normpath(posixpath.join(cwd, script)))
+        elif program in ("celery", "flask", "bentoml"):
+            app = _option(argv, "-A", "--app") or next((a for a in positional if ":" in a), None)
+            if app:
+                modules.append(app.split(":", 1)[0])
+    pythonpath = env.stage.final_scope.get("PYTHONPATH") if hasattr(env.stage.final_scope, "get") else None
+    if isinstance(pythonpath, str):
+        roots.extend(p for p in pythonpath.split(":") if p.startswith("/"))
+    roots.extend(posixpath.dirname(s) for s in scripts)
+    return _Program(scripts, modules, roots)
+
+
+def _first_script(args: tuple[str, ...]) -> str | None:
+    for arg in args:
+        if arg.endswith((".py", ".ipynb")):
+            return arg
+    return None
+
+
+def _option(argv: tuple[str, ...], *names: str) -> str | None:
+    for i, arg in enumerate(argv):
+        for name in names:
+            if arg == name and i + 1 < len(argv):
+                return argv[i + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1:]
+    return None
+
+
+class _Modules:
+    """Find the project's modules among the image's code files by their dotted names."""
+
+    def __init__(self, code: dict[str, CodeFile], roots: list[str]):
+        self.code = code
+        self.roots = [r.rstrip("/") for r in roots]
+
+    def find(self, module: str) -> list[str]:
+        """Image paths of ``module`` (its file or package ``__init__``, and its parent packages)."""
+        path = module.replace(".", "/")
+        out: list[str] = []
+        for suffix in (f"{path}.py", f"{path}/__init__.py"):
+            rooted = [f"{r}/{suffix}" for r in self.roots if f"{r}/{suffix}" in self.code]
+            found = rooted or [p for p in self.code if p.endswith("/" + suffix)]
+            out.extend(found)
+        return out
+
+    def relative(self, file: str, imp: Import) -> list[str]:
+        base = posixpath.dirname(file)
+        for _ in range(imp.level - 1):
+            base = posixpath.dirname(base)
+        target = posixpath.join(base, imp.module.replace(".", "/")) if imp.module else base
+        out = [p for p in (f"{target}.py", f"{target}/__init__.py") if p in self.code]
+        for name in imp.names:
+            out.extend(p for p in (f"{target}/{name}.py", f"{target}/{name}/__init__.py") if p in self.code)
+        return out
+
+
+def _reachable(env: ImageEnv, code: dict[str, CodeFile], local: set[str]) -> list[tuple[str, Import]]:
+    """(image path, import) of every third-party import in the code the image runs."""
+    program = _program(env)
+    modules = _Modules(code, program.roots)
+    todo = [p for p in program.scripts if p in code]
+    for module in program.modules:
+        todo.extend(modules.find(module) + modules.find(f"{module}.__main__"))
+    seen: set[str] = set()
+    out: list[tuple[str, Import]] = []
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        text = env.read_context(code[path].path)
+        if text is None or len(text) >= MAX_BYTES:
+            continue
+        imports = notebook_imports(text) if path.endswith(".ipynb") else python_imports(text, relative=True)
+        for imp in imports:
+            if imp.level:
+                todo.extend(modules.relative(path, imp))
+                continue
+            found = modules.find(imp.module)
+            for name in imp.names:
+                found += modules.find(f"{imp.module}.{name}")
+            if found:
+                todo.extend(found)
+                parts = imp.module.split(".")
+                todo.extend(p for n in range(1, len(parts)) for p in modules.find(".".join(parts[:n])))
+            elif imp.top not in local:
+                out.append((path, imp))
+    return out
+
+
 def _missing_in(env: ImageEnv) -> list[Missing]:
     facts = env.facts
     assert facts is not None
-    code = code_files(env)
-    local = set(local_modules(c.path for c in code))
-    local |= {normalize(i.name) for i in env.python_installs if i.file and i.file.endswith("pyproject.toml")}
-    jupyter = _runs_jupyter(env)
-    found: dict[str, tuple[str, list[str], object]] = {}  # distribution -> (module, places, copy)
-    for file in code:
-        if _NOT_RUN.search(file.path) or (file.path.endswith(".ipynb") and not jupyter):
-            continue
-        text = env.read_context(file.path)
-        if text is None or len(text) >= MAX_BYTES:
-            continue
-        imports = notebook_imports(text) if file.path.endswith(".ipynb") else python_imports(text)
-        for imp in imports:
+    code = image_code(env)
+    local = set(local_modules(c.path for c in code.values()))
+    local |= {normalize(i.name).replace("-", "_") for i in env.python_installs
+              if i.file and i.file.endswith("pyproject.toml")}
+    found: dict[str, tuple[str, list[str], object]] = {}  # distribution -> (module, places, anchor)
+    for path, imp in _reachable(env, code, local):
+        file = code[path]
+        if not _NOT_RUN.search(file.path):
             _note(found, imp, f"{file.path}:{imp.line}", file.copy, local)
+    if _runs_jupyter(env):
+        for file in code.values():
+            if file.path.endswith(".ipynb") and not _NOT_RUN.search(file.path):
+                text = env.read_context(file.path)
+                for imp in notebook_imports(text) if text and len(text) < MAX_BYTES else []:
+                    _note(found, imp, f"{file.path}:{imp.line}", file.copy, local)
     for instr, code_text, module in _inline_code(env):
         if code_text is not None:
             for imp in python_imports(code_text):
@@ -131,14 +271,20 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
         return []
     provided = with_dependencies(env.installed_names | set(facts.python_packages))
     names = {normalize(n) for dist in provided for n in provided_imports(dist)}
+    families = {d.split("-")[0] for d in provided if "-" in d and d.split("-")[0] not in _COMMON_PREFIXES}
     install, via = _install_to_extend(env)
     out = []
     for dist, (module, places, copy) in found.items():
-        if _provided(module, dist, provided, names):
+        if _provided(module, dist, provided, names) or dist.split("-")[0] in families:
             continue
         anchor = install.instr if install is not None else copy
         out.append(Missing(dist, module, tuple(places), anchor, install, via))
     return out
+
+
+# Name prefixes too common to say two distributions belong together (python-dotenv, python-jose).
+_COMMON_PREFIXES = frozenset({"python", "py", "django", "flask", "pytest", "types", "sphinx", "mkdocs", "jupyter",
+                              "apache", "google", "azure", "aws", "open", "fast", "simple", "easy", "lib"})
 
 
 def _note(found: dict, imp: Import, place: str, anchor, local: set[str]) -> None:

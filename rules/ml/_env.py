@@ -195,6 +195,20 @@ class ImageEnv:
                     return found
         return None
 
+    def image_to_context(self, path: str, instr) -> str | None:
+        """The context file at image ``path`` (relative to ``instr``'s WORKDIR), via the COPY that put it."""
+        context = self.df.context
+        if context is None or not path or "$" in path:
+            return None
+        target = posixpath.normpath(posixpath.join(instr.cwd or "/", path))
+        for stage in self.feeding_stages:
+            for copy in stage.instructions:
+                if copy.keyword in ("COPY", "ADD") and copy.copy is not None and copy.copy.from_ is None:
+                    found = _copied_source(context, copy, target)
+                    if found is not None:
+                        return found
+        return None
+
     def read_context(self, path: str) -> str | None:
         context = self.df.context
         try:
@@ -395,35 +409,65 @@ class StartCommand(NamedTuple):
     span: object
 
 
-def start_commands(stage) -> list[StartCommand]:
-    """The command lines of the last ENTRYPOINT and CMD of the chain (shell form: each simple command)."""
+def start_commands(stage, env: ImageEnv | None = None) -> list[StartCommand]:
+    """The command lines the container starts with: ENTRYPOINT + CMD as Docker joins them (exec form),
+    each simple command of a shell form, and (with ``env``) the commands of a start script from the
+    context (``CMD ["./start.sh"]``, ``sh start.sh``), one level deep."""
     found: dict[str, object] = {}
     for s in reversed(stage.chain):
         for instr in s.instructions:
             if instr.keyword in ("CMD", "ENTRYPOINT") and instr.cmd is not None:
                 found[instr.keyword] = instr
-    out: list[StartCommand] = []
-    for keyword in ("ENTRYPOINT", "CMD"):
-        instr = found.get(keyword)
-        if instr is None:
-            continue
-        spec = instr.cmd
-        if spec.exec_form:
-            argv = tuple(spec.argv)
-            if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and argv[1] in ("-c", "-lc"):
+    entry, cmd = found.get("ENTRYPOINT"), found.get("CMD")
+    lines: list[StartCommand] = []
+    if entry is not None and entry.cmd.exec_form:
+        extra = tuple(cmd.cmd.argv) if cmd is not None and cmd.cmd.exec_form else ()
+        lines.extend(_expand(tuple(entry.cmd.argv) + extra, entry))
+    elif entry is not None:
+        lines.extend(_shell_lines(entry))
+    elif cmd is not None:
+        lines.extend(_expand(tuple(cmd.cmd.argv), cmd) if cmd.cmd.exec_form else _shell_lines(cmd))
+    if env is not None:
+        for line in list(lines):
+            script = _script_of(line.argv)
+            path = env.image_to_context(script, line.instr) if script else None
+            text = env.read_context(path) if path else None
+            if text is not None:
                 from dockerlint.model.shell import parse_commands
-                for cmd in parse_commands(argv[2]):
-                    values = tuple(w.value for w in cmd.argv)
+                for c in parse_commands(text):
+                    values = tuple(w.value for w in c.argv)
                     if values and all(v is not None for v in values):
-                        out.append(StartCommand(values, instr, spec.span))  # type: ignore[arg-type]
-            elif argv:
-                out.append(StartCommand(argv, instr, spec.span))
-        else:
-            for cmd in spec.commands:
-                values = tuple(w.value for w in cmd.argv)
-                if values and all(v is not None for v in values):
-                    out.append(StartCommand(values, instr, cmd.span or spec.span))  # type: ignore[arg-type]
+                        lines.append(StartCommand(values, line.instr, line.span))  # type: ignore[arg-type]
+    return lines
+
+
+def _expand(argv: tuple[str, ...], instr) -> list[StartCommand]:
+    if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and argv[1] in ("-c", "-lc", "-ec"):
+        from dockerlint.model.shell import parse_commands
+        out = []
+        for c in parse_commands(argv[2]):
+            values = tuple(w.value for w in c.argv)
+            if values and all(v is not None for v in values):
+                out.append(StartCommand(values, instr, instr.cmd.span))  # type: ignore[arg-type]
+        return out
+    return [StartCommand(argv, instr, instr.cmd.span)] if argv else []
+
+
+def _shell_lines(instr) -> list[StartCommand]:
+    out = []
+    for c in instr.cmd.commands:
+        values = tuple(w.value for w in c.argv)
+        if values and all(v is not None for v in values):
+            out.append(StartCommand(values, instr, c.span or instr.cmd.span))  # type: ignore[arg-type]
     return out
+
+
+def _script_of(argv: tuple[str, ...]) -> str | None:
+    if argv[0].endswith(".sh"):
+        return argv[0]
+    if argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and len(argv) > 1 and argv[1].endswith(".sh"):
+        return argv[1]
+    return None
 
 
 def python_code_args(argv: tuple[str, ...]) -> tuple[str | None, str | None]:
