@@ -195,6 +195,8 @@ DEPENDENCIES: dict[str, tuple[str, ...]] = {
                "sqlalchemy", "alembic", "pyarrow", "gunicorn"),
     "mlflow-skinny": ("click", "cloudpickle", "packaging", "protobuf", "pyyaml", "requests",
                       "sqlparse", "importlib-metadata"),
+    "jupyter-server": ("jupyter-core", "jupyter-client", "nbconvert", "tornado", "traitlets"),
+    "tensorboard": ("numpy", "protobuf", "grpcio", "werkzeug", "markdown"),
     "jupyterlab": ("jupyter-server", "jupyter-core", "ipykernel", "jinja2", "tornado", "traitlets",
                    "packaging"),
     "notebook": ("jupyter-server", "jupyterlab", "tornado"),

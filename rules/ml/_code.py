@@ -272,7 +272,7 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
     provided = with_dependencies(env.installed_names | set(facts.python_packages))
     names = {normalize(n) for dist in provided for n in provided_imports(dist)}
     families = {d.split("-")[0] for d in provided if "-" in d and d.split("-")[0] not in _COMMON_PREFIXES}
-    install, via = _install_to_extend(env)
+    install, via = install_to_extend(env)
     out = []
     for dist, (module, places, copy) in found.items():
         if _provided(module, dist, provided, names) or dist.split("-")[0] in families:
@@ -328,7 +328,7 @@ def _inline_code(env: ImageEnv):
             yield start.instr, code, module
 
 
-def _install_to_extend(env: ImageEnv):
+def install_to_extend(env: ImageEnv):
     """The last pip-like install of the final stage chain (and the requirements file it reads)."""
     last = None
     via = None
