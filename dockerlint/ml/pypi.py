@@ -133,7 +133,6 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "telebot": ("pytelegrambotapi",),
     "github": ("pygithub",),
     "sentry_sdk": ("sentry-sdk",),
-    "tesserocr": ("tesserocr",),
 }
 
 # Distributions that install other top-level import names too (well-known, certain).
