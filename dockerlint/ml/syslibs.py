@@ -28,6 +28,7 @@ class Need(NamedTuple):
     apt: tuple[str, ...]  # the packages to install on Debian/Ubuntu (t64 names resolved by the rule)
     apk: tuple[str, ...]  # the packages on Alpine; () when the package has no musl wheel anyway
     satisfied_by: str  # regex over installed package names (apt or apk) that bring it
+    error: str | None = None  # the error when only this one is missing (else the requirement's)
 
 
 class Requirement(NamedTuple):
@@ -49,12 +50,14 @@ _GL = Need("libGL.so.1", ("libgl1",), ("mesa-gl",),
 _GLIB = Need("libgthread-2.0.so.0", ("libglib2.0-0",), ("glib",),
              r"libglib2\.0.*|glib|glib-dev|libgtk.*|libgstreamer.*|gstreamer.*|ffmpeg|libopencv.*|python3-opencv|"
              r"py3-opencv|libpango.*|libcairo.*|libgdk.*|libqt.*|qt[56].*|xvfb|libavdevice.*|librsvg.*|"
-             r"imagemagick.*|libmagick.*|poppler.*|libpoppler.*|libsm6|libvtk.*")
+             r"imagemagick.*|libmagick.*|poppler.*|libpoppler.*|libvtk.*",
+             "ImportError: libgthread-2.0.so.0: cannot open shared object file: No such file or directory")
 _GOMP = Need("libgomp.so.1", ("libgomp1",), ("libgomp",),
              r"libgomp1?|gcc(-\d+)?|g\+\+(-\d+)?|build-essential|build-base|gfortran(-\d+)?|libgcc-\d+-dev|"
              r"libstdc\+\+-\d+-dev|libgfortran.*|libopenblas.*openmp.*")
 _COMPILER = Need("gcc", ("build-essential",), ("build-base",),
-                 r"gcc(-\d+)?|g\+\+(-\d+)?|build-essential|build-base|clang(-\d+)?")
+                 r"gcc(-\d+)?|g\+\+(-\d+)?|build-essential|build-base|clang(-\d+)?",
+                 "error: command 'gcc' failed: No such file or directory")
 _SNDFILE = Need("libsndfile", ("libsndfile1",), ("libsndfile",), r"libsndfile.*|ffmpeg|sox|libsox.*")
 _PORTAUDIO = Need("libportaudio", ("libportaudio2",), ("portaudio",), r"libportaudio.*|portaudio.*")
 _PORTAUDIO_DEV = Need("portaudio.h", ("portaudio19-dev",), ("portaudio-dev",), r"portaudio19-dev|portaudio-dev")
@@ -64,7 +67,7 @@ _MYSQL_DEV = Need("mysqlclient headers", ("default-libmysqlclient-dev",), ("mari
                   r"default-libmysqlclient-dev|libmysqlclient-dev|libmariadb-dev.*|libmariadbclient-dev|"
                   r"mariadb-dev|mariadb-connector-c-dev|mysql-dev")
 _PKG_CONFIG = Need("pkg-config", ("pkg-config",), ("pkgconf",),
-                   r"pkg-config|pkgconf|libglib2\.0-dev|libgtk.*-dev|default-libmysqlclient-dev|libmariadb-dev.*")
+                   r"pkg-config|pkgconf|libglib2\.0-dev|libgtk.*-dev")
 _TESSERACT = Need("tesseract", ("tesseract-ocr",), ("tesseract-ocr",), r"tesseract-ocr.*|tesseract")
 _POPPLER = Need("pdfinfo", ("poppler-utils",), ("poppler-utils",), r"poppler-utils|poppler")
 _FFMPEG = Need("libavcodec", ("ffmpeg",), ("ffmpeg",), r"ffmpeg|libavcodec.*|libavformat.*|ffmpeg-libs")
