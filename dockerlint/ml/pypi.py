@@ -169,6 +169,14 @@ DEPENDENCIES: dict[str, tuple[str, ...]] = {
     "sentence-transformers": ("transformers", "torch", "huggingface-hub", "scikit-learn", "scipy",
                               "tqdm", "pillow"),
     "fastapi": ("starlette", "pydantic", "typing-extensions"),
+    "jinja2": ("markupsafe",),
+    # leaves and tools: nothing (or nothing an application imports) comes with them
+    "pyyaml": (), "numpy": (), "six": (), "pytz": (), "joblib": (), "pillow": (), "redis": (), "pymysql": (),
+    "psycopg2-binary": (), "psycopg2": (), "python-dotenv": (), "click": (), "packaging": (), "psutil": (),
+    "protobuf": (), "tqdm": (), "gunicorn": ("packaging",), "uv": (), "pip": (), "wheel": (),
+    "pipenv": ("certifi", "setuptools", "virtualenv"), "virtualenv": ("distlib", "filelock", "platformdirs"),
+    "setuptools": (), "python-multipart": (), "pyarrow": (), "cloudpickle": (), "markupsafe": (),
+    "werkzeug": ("markupsafe",),
     "starlette": ("anyio",),
     "uvicorn": ("click", "h11"),
     "flask": ("werkzeug", "jinja2", "itsdangerous", "click", "blinker"),
@@ -227,6 +235,7 @@ class WrongName(NamedTuple):
     instead: str  # the distribution that provides what was meant
     why: str  # what goes wrong, in the user's words
     security: bool  # another (unrelated or dummy) project is published under the wrong name
+    broken_from: str | None = None  # only pins of this version and later break (older ones still install)
 
 
 WRONG_NAMES: dict[str, WrongName] = {w.name: w for w in (
@@ -234,7 +243,7 @@ WRONG_NAMES: dict[str, WrongName] = {w.name: w for w in (
               "the build fails: `The 'sklearn' PyPI package is deprecated, use 'scikit-learn'`", False),
     WrongName("tensorflow-gpu", "tensorflow",
               "`tensorflow-gpu` was removed from PyPI (\"Removed: please install tensorflow instead\"); "
-              "`pip install tensorflow[and-cuda]` gets the GPU build since 2.15", False),
+              "`pip install tensorflow[and-cuda]` gets the GPU build since 2.15", False, broken_from="2.12"),
     WrongName("cv2", "opencv-python-headless",
               "there is no `cv2` on PyPI: `No matching distribution found for cv2`", False),
     WrongName("pil", "pillow", "`PIL` is the Python 2 library; `import PIL` comes from Pillow", False),
@@ -267,9 +276,28 @@ WRONG_NAMES: dict[str, WrongName] = {w.name: w for w in (
     WrongName("faiss", "faiss-cpu", "the `faiss` on PyPI is a stale 2019 upload; install faiss-cpu (or faiss-gpu-cu12)",
               True),
     WrongName("yaml", "pyyaml", "there is no `yaml` on PyPI: `No matching distribution found for yaml`", False),
-    WrongName("zmq", "pyzmq", "`zmq` on PyPI is an empty placeholder (\"You are probably looking for pyzmq\")",
-              False),
 )}
+
+
+# Modules so many distributions depend on that an install whose dependencies are not in
+# DEPENDENCIES probably brings them: not reported then (a missed report beats a false one).
+UBIQUITOUS = frozenset({
+    "requests", "urllib3", "six", "typing-extensions", "packaging", "certifi", "idna", "charset-normalizer",
+    "markupsafe", "attrs", "click", "tqdm", "numpy", "pyyaml", "filelock", "jinja2", "pyparsing",
+    "python-dateutil", "pytz", "setuptools", "importlib-metadata", "zipp", "colorama", "tomli", "platformdirs",
+    "psutil", "protobuf", "grpcio", "pydantic", "anyio", "sniffio", "h11", "httpx", "httpcore", "fsspec",
+    "huggingface-hub", "regex", "safetensors", "tokenizers", "pillow", "scipy", "pandas", "cffi", "pycparser",
+    "cryptography", "wrapt", "decorator", "joblib", "threadpoolctl", "networkx", "sympy", "mpmath", "rich",
+    "pygments", "markdown-it-py", "mdurl", "absl-py", "termcolor", "cloudpickle", "msgpack", "aiohttp",
+    "multidict", "yarl", "frozenlist", "aiosignal", "async-timeout", "websockets", "werkzeug", "itsdangerous",
+    "blinker", "starlette", "orjson", "ujson", "simplejson", "toml", "tenacity", "backoff", "dill", "tabulate",
+    "googleapis-common-protos", "opentelemetry-api", "prometheus-client", "greenlet", "sqlalchemy",
+})
+
+
+def squashed(name: str) -> str:
+    """``argos-translate-lt`` -> ``argostranslatelt``: to match import names to distribution names."""
+    return re.sub(r"[-_.]+", "", name).lower()
 
 
 def distributions_for(module: str) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ _WHEN = {"import": "`import {module}` fails with", "build": "the build fails wit
 
 @rule(id="ML001", name="missing-system-library", severity=Severity.ERROR, category="ml", on=("RUN",))
 def missing_system_library(df: Dockerfile) -> Iterator[Finding]:
-    """Install the system libraries your Python packages load: `libgl1 libglib2.0-0` for opencv-python, `libgomp1` for lightgbm.
+    """Install the system libraries your Python packages load (libGL for opencv-python, libgomp1 for lightgbm).
 
     Why: pip installs the Python side of a package; some wheels still load a
     shared library from the OS when imported. On a slim image the build

@@ -49,8 +49,10 @@ def wrong_pypi_name(df: Dockerfile) -> Iterator[Finding]:
         for install in env.python_installs:
             wrong = WRONG_NAMES.get(install.name)
             command = install.command
-            if wrong is None or command.ecosystem != "pypi":
-                continue
+            if wrong is None or command.ecosystem != "pypi" or "://" in (install.text or ""):
+                continue  # a URL or VCS install names its source: `git+https://github.com/NVIDIA/apex#egg=apex`
+            if wrong.broken_from and install.version and _older(install.version, wrong.broken_from):
+                continue  # tensorflow-gpu==2.10.0 still installs
             key = (install.span.start, install.name)
             if key in seen:
                 continue
@@ -60,6 +62,14 @@ def wrong_pypi_name(df: Dockerfile) -> Iterator[Finding]:
             message = (f"{label}{where} `{install.text or install.name}`, not the package you mean: {wrong.why}; "
                        f"install `{wrong.instead}` instead")
             yield command.instr.finding(message, span=install.span, fix=_fix(df, install, wrong))
+
+
+def _older(version: str, bound: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+    try:
+        return Version(version) < Version(bound)
+    except InvalidVersion:
+        return False
 
 
 def _fix(df: Dockerfile, install, wrong) -> Fix | None:

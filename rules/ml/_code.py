@@ -6,7 +6,17 @@ import re
 from typing import NamedTuple
 
 from dockerlint.context.imports import Import, local_modules, notebook_imports, python_imports
-from dockerlint.ml.pypi import distributions_for, normalize, provided_imports, with_dependencies
+from dockerlint.ml.pypi import (
+    DEPENDENCIES,
+    IMPORT_TO_DISTRIBUTIONS,
+    UBIQUITOUS,
+    distributions_for,
+    normalize,
+    provided_imports,
+    squashed,
+    with_dependencies,
+)
+from dockerlint.ml.tools import TOOLS
 from dockerlint.rules.ml._env import ImageEnv, final_stages, python_code_args, start_commands
 
 MAX_FILES = 3000
@@ -265,21 +275,34 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
         if code_text is not None:
             for imp in python_imports(code_text):
                 _note(found, imp, f"the `python -c` code on line {instr.span.line}", instr, local)
-        elif module is not None and module.split(".")[0] not in local:
+        elif module is not None and module.split(".")[0] not in local and _known_module(module):
             _note(found, Import(module, 1, 1), f"`python -m {module}` on line {instr.span.line}", instr, local)
     if not found:
         return []
     provided = with_dependencies(env.installed_names | set(facts.python_packages))
     names = {normalize(n) for dist in provided for n in provided_imports(dist)}
     families = {d.split("-")[0] for d in provided if "-" in d and d.split("-")[0] not in _COMMON_PREFIXES}
+    squashed_names = [squashed(d) for d in provided]
+    unknown_deps = any(d not in DEPENDENCIES for d in env.installed_names)
     install, via = install_to_extend(env)
     out = []
     for dist, (module, places, copy) in found.items():
         if _provided(module, dist, provided, names) or dist.split("-")[0] in families:
             continue
+        top = squashed(module if module.split(".")[0] in NAMESPACES else module.split(".")[0])
+        if len(top) >= 4 and any(top in name for name in squashed_names):
+            continue  # argostranslate from argos-translate-lt: a distribution named after the module
+        if unknown_deps and dist in UBIQUITOUS:
+            continue  # markupsafe, requests...: some installed package probably depends on it
         anchor = install.instr if install is not None else copy
         out.append(Missing(dist, module, tuple(places), anchor, install, via))
     return out
+
+
+def _known_module(module: str) -> bool:
+    """A ``python -m`` target we know is a third-party module (never the project's own)."""
+    top = module.split(".")[0]
+    return top in IMPORT_TO_DISTRIBUTIONS or top in TOOLS or normalize(top) in DEPENDENCIES
 
 
 # Name prefixes too common to say two distributions belong together (python-dotenv, python-jose).

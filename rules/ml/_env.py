@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dockerlint.ml.images import BaseFacts
 from dockerlint.ml.pypi import normalize
@@ -23,6 +23,12 @@ _PROJECT_TOOLS = frozenset({"poetry", "pipenv", "pdm"})
 _REQUIREMENT_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#@]*)(?:@\s*(\S+))?")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 _SCRIPT = re.compile(r".*\.(sh|bash|py)$")
+_INDEX_OPTION = re.compile(r"^\s*(?:--index-url|--extra-index-url|-i|--find-links|-f)[=\s]+(\S+)", re.M)
+
+
+def _indexes(cmd) -> tuple[str, ...]:
+    """The index and find-links URLs of a package command (as written, values only)."""
+    return tuple(w.value for w in (*cmd.index_urls, *cmd.extra_index_urls) if w.value)
 
 # Distro packages that install Python distributions (apt python3-X, apk py3-X), where the names differ.
 DISTRO_PYTHON = {"opencv": "opencv-python", "yaml": "pyyaml", "sklearn": "scikit-learn", "pil": "pillow",
@@ -50,6 +56,7 @@ class PyInstall(NamedTuple):
     marker: bool = False  # has an environment marker (may not install)
     extras: tuple[str, ...] = ()
     text: str | None = None  # as written
+    indexes: tuple[str, ...] = ()  # index / find-links URLs it may come from (command line and file options)
 
 
 def final_stages(df) -> list:
@@ -147,7 +154,8 @@ class ImageEnv:
                     self.open_reasons.append(f"`{package.text or package.word.raw}`")
                 continue
             yield PyInstall(package.name, package.version, package.specifier, cmd, package.span or package.word.span,
-                            marker=package.marker is not None, extras=package.extras, text=package.text)
+                            marker=package.marker is not None, extras=package.extras, text=package.text,
+                            indexes=_indexes(cmd))
         for word in cmd.requirement_files:
             yield from self._requirements_file(cmd, word)
         if cmd.manager in _PROJECT_TOOLS and not cmd.packages:
@@ -225,6 +233,7 @@ class ImageEnv:
         yield from self._requirements_text(cmd, word, rel or "", text, depth)
 
     def _requirements_text(self, cmd, word, rel: str, text: str, depth: int) -> Iterator[PyInstall]:
+        indexes = _indexes(cmd) + tuple(m[1] for m in _INDEX_OPTION.finditer(text))
         for number, raw in enumerate(text.splitlines(), 1):
             line = raw.split(" #", 1)[0].strip()
             if not line or line.startswith("#"):
@@ -246,7 +255,8 @@ class ImageEnv:
             egg = _EGG.search(line)
             if "://" in line.split("@")[0] or line.startswith("git+"):
                 if egg:
-                    yield PyInstall(normalize(egg[1]), None, None, cmd, word.span, rel, number, text=line)
+                    yield PyInstall(normalize(egg[1]), None, None, cmd, word.span, rel, number, text=line,
+                                    indexes=indexes)
                 else:
                     self.open_reasons.append(f"`{line}` in {rel}")
                 continue
@@ -259,7 +269,7 @@ class ImageEnv:
                 and "*" not in spec else None
             yield PyInstall(normalize(m[1]), version, spec, cmd, word.span, rel, number, marker=";" in line,
                             extras=tuple(e.strip() for e in (m[2] or "[]")[1:-1].split(",") if e.strip()),
-                            text=line)
+                            text=line, indexes=indexes)
 
     def _local_project(self, cmd, package) -> Iterator[PyInstall]:
         text = package.text or ""
@@ -283,7 +293,7 @@ class ImageEnv:
         if data is None:
             self.open_reasons.append("a local project without a readable pyproject.toml")
             return
-        project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        project: dict = data["project"] if isinstance(data.get("project"), dict) else {}
         requirements: list[str] = []
         if isinstance(project.get("dependencies"), list):
             requirements += [r for r in project["dependencies"] if isinstance(r, str)]
@@ -413,7 +423,7 @@ def start_commands(stage, env: ImageEnv | None = None) -> list[StartCommand]:
     """The command lines the container starts with: ENTRYPOINT + CMD as Docker joins them (exec form),
     each simple command of a shell form, and (with ``env``) the commands of a start script from the
     context (``CMD ["./start.sh"]``, ``sh start.sh``), one level deep."""
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for s in reversed(stage.chain):
         for instr in s.instructions:
             if instr.keyword in ("CMD", "ENTRYPOINT") and instr.cmd is not None:
@@ -458,7 +468,7 @@ def _shell_lines(instr) -> list[StartCommand]:
     for c in instr.cmd.commands:
         values = tuple(w.value for w in c.argv)
         if values and all(v is not None for v in values):
-            out.append(StartCommand(values, instr, c.span or instr.cmd.span))  # type: ignore[arg-type]
+            out.append(StartCommand(values, instr, c.span or instr.cmd.span))
     return out
 
 
@@ -487,3 +497,12 @@ def python_code_args(argv: tuple[str, ...]) -> tuple[str | None, str | None]:
             return None, None
         i += 2 if arg in ("-W", "-X") else 1
     return None, None
+
+
+def declared_names(instr) -> set[str]:
+    """The names an ENV or ARG instruction sets."""
+    if instr.keyword == "ENV":
+        return {kv.key for kv in instr.pairs or ()}
+    if instr.keyword == "ARG":
+        return {decl.name for decl in instr.arg_decls or ()}
+    return set()

@@ -1,0 +1,89 @@
+"""The ML rules on the small apps of fixtures/contexts/ml-*: what a user sees from the CLI.
+
+Each app is a real build context (code, requirements, Dockerfile) with the
+breakage its Dockerfile comments describe, and a ``Dockerfile.fixed`` that
+builds and runs: the broken one must give exactly the findings below (rule,
+line, the text the user reads) and exit 1, the fixed one nothing and exit 0.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dockerlint.cli import main
+
+CONTEXTS = Path(__file__).resolve().parent.parent / "fixtures" / "contexts"
+
+EXPECTED = {
+    "ml-titanic-fastapi": [
+        ("ML004", 7, "app/model.py:6 imports `sklearn.pipeline`, but nothing in the image installs `scikit-learn`: "
+                     "the program fails with `ModuleNotFoundError: No module named 'sklearn'`; add `scikit-learn` to "
+                     "requirements.txt (installed on line 7)"),
+    ],
+    "ml-opencv-service": [
+        ("ML001", 6, "requirements.txt:4 lists `opencv-python` needs libGL.so.1 and libgthread-2.0.so.0, which "
+                     "python:3.12-slim does not have and no step installs: `import cv2` fails with `ImportError: "
+                     "libGL.so.1: cannot open shared object file: No such file or directory`; add `RUN apt-get update "
+                     "&& apt-get install -y --no-install-recommends libgl1 libglib2.0-0t64"),
+    ],
+    "ml-lightgbm-batch": [
+        ("ML001", 6, "requirements.txt:1 lists `lightgbm` needs libgomp.so.1"),
+        ("ML007", 6, "requirements.txt:4 lists `sklearn`, not the package you mean"),
+    ],
+    "ml-cuda-training": [
+        ("ML004", 8, "train/train.py:5 imports `wandb`"),
+        ("ML005", 7, "`torch==2.4.1` is the CPU-only build"),
+        ("ML006", 8, "`flash-attn==2.6.3` compiles CUDA code when installed, but "
+                     "nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04 has the CUDA libraries but no nvcc"),
+        ("ML008", 12, "CMD runs `jupyter lab`, but no step installs it"),
+    ],
+}
+
+
+def _run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    """(exit code, stdout) of ``dockerlint ARGS`` run in ``cwd``."""
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with CliRunner().isolation() as (out, _err, *_):
+            code = main(list(args))
+            sys.stdout.flush()
+            return code, out.getvalue().decode()
+    finally:
+        os.chdir(old)
+
+
+def _lint(app: str, dockerfile: str) -> tuple[int, list[dict]]:
+    code, output = _run("--select", "ML", "-f", "json", dockerfile, cwd=CONTEXTS / app)
+    return code, json.loads(output)["findings"]
+
+
+@pytest.mark.parametrize("app", sorted(EXPECTED))
+def test_the_broken_app_gets_its_findings(app):
+    code, findings = _lint(app, "Dockerfile")
+    got = sorted((f["rule"], f["line"]) for f in findings)
+    assert got == sorted((rule, line) for rule, line, _ in EXPECTED[app]), [f["message"] for f in findings]
+    for rule, line, text in EXPECTED[app]:
+        assert any(text in f["message"] for f in findings if (f["rule"], f["line"]) == (rule, line)), \
+            (text, [f["message"] for f in findings])
+    assert code == 1
+
+
+@pytest.mark.parametrize("app", sorted(EXPECTED))
+def test_the_fixed_app_is_clean(app):
+    code, findings = _lint(app, "Dockerfile.fixed")
+    assert findings == [] and code == 0, [f["message"] for f in findings]
+
+
+def test_explain_ml004_reads_for_a_data_scientist():
+    code, text = _run("explain", "ML004")
+    assert code == 0
+    assert "ModuleNotFoundError: No module named 'sklearn'" in text
+    assert "scikit-learn" in text and "opencv-python-headless" in text
+    assert "try: ... except ImportError" in text
