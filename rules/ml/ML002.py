@@ -15,8 +15,8 @@ DEBIAN_TO_ALPINE = {"libgomp1": "libgomp", "libgl1": "mesa-gl", "libglib2.0-0": 
                     "default-libmysqlclient-dev": "mariadb-dev", "libportaudio2": "portaudio",
                     "portaudio19-dev": "portaudio-dev", "libgeos-dev": "geos-dev", "libmagic1": "libmagic",
                     "libgdal-dev": "gdal-dev", "libgl1-mesa-glx": "mesa-gl"}
-# Alpine names in apt-get install.
-ALPINE_TO_DEBIAN = {"build-base": "build-essential", "mesa-gl": "libgl1", "musl-dev": "libc6-dev",
+# Alpine names in apt-get install (not musl-dev: Debian has a musl-dev package too).
+ALPINE_TO_DEBIAN = {"build-base": "build-essential", "mesa-gl": "libgl1",
                     "postgresql-dev": "libpq-dev", "mariadb-dev": "default-libmysqlclient-dev",
                     "portaudio-dev": "portaudio19-dev", "geos-dev": "libgeos-dev", "gdal-dev": "libgdal-dev",
                     "libgomp": "libgomp1"}
