@@ -17,12 +17,15 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
     Why: the image builds, and the container dies the moment it starts with
     `ModuleNotFoundError: No module named 'sklearn'`. Your laptop had the
     package; the image only has what its Dockerfile installs (plus what the
-    base image carries). dockerlint reads the `.py` files and notebooks you
-    COPY into the image (and `python -c` / `python -m` in RUN, CMD and
-    ENTRYPOINT) and checks each import against what the image gets. Import
-    names that differ from the package name are looked up in a table:
+    base image carries). dockerlint starts where the container starts (the
+    script or module of CMD/ENTRYPOINT, `uvicorn app.main:app`, a start script,
+    `RUN python train.py`), follows the imports through your own modules in
+    the code you COPY, and checks every other import against what the image
+    installs (requirements files, `pyproject.toml` and `Pipfile` included).
+    Import names that differ from the package name are looked up in a table:
     `import sklearn` needs `scikit-learn`, `cv2` needs `opencv-python-headless`,
-    `PIL` needs `Pillow`, `yaml` needs `PyYAML`.
+    `PIL` needs `Pillow`, `yaml` needs `PyYAML`. The message names the file and
+    line of the import and the install step (or requirements file) to extend.
 
     Bad:
         FROM python:3.11-slim
@@ -36,8 +39,8 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
     Fix: add the package named in the message to the install step it names
     (or to the requirements file that step installs), with the version you
     tested: `scikit-learn==1.5.1`.
-    Options: none; silence one import with `# dockerlint ignore=ML004` on the FROM line
-    of the stage, or exclude files with `.dockerignore`.
+    Options: none; to accept a finding, put `# dockerlint ignore=ML004` on the
+    line above the instruction it is reported on.
 
     Note: stays silent when it cannot know: a base image it does not know
     (only minimal images whose full package list is known: python, debian,
@@ -47,10 +50,14 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
     the standard library, the project's own modules and packages (any `.py`
     file or package directory in the copied code, `src/` layouts included),
     relative imports, imports inside functions, `try: ... except ImportError`,
-    `if TYPE_CHECKING:` and platform/version checks, tests (`tests/`,
-    `test_*.py`, `conftest.py`), docs and examples, and notebooks unless the
-    image runs Jupyter. Packages a dependency certainly brings (pandas brings
-    numpy, torchvision brings torch) count as installed.
+    `if TYPE_CHECKING:` and platform/version checks, modules the start command
+    never reaches (plugins loaded by name, scripts you run by hand), tests and
+    docs, and notebooks unless the image runs Jupyter. Packages a dependency
+    certainly brings (pandas brings numpy, torchvision brings torch) count as
+    installed, and so do modules named like an installed distribution
+    (`argostranslate` from `argos-translate-lt`); when an installed package's
+    dependencies are not in the table, common transitive modules (requests,
+    markupsafe, tqdm, ...) are not reported either.
     """
     for missing in missing_imports(df):
         yield missing.finding()
