@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, but not in the stubs
 
 from .gotext import GO_SPACE, runes
 

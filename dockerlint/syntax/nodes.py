@@ -180,7 +180,7 @@ class Instruction:
     def span_of(self, start: int, end: int) -> Span:
         """Source span of ``rest[start:end]``."""
         offsets = self.rest_offsets
-        if not offsets:
+        if not offsets or self.source is None:
             return self.keyword_span
         start = min(max(start, 0), len(offsets) - 1)
         last = min(max(end - 1, start), len(offsets) - 1)
