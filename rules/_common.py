@@ -16,15 +16,6 @@ def runs(df) -> Iterator:
     return (instr for instr in df.walk() if instr.keyword == "RUN")
 
 
-def stage_chain(stage) -> list:
-    """``stage`` and the earlier stages it is built FROM, nearest first."""
-    chain = []
-    while stage is not None and stage not in chain:
-        chain.append(stage)
-        stage = stage.base_stage
-    return chain
-
-
 def summarize(names: list[str], limit: int = 4) -> str:
     """``a, b, c and 3 more`` for messages."""
     shown = ", ".join(f"`{n}`" for n in names[:limit])

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import stage_chain
 
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:)?[\\/]")
 
@@ -37,7 +36,7 @@ def workdir_relative_path(df: Dockerfile) -> Iterator[Finding]:
     - https://github.com/hadolint/hadolint/wiki/DL3000
     """
     for stage in df.stages:
-        chain = stage_chain(stage)[1:]
+        chain = stage.chain[1:]
         if any(i.keyword == "WORKDIR" for parent in chain for i in parent.instructions):
             continue
         first = next((i for i in stage.instructions if i.keyword == "WORKDIR"), None)

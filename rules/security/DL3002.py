@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import stage_chain
 
 _ROOT = frozenset({"root", "0"})
 
@@ -38,14 +37,14 @@ def last_user_root(df: Dockerfile) -> Iterator[Finding]:
     target = df.target
     if target is None:
         return
-    for stage in stage_chain(target):
-        users = [i for i in stage.instructions if i.keyword == "USER" and i.user is not None]
+    for stage in target.chain:
+        users = [(i, i.user) for i in stage.instructions if i.keyword == "USER" and i.user is not None]
         if not users:
             continue
-        last = users[-1]
-        name = last.user.user.value
+        last, spec = users[-1]
+        name = spec.user.value
         if name is not None and name in _ROOT:
-            written = last.user.user.raw
+            written = spec.user.raw
             shown = f"`{written}`" if written == name else f"`{written}` (= `{name}`)"
-            yield last.finding(f"Last USER should not be root: the image runs as {shown}", span=last.user.span)
+            yield last.finding(f"Last USER should not be root: the image runs as {shown}", span=spec.span)
         return

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import runs, stage_chain
+from dockerlint.rules._common import runs
 
 # manager -> (the verb that only refreshes the index, the verbs that use it)
 _MANAGERS = {
@@ -74,7 +74,7 @@ def _installs_later(df, update, family: str) -> bool:
     """Whether a later RUN of this stage (or of a stage built FROM it) installs with ``family``:
     that install is the one the cached, stale index hurts."""
     for instr in runs(df):
-        if instr.index <= update.index or instr.stage is None or update.stage not in stage_chain(instr.stage):
+        if instr.index <= update.index or instr.stage is None or update.stage not in instr.stage.chain:
             continue
         for command in instr.commands:
             if _FAMILY.get(command.program or "", command.program) != family:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import stage_chain
 
 
 @rule(id="SEC009", name="final-user-missing", severity=Severity.INFO, category="security", on=(),
@@ -40,7 +39,7 @@ def final_user_missing(df: Dockerfile) -> Iterator[Finding]:
     target = df.target
     if target is None:
         return
-    if any(i.keyword == "USER" for stage in stage_chain(target) for i in stage.instructions):
+    if any(i.keyword == "USER" for stage in target.chain for i in stage.instructions):
         return
     yield target.from_.finding(f"The image built from stage {target.display_name!r} sets no USER: "
                                "it runs as the base image's user, usually root")

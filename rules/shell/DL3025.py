@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules._common import stage_chain
 
 # Characters a bare word may hold and still mean the same without a shell.
 _BARE = re.compile(r"[A-Za-z0-9_./:,=+@%^-]+")
@@ -69,7 +68,7 @@ def _after_shell(instr) -> bool:
     """Whether a SHELL instruction is in effect: earlier in the stage, or in a parent stage."""
     if instr.stage is None:
         return False
-    for stage in stage_chain(instr.stage):
+    for stage in instr.stage.chain:
         if any(i.keyword == "SHELL" and i.index < instr.index for i in stage.instructions):
             return True
     return False
@@ -125,7 +124,7 @@ def _fix(df, instr, spec, words: list[str] | None) -> Fix | None:
     if instr.keyword == "ENTRYPOINT":
         safe = not any(
             other.keyword == "CMD" and other.index > instr.index and other.stage is not None
-            and instr.stage in stage_chain(other.stage)
+            and instr.stage in other.stage.chain
             for other in df.instructions
         )
     replacement = json.dumps(words, ensure_ascii=False)
