@@ -89,6 +89,7 @@ class Entry(NamedTuple):
     editable: bool = False
     group: str | None = None
     ecosystem: str = "pypi"
+    extras: tuple[str, ...] = ()  # PEP 508 extras: ``torch[cuda]`` -> ("cuda",)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class Manifest:
     require_hashes: bool = False
     locked: tuple[str, ...] = ()
     tool: str | None = None  # pyproject: the build backend's tool (poetry, uv, pdm, hatch, setuptools)
+    indexes: tuple[str, ...] = ()  # requirements: ``--index-url``/``--extra-index-url``/``--find-links`` values
+    dynamic: bool = False  # pyproject: the backend computes the dependencies (PEP 621 ``dynamic``, no table)
     errors: tuple[tuple[int, str], ...] = field(default=())
 
     @property
@@ -173,6 +176,15 @@ def classify_requirement(text: str) -> tuple[str | None, str, str, str | None]:
     return normalize(req.name), _specifier_pin(str(req.specifier)), str(req.specifier), marker
 
 
+def requirement_extras(text: str) -> tuple[str, ...]:
+    """The extras of a PEP 508 requirement (``name[a,b]>=1`` -> ("a", "b")), as written."""
+    found = _EXTRAS.match(text)
+    return tuple(e.strip() for e in found.group(1).split(",") if e.strip()) if found else ()
+
+
+_EXTRAS = re.compile(r"\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
+
+
 def _specifier_pin(spec: str) -> str:
     if not spec:
         return UNPINNED
@@ -232,12 +244,15 @@ def _read_requirements(path: str, kind: str, lock: bool, text: str) -> Manifest:
     includes: list[str | None] = []
     constraints: list[str | None] = []
     require_hashes = False
+    indexes: list[str] = []
     directory = path.rsplit("/", 1)[0] if "/" in path else ""
     for number, column, line in logical_lines(text):
         option = _OPTION_VALUE.match(line)
         if option:
             flag, value = option.groups()
-            if flag in ("-r", "--requirement"):
+            if flag in ("-i", "-f", "--index-url", "--extra-index-url", "--find-links"):
+                indexes.append(value)
+            elif flag in ("-r", "--requirement"):
                 includes.append(_relative(directory, value))
             elif flag in ("-c", "--constraint"):
                 constraints.append(_relative(directory, value))
@@ -252,9 +267,10 @@ def _read_requirements(path: str, kind: str, lock: bool, text: str) -> Manifest:
         hashes = tuple(h for h in _HASH.findall(" " + line))
         requirement = _PER_REQUIREMENT.sub("", " " + line).strip()
         name, pin, spec, marker = classify_requirement(requirement)
-        entries.append(Entry(requirement, number, column, name, pin, spec, marker, hashes))
+        entries.append(Entry(requirement, number, column, name, pin, spec, marker, hashes,
+                             extras=requirement_extras(requirement)))
     return Manifest(path, kind, lock, tuple(entries), tuple(includes), tuple(constraints),
-                    require_hashes or any(e.hashes for e in entries))
+                    require_hashes or any(e.hashes for e in entries), indexes=tuple(indexes))
 
 
 def _relative(directory: str, value: str) -> str | None:
@@ -309,7 +325,7 @@ def _pep508_entries(items, lines: _Lines, group: str | None, after: int) -> list
             continue  # {include-group = "..."} of PEP 735
         line, column = lines.find(item, after)
         name, pin, spec, marker = classify_requirement(item)
-        out.append(Entry(item, line, column, name, pin, spec, marker, group=group))
+        out.append(Entry(item, line, column, name, pin, spec, marker, group=group, extras=requirement_extras(item)))
     return out
 
 
@@ -367,7 +383,8 @@ def _read_pyproject(path: str, kind: str, lock: bool, text: str) -> Manifest:
     backend = str((data.get("build-system") or {}).get("build-backend") or "")
     tool_name = next((t for t in ("poetry", "uv", "pdm", "hatch", "flit", "maturin", "setuptools") if t in backend),
                      None) or next((t for t in ("poetry", "uv", "pdm", "hatch") if t in tool), None)
-    return Manifest(path, kind, lock, tuple(entries), tool=tool_name)
+    dynamic = "dependencies" in (project.get("dynamic") or ()) or (not data.get("project") and not poetry)
+    return Manifest(path, kind, lock, tuple(entries), tool=tool_name, dynamic=dynamic)
 
 
 def _read_pipfile(path: str, kind: str, lock: bool, text: str) -> Manifest:

@@ -5,6 +5,7 @@ import posixpath
 import re
 from typing import NamedTuple
 
+from dockerlint.context.copies import UNKNOWN_CWD
 from dockerlint.context.imports import Import, local_modules, notebook_imports, python_imports
 from dockerlint.ml.pypi import (
     DEPENDENCIES,
@@ -60,48 +61,26 @@ class Missing(NamedTuple):
 
 
 def image_code(env: ImageEnv) -> dict[str, CodeFile]:
-    """Python files and notebooks that COPY/ADD put into the image, by their path in the image."""
+    """Python files and notebooks that COPY/ADD put into the image, by their path in the image
+    (where each lands: ``BuildContext.landings``, the context engine's reading of the COPY)."""
     context = env.df.context
     if context is None:
-        return {}
-    try:
-        files = context.files
-    except OSError:
         return {}
     out: dict[str, CodeFile] = {}
     for stage in env.feeding_stages:
         for instr in stage.instructions:
-            spec = instr.copy if instr.keyword in ("COPY", "ADD") else None
-            if spec is None or spec.from_ is not None or spec.dest is None or spec.dest.value is None:
+            if instr.keyword not in ("COPY", "ADD") or instr.copy is None or instr.copy.from_ is not None:
                 continue
-            dest = posixpath.normpath(posixpath.join(instr.cwd or "/", spec.dest.value))
-            for source in spec.sources:
-                if source.value is None or "://" in source.value:
-                    continue
-                rel = context.relative(source.value)
-                for path, image in _placed(files, rel, dest, context):
-                    if path.endswith((".py", ".ipynb")):
-                        out[image] = CodeFile(path, instr)
-                        if len(out) >= MAX_FILES:
-                            return out
+            try:
+                landed = context.landings(instr)
+            except OSError:
+                return {}
+            for image, path in landed.items():
+                if path.endswith((".py", ".ipynb")):
+                    out[image] = CodeFile(path, instr)
+                    if len(out) >= MAX_FILES:
+                        return out
     return out
-
-
-def _placed(files: tuple[str, ...], rel: str, dest: str, context) -> list[tuple[str, str]]:
-    """(context path, image path) of each file one COPY source sends to ``dest``."""
-    if rel == ".":
-        return [(f, posixpath.join(dest, f)) for f in files]
-    if any(ch in rel for ch in "*?["):
-        import fnmatch
-        return [(f, posixpath.join(dest, posixpath.basename(f))) for f in files if fnmatch.fnmatch(f, rel)]
-    prefix = rel.rstrip("/") + "/"
-    inside = [(f, posixpath.join(dest, f[len(prefix):])) for f in files if f.startswith(prefix)]
-    if inside:
-        return inside
-    if rel in files:
-        base = posixpath.basename(rel)
-        return [(rel, dest if posixpath.basename(dest) == base else posixpath.join(dest, base))]
-    return []
 
 
 def _runs_jupyter(env: ImageEnv) -> bool:
@@ -140,7 +119,7 @@ def _program(env: ImageEnv) -> _Program:
     for run in env.runs(env.chain):
         lines.extend((tuple(w.value or "" for w in c.argv), run) for c in run.commands)
     for argv, instr in lines:
-        cwd = instr.cwd or "/"
+        cwd = instr.cwd or UNKNOWN_CWD  # as the context engine names an unknown WORKDIR
         roots.append(cwd)
         program = argv[0].rsplit("/", 1)[-1] if argv else ""
         positional = [a for a in argv[1:] if not a.startswith("-")]

@@ -9,7 +9,6 @@ something cannot be read (a requirements file we cannot find, ``$PKGS``,
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -20,10 +19,7 @@ from dockerlint.ml.pypi import normalize
 
 _PYPI_MANAGERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv", "pdm"})
 _PROJECT_TOOLS = frozenset({"poetry", "pipenv", "pdm"})
-_REQUIREMENT_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#@]*)(?:@\s*(\S+))?")
-_EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 _SCRIPT = re.compile(r".*\.(sh|bash|py)$")
-_INDEX_OPTION = re.compile(r"^\s*(?:--index-url|--extra-index-url|-i|--find-links|-f)[=\s]+(\S+)", re.M)
 
 
 def _indexes(cmd) -> tuple[str, ...]:
@@ -147,8 +143,9 @@ class ImageEnv:
     def _pypi(self, cmd) -> Iterator[PyInstall]:
         for package in cmd.packages:
             if package.pin == "local":
-                yield from self._local_project(cmd, package)
-                continue
+                if (package.text or "").lower().endswith((".whl", ".tar.gz", ".zip", ".tgz")):
+                    self.open_reasons.append(f"`{package.text}`")
+                continue  # a project directory: its pyproject.toml is read below
             if package.name is None:
                 if package.pin in ("unknown",) or package.url:
                     self.open_reasons.append(f"`{package.text or package.word.raw}`")
@@ -156,12 +153,7 @@ class ImageEnv:
             yield PyInstall(package.name, package.version, package.specifier, cmd, package.span or package.word.span,
                             marker=package.marker is not None, extras=package.extras, text=package.text,
                             indexes=_indexes(cmd))
-        for word in cmd.requirement_files:
-            yield from self._requirements_file(cmd, word)
-        if cmd.manager in _PROJECT_TOOLS and not cmd.packages:
-            yield from self._project(cmd, cmd.command.span)
-        if cmd.manager == "uv" and cmd.action == "sync" and not cmd.requirement_files:
-            yield from self._project(cmd, cmd.command.span)
+        yield from self._manifests(cmd)
 
     def _conda(self, cmd) -> Iterator[PyInstall]:
         if cmd.requirement_files:
@@ -183,39 +175,15 @@ class ImageEnv:
                     yield PyInstall(DISTRO_PYTHON.get(bare, normalize(bare)), None, None, cmd,
                                     package.span or package.word.span, text=package.text)
 
-    # -- files from the context ------------------------------------------------------
-
-    def context_file(self, cmd, path: str | None) -> str | None:
-        """The context path of a file a RUN names (via the COPY that put it there), or None."""
-        context = self.df.context
-        if context is None or not path or "$" in path:
-            return None
-        cwd = cmd.instr.cwd or "/"
-        target = posixpath.normpath(posixpath.join(cwd, path))
-        for stage in self.feeding_stages:
-            for instr in stage.instructions:
-                if instr.keyword not in ("COPY", "ADD") or instr.copy is None or instr.copy.from_ is not None:
-                    continue
-                if instr.span.start > cmd.instr.span.start and stage is cmd.instr.stage:
-                    continue
-                found = _copied_source(context, instr, target)
-                if found is not None:
-                    return found
-        return None
+    # -- files from the context (read through the context engine) -------------------
 
     def image_to_context(self, path: str, instr) -> str | None:
-        """The context file at image ``path`` (relative to ``instr``'s WORKDIR), via the COPY that put it."""
+        """The context file at image ``path`` (relative to ``instr``'s WORKDIR) when ``instr`` runs, or None."""
         context = self.df.context
         if context is None or not path or "$" in path:
             return None
-        target = posixpath.normpath(posixpath.join(instr.cwd or "/", path))
-        for stage in self.feeding_stages:
-            for copy in stage.instructions:
-                if copy.keyword in ("COPY", "ADD") and copy.copy is not None and copy.copy.from_ is None:
-                    found = _copied_source(context, copy, target)
-                    if found is not None:
-                        return found
-        return None
+        found = context.origin(instr, path)
+        return found[1] if found is not None else None
 
     def read_context(self, path: str) -> str | None:
         context = self.df.context
@@ -224,116 +192,51 @@ class ImageEnv:
         except OSError:
             return None
 
-    def _requirements_file(self, cmd, word, depth: int = 0) -> Iterator[PyInstall]:
-        rel = self.context_file(cmd, word.value)
-        text = self.read_context(rel) if rel else None
-        if text is None or depth > 5:
-            self.open_reasons.append(f"requirements file `{word.value}`")
+    def _manifests(self, cmd) -> Iterator[PyInstall]:
+        """The distributions the manifests ``cmd`` reads declare (``BuildContext.installed``).
+
+        Opens the environment for a file that is not from the context, cannot be read,
+        or does not list everything it installs (``setup.py``, dynamic dependencies,
+        ``-e``/path entries, ``${VAR}``, a URL without ``#egg=``).
+        """
+        context = self.df.context
+        wants_project = any(p.pin == "local" for p in cmd.packages) or (
+            cmd.manager in _PROJECT_TOOLS and not cmd.packages) or (
+            cmd.manager == "uv" and cmd.action == "sync" and not cmd.requirement_files)
+        if context is None:
+            if cmd.requirement_files or wants_project:
+                self.open_reasons.append("files from a build context that is not given")
             return
-        yield from self._requirements_text(cmd, word, rel or "", text, depth)
-
-    def _requirements_text(self, cmd, word, rel: str, text: str, depth: int) -> Iterator[PyInstall]:
-        indexes = _indexes(cmd) + tuple(m[1] for m in _INDEX_OPTION.finditer(text))
-        for number, raw in enumerate(text.splitlines(), 1):
-            line = raw.split(" #", 1)[0].strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith(("-r", "--requirement")):
-                nested = line.split(None, 1)[1] if " " in line else line[2:]
-                nested_rel = posixpath.normpath(posixpath.join(posixpath.dirname(rel), nested.strip()))
-                nested_text = self.read_context(nested_rel)
-                if nested_text is None:
-                    self.open_reasons.append(f"requirements file `{nested}`")
-                else:
-                    yield from self._requirements_text(cmd, word, nested_rel, nested_text, depth + 1)
-                continue
-            if line.startswith(("-e", "--editable", ".", "/", "file:")):
-                self.open_reasons.append(f"`{line}` in {rel}")
-                continue
-            if line.startswith("-"):
-                continue  # --index-url, -c, --hash ...
-            egg = _EGG.search(line)
-            if "://" in line.split("@")[0] or line.startswith("git+"):
-                if egg:
-                    yield PyInstall(normalize(egg[1]), None, None, cmd, word.span, rel, number, text=line,
-                                    indexes=indexes)
-                else:
-                    self.open_reasons.append(f"`{line}` in {rel}")
-                continue
-            m = _REQUIREMENT_LINE.match(line)
-            if m is None:
-                self.open_reasons.append(f"`{line}` in {rel}")
-                continue
-            spec = m[3].strip().rstrip("\\").strip() or None
-            version = spec[2:].strip() if spec and spec.startswith("==") and "," not in spec \
-                and "*" not in spec else None
-            yield PyInstall(normalize(m[1]), version, spec, cmd, word.span, rel, number, marker=";" in line,
-                            extras=tuple(e.strip() for e in (m[2] or "[]")[1:-1].split(",") if e.strip()),
-                            text=line, indexes=indexes)
-
-    def _local_project(self, cmd, package) -> Iterator[PyInstall]:
-        text = package.text or ""
-        if text.lower().endswith((".whl", ".tar.gz", ".zip")):
-            self.open_reasons.append(f"`{text}`")
-            return
-        rel = self.context_file(cmd, posixpath.join(text.split("[")[0], "pyproject.toml"))
-        yield from self._pyproject(cmd, rel, package.span or package.word.span)
-
-    def _project(self, cmd, span) -> Iterator[PyInstall]:
-        files = {"poetry": "pyproject.toml", "pdm": "pyproject.toml", "uv": "pyproject.toml",
-                 "pipenv": "Pipfile"}
-        rel = self.context_file(cmd, files.get(cmd.manager, "pyproject.toml"))
-        if cmd.manager == "pipenv":
-            yield from self._pipfile(cmd, rel, span)
-        else:
-            yield from self._pyproject(cmd, rel, span)
-
-    def _pyproject(self, cmd, rel: str | None, span) -> Iterator[PyInstall]:
-        data = self._toml(rel)
-        if data is None:
-            self.open_reasons.append("a local project without a readable pyproject.toml")
-            return
-        project: dict = data["project"] if isinstance(data.get("project"), dict) else {}
-        requirements: list[str] = []
-        if isinstance(project.get("dependencies"), list):
-            requirements += [r for r in project["dependencies"] if isinstance(r, str)]
-        if "dependencies" in project.get("dynamic", []):
-            self.open_reasons.append("dynamic dependencies in pyproject.toml")
-        for group in (project.get("optional-dependencies") or {}).values():
-            requirements += [r for r in group if isinstance(r, str)] if isinstance(group, list) else []
-        for group in (data.get("dependency-groups") or {}).values():
-            requirements += [r for r in group if isinstance(r, str)] if isinstance(group, list) else []
-        poetry = (data.get("tool") or {}).get("poetry") or {}
-        names = list((poetry.get("dependencies") or {}).keys())
-        for group in (poetry.get("group") or {}).values():
-            names += list(((group or {}).get("dependencies") or {}).keys())
-        names += list((poetry.get("dev-dependencies") or {}).keys())
-        if not project and not poetry:
-            self.open_reasons.append("pyproject.toml without [project] or [tool.poetry]")
-        for text in requirements + [n for n in names if n.lower() != "python"]:
-            m = _REQUIREMENT_LINE.match(text.strip())
-            if m:
-                yield PyInstall(normalize(m[1]), None, m[3].strip() or None, cmd, span, rel, None,
-                                marker=";" in text, text=text)
-
-    def _pipfile(self, cmd, rel: str | None, span) -> Iterator[PyInstall]:
-        data = self._toml(rel)
-        if data is None:
-            self.open_reasons.append("a Pipfile we cannot read")
-            return
-        for section in ("packages", "dev-packages"):
-            for name in (data.get(section) or {}):
-                yield PyInstall(normalize(name), None, None, cmd, span, rel, None, text=name)
-
-    def _toml(self, rel: str | None) -> dict | None:
-        text = self.read_context(rel) if rel else None
-        if text is None:
-            return None
-        import tomllib
         try:
-            return tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, ValueError):
-            return None
+            reads = context.installed(cmd)
+        except OSError:
+            self.open_reasons.append("an unreadable build context")
+            return
+        if wants_project and not any(r.role == "project" for r in reads):
+            self.open_reasons.append("a local project without a readable pyproject.toml")
+        first = cmd.requirement_files[0].span if cmd.requirement_files else cmd.command.span
+        for read in reads:
+            if read.role not in ("requirements", "project"):
+                continue  # constraints install nothing; a lock pins what its project lists
+            manifest = read.manifest
+            label = read.path or read.image_path
+            if manifest is None or manifest.errors or manifest.kind in ("setup.py", "setup.cfg") or manifest.dynamic:
+                self.open_reasons.append(f"`{label}`")
+                continue
+            span = read.written.span if read.written is not None else first
+            indexes = _indexes(cmd) + manifest.indexes
+            for entry in manifest.entries:
+                if entry.ecosystem != "pypi":
+                    continue
+                if entry.name is None or entry.pin in ("local", "unknown"):
+                    self.open_reasons.append(f"`{entry.text}` in {label}")
+                    continue
+                spec = entry.specifier or None
+                version = spec[2:] if spec and entry.pin == "exact" and spec.startswith("==") \
+                    and "," not in spec and "*" not in spec else None
+                yield PyInstall(entry.name, version, spec, cmd, span, read.path, entry.line,
+                                marker=entry.marker is not None, extras=entry.extras, text=entry.text,
+                                indexes=indexes)
 
     # -- distro packages -------------------------------------------------------------
 
@@ -369,44 +272,6 @@ class ImageEnv:
                 if program in ("conda", "mamba", "micromamba"):
                     return True  # conda packages bring their own shared libraries
         return False
-
-
-def _copied_source(context, instr, target: str) -> str | None:
-    """The context file a COPY put at ``target`` (absolute image path), if this COPY did."""
-    spec = instr.copy
-    dest_value = spec.dest.value if spec.dest is not None else None
-    if dest_value is None:
-        return None
-    cwd = instr.cwd or "/"
-    dest = posixpath.normpath(posixpath.join(cwd, dest_value))
-    sources = [s.value for s in spec.sources if s.value is not None]
-    dir_dest = dest_value.endswith("/") or len(sources) > 1
-    for source in sources:
-        source = source.rstrip("/") or "."
-        rel = context.relative(source)
-        if any(ch in source for ch in "*?["):
-            base = posixpath.basename(target)
-            import fnmatch
-            if fnmatch.fnmatch(base, posixpath.basename(source)) and posixpath.dirname(target) == dest.rstrip("/"):
-                candidate = posixpath.join(posixpath.dirname(rel), base) if posixpath.dirname(rel) else base
-                return candidate if context.exists(candidate) else None
-            continue
-        is_dir = rel == "." or (context.root / rel).is_dir()
-        if is_dir:
-            prefix = dest.rstrip("/") + "/"
-            if target.startswith(prefix):
-                inner = target[len(prefix):]
-                candidate = inner if rel == "." else f"{rel}/{inner}"
-                if context.exists(candidate):
-                    return candidate
-        else:
-            placed = posixpath.join(dest, posixpath.basename(source)) if dir_dest or dest_value.endswith("/") \
-                else dest
-            if placed == target or (dest == target and not dir_dest):
-                return rel if context.exists(rel) else None
-            if posixpath.join(dest, posixpath.basename(source)) == target and (context.root / rel).is_file():
-                return rel
-    return None
 
 
 # -- what the container runs ---------------------------------------------------------
