@@ -356,7 +356,8 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
         "verify": {
             "verdict": verdict,
             **run_info,
-            "layers": layer_table(image_diff, attribution, causes),
+            "layers": layer_table(image_diff, attribution, causes, paths),
+            "image": image_totals(image_diff, attribution),
             "config": {
                 "semantic": [c.key for c in image_diff.semantic_config],
                 "volatile": [c.key for c in image_diff.volatile_config],
@@ -396,25 +397,70 @@ def _created_by(image_diff) -> list[str]:
     return [table.get(i, "") for i in range(image_diff.layer_count_a)]
 
 
-def layer_table(image_diff, attribution: Attribution, causes) -> list[dict]:
-    """One row per layer pair: where it comes from, whether it differs, which causes."""
+def _instruction(attribution: Attribution, index: int | None) -> tuple[int | None, str]:
+    """(Dockerfile line, instruction text) of image A's layer ``index``; base layers say so."""
+    ref = attribution.layers.get(index) if index is not None else None
+    if ref is not None:
+        return ref.line, ref.text
+    return None, ("base image" if index is not None and index < attribution.base_layers else "")
+
+
+def image_totals(image_diff, attribution: Attribution) -> dict:
+    """Image A's totals (size, entries, wasted space, efficiency) and its biggest wasted files,
+    each with the instruction that added it and the one that overwrote or deleted it; B's totals."""
+    out: dict = {}
+    for label, pic in (("a", image_diff.picture_a), ("b", image_diff.picture_b)):
+        if pic is not None:
+            out[label] = pic.as_dict()
+    pic = image_diff.picture_a
+    offenders = []
+    for item in (pic.offenders if pic is not None else []):
+        added_line, added = _instruction(attribution, item.added)
+        removed_line, removed = _instruction(attribution, item.removed)
+        offenders.append({"path": item.path, "size": item.size, "how": item.how,
+                          "added_layer": item.added, "added_line": added_line, "added_by": added,
+                          "removed_layer": item.removed, "removed_line": removed_line,
+                          "removed_by": removed})
+    out["wasted"] = offenders
+    return out
+
+
+def layer_table(image_diff, attribution: Attribution, causes, paths=()) -> list[dict]:
+    """One row per layer pair: where it comes from, its size and entries (image A's; B's for a
+    layer only in B), whether it differs, differing entries per cause, and its wasted bytes."""
     by_layer: dict[int | None, list[str]] = {}
     for cause in causes:
         by_layer.setdefault(cause.layer, []).append(cause.id)
+    per_cause: dict[int | None, dict[str, int]] = {}
+    for index, cause_id, _ in paths:
+        counts = per_cause.setdefault(index, {})
+        counts[cause_id] = counts.get(cause_id, 0) + 1
+    pic_a, pic_b = image_diff.picture_a, image_diff.picture_b
     rows = []
     for layer in sorted(image_diff.layers, key=lambda l: (l.index if l.index is not None else 1 << 30,
                                                            l.index_b or 0)):
-        ref = attribution.layers.get(layer.index) if layer.index is not None else None
+        line, instruction = _instruction(attribution, layer.index)
         rows.append({
             "index": layer.index, "index_b": layer.index_b, "status": layer.status,
-            "line": ref.line if ref else None,
-            "instruction": ref.text if ref else ("base image" if layer.index is not None
-                                                 and layer.index < attribution.base_layers else ""),
+            "line": line, "instruction": instruction,
             "diff_id_a": layer.diff_id_a, "diff_id_b": layer.diff_id_b,
             "entries_differing": len(layer.entries),
             "causes": sorted(set(by_layer.get(layer.index, []))),
+            **_layer_sizes(pic_a.layers[layer.index] if pic_a is not None and layer.index is not None
+                           and layer.index < len(pic_a.layers) else
+                           pic_b.layers[layer.index_b] if pic_b is not None and layer.index_b is not None
+                           and layer.index_b < len(pic_b.layers) else None),
+            "differing_by_cause": dict(sorted(per_cause.get(layer.index, {}).items()))
+            if layer.index is not None else {},
         })
     return rows
+
+
+def _layer_sizes(row) -> dict:
+    if row is None:
+        return {"size": None, "entries": None, "wasted_bytes": None, "removes_bytes": None}
+    return {"size": row.size, "entries": row.entries, "wasted_bytes": row.wasted,
+            "removes_bytes": row.removes}
 
 
 def _location(cause, tree: SyntaxTree, target: str | None, attribution: Attribution):

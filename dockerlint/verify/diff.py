@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from dockerlint.verify.archive import Image, Layer, read_image
 from dockerlint.verify.layers import Entry, ImageFormatError, LayerSummary, PathIssue
+from dockerlint.verify.picture import ImagePicture, picture
 
 __all__ = [
     "ConfigDiff", "DiffTimeout", "EntryDiff", "ImageDiff", "ImageFormatError", "LayerDiff", "Verdict",
@@ -127,6 +128,8 @@ class ImageDiff:
     layout_a: str = ""
     layout_b: str = ""
     bytes_read: int = 0
+    picture_a: ImagePicture | None = None     # per-layer sizes and wasted space of each image
+    picture_b: ImagePicture | None = None
 
     @property
     def semantic_config(self) -> tuple[ConfigDiff, ...]:
@@ -436,6 +439,7 @@ def diff_read_images(a: Image, b: Image) -> ImageDiff:
         layer_count_a=len(a.layers), layer_count_b=len(b.layers), merged=tuple(merged),
         issues_a=tuple(a.issues), issues_b=tuple(b.issues),
         layout_a=a.layout, layout_b=b.layout, bytes_read=a.bytes_read + b.bytes_read,
+        picture_a=picture([l.summary for l in a.layers]), picture_b=picture([l.summary for l in b.layers]),
     )
 
 

@@ -32,23 +32,74 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
     rows = info.get("layers") or []
     if rows:
         lines.append("")
-        table = [("layer", "line", "instruction", "status", "entries", "causes")]
+        table = [("layer", "line", "instruction", "size", "entries", "wasted", "status", "differing",
+                  "causes")]
         for row in rows:
             index = row["index"] if row["index"] is not None else f"B{row['index_b']}"
+            by_cause = row.get("differing_by_cause") or {}
+            causes = (", ".join(f"{cause} {count:,}" for cause, count in by_cause.items())
+                      if by_cause else ", ".join(row["causes"]))
             table.append((
                 str(index), str(row["line"] or ""), _clip(row["instruction"] or "", 48),
-                row["status"], str(row["entries_differing"] or ""), ", ".join(row["causes"]),
+                _size(row.get("size")), _count(row.get("entries")), _size(row.get("wasted_bytes"), ""),
+                row["status"], str(row["entries_differing"] or ""), causes,
             ))
         widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+        right = {3, 4, 5, 7}
         for n, row in enumerate(table):
-            text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            text = "  ".join(cell.rjust(width) if i in right else cell.ljust(width)
+                             for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
             lines.append(_paint(text, "1", color) if n == 0 else text)
+    lines.extend(_totals(info.get("image") or {}))
     config = info.get("config") or {}
     if config.get("semantic"):
         lines.append("config differs: " + _clip(", ".join(config["semantic"]), 2000))
     if config.get("volatile"):
         lines.append("volatile metadata differs: " + _clip(", ".join(config["volatile"]), 2000))
     stream.write("\n".join(lines + _path_lines(info, list_paths)) + "\n")
+
+
+def _totals(image: dict) -> list[str]:
+    """Image totals and the biggest wasted files (what a later layer overwrote or deleted)."""
+    lines = [""] if image else []
+    for label in ("a", "b"):
+        totals = image.get(label)
+        if totals:
+            lines.append(f"image {label.upper()}: {totals['layers']} layers, {_size(totals['size'])} in "
+                         f"{totals['entries']:,} entries; wasted {_size(totals['wasted_bytes'])} in "
+                         f"{totals['wasted_files']:,} files (efficiency {totals['efficiency']:.1%})")
+    offenders = image.get("wasted") or []
+    if offenders:
+        lines.append("wasted space in image A (biggest first):")
+        for item in offenders[:WASTED_SHOWN]:
+            added = f"line {item['added_line']}" if item["added_line"] else f"layer {item['added_layer']}"
+            removed = (f"line {item['removed_line']}" if item["removed_line"]
+                       else f"layer {item['removed_layer']}")
+            lines.append(f"  {_size(item['size']):>9}  {_clip(item['path'], 200)}  added by {added} "
+                         f"({_clip(item['added_by'] or '?', 40)}), {item['how']} by {removed} "
+                         f"({_clip(item['removed_by'] or '?', 40)})")
+        if len(offenders) > WASTED_SHOWN:
+            lines.append(f"  … {len(offenders) - WASTED_SHOWN} more in the json report")
+    return lines
+
+
+WASTED_SHOWN = 5
+
+
+def _size(value, zero: str = "0 B") -> str:
+    """Decimal units, like docker and dive: 999 B, 1.2 kB, 3.4 MB, 5.6 GB."""
+    if value is None:
+        return ""
+    if value == 0:
+        return zero
+    for unit, step in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= step:
+            return f"{value / step:.1f} {unit}"
+    return f"{value} B"
+
+
+def _count(value) -> str:
+    return "" if value is None else f"{value:,}"
 
 
 def _path_lines(info: dict, wanted: bool) -> list[str]:
