@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from dockerlint.commands import check_command, verify_command
-from dockerlint.config import HADOLINT_KEYS, _file_model
+from dockerlint.config.files import _file_model
+from dockerlint.config.hadolint import HADOLINT_KEYS
 
 DOC = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -13,8 +13,8 @@ from dockerlint.config import (
     Overrides,
     find_config,
     load_config,
-    load_yaml_subset,
 )
+from dockerlint.config.hadolint import MAX_NODES, load_yaml
 from dockerlint.findings import Severity
 from dockerlint.registry import Selection
 
@@ -224,28 +224,75 @@ def test_unknown_hadolint_key_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("a: 1\nb:\n  - x\n  - 'y # z'\n", {"a": "1", "b": ["x", "y # z"]}),
+    ("a: 1\nb:\n  - x\n  - 'y # z'\n", {"a": 1, "b": ["x", "y # z"]}),
     ("a:\n- x\n- y\n", {"a": ["x", "y"]}),
     ("a: [ ]\nb: {}\nc: ~\nd: \"q\\\"\"\n", {"a": [], "b": {}, "c": None, "d": 'q"'}),
     ("---\nm:\n  n:\n    o: true\n", {"m": {"n": {"o": True}}}),
+    ("base: &ids [DL3008]\nignored: *ids\n", {"base": ["DL3008"], "ignored": ["DL3008"]}),  # anchors work
     ("# nothing\n", None),
 ])
-def test_yaml_subset_reader(text, expected):
-    assert load_yaml_subset(text) == expected
+def test_hadolint_yaml_is_read_by_a_real_yaml_loader(text, expected):
+    assert load_yaml(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("a: &x 1\n", "line 1: YAML feature '&'"),
-    ("a: |\n  text\n", "line 1: YAML feature '|'"),
-    ("a: 1\n   b: 2\n", "line 2: unexpected indentation"),
-    ("a: 1\na: 2\n", "line 2: duplicate key 'a'"),
-    ("just text\n", "line 1: expected 'key: value'"),
-    ("a: [x, [y]]\n", "line 1: nested flow"),
-    ("a: 'open\n", "line 1: unterminated"),
+    ("ignored: [DL3008]\n---\nignored: [DL3009]\n", "several YAML documents"),
+    ("a: [x\n", "line 2: invalid YAML"),
+    ("a: !!python/object:os.system x\n", "invalid YAML"),  # the safe loader builds no objects
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+     f"more than {MAX_NODES} values"),
+    ("[" * 3000 + "]" * 3000, "nested too deeply"),
 ])
-def test_yaml_subset_reader_rejects_what_it_does_not_understand(text, expected):
-    with pytest.raises(ConfigError, match=expected.replace("[", r"\[").replace("|", r"\|")):
-        load_yaml_subset(text)
+def test_hostile_or_broken_yaml_is_a_config_error(text, expected):
+    with pytest.raises(ConfigError, match=expected):
+        load_yaml(text)
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    (".hadolint.yaml", "ignored:\n", None),  # null: nothing ignored, as hadolint
+    (".hadolint.yaml", "override:\n  error:\n", None),
+    (".hadolint.yaml", "override:\n  error: true\n", "key 'override.error': expected a list of rule ids"),
+    (".hadolint.yaml", "override:\n  error:\n    nested: [DL3008]\n", "key 'override.error': expected a list"),
+    (".hadolint.yaml", "override: [DL3008]\n", "key 'override': expected a mapping"),
+    (".hadolint.yaml", "ignored: true\n", "key 'ignored': expected a list of strings"),
+    (".hadolint.yaml", "format: {a: 1}\n", "key 'format'"),
+    (".hadolint.yaml", "format: [[tty]]\n", "key 'format"),
+    (".hadolint.yaml", "trustedRegistries: {a: b}\n", "key 'trustedRegistries'"),
+    (".hadolint.yaml", "1: x\n", "unknown hadolint key 1"),
+    (".hadolint.yaml", "- DL3008\n", "expected a mapping of hadolint keys"),
+    ("pyproject.toml", "tool = 5\ndockerlint = 1\n", "key 'tool': expected a table"),
+    (".dockerlint.toml", 'extend = "base\\u0000.toml"\n', "key 'extend'"),
+    (".dockerlint.toml", 'context = "a\\u0000b"\n', "key 'context'"),
+    (".dockerlint.toml", '[per-file-ignores]\n"[z-a]" = ["DL3008"]\n', "key 'per-file-ignores'"),
+    (".dockerlint.toml", 'exclude = ["[]]"]\n', "key 'exclude'"),
+    (".dockerlint.toml", 'extend-exclude = ["[z-a]"]\n', "key 'extend-exclude'"),
+])
+def test_invalid_configs_are_config_errors_naming_the_key(tmp_path, name, text, expected):
+    cfg = write(tmp_path / name, text)
+    if expected is None:
+        load_config(cfg)
+        return
+    with pytest.raises(ConfigError, match=expected.replace("[", r"\[")) as err:
+        load_config(cfg)
+    assert str(err.value).startswith(str(cfg)) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("text", [
+    '[tool."dockerlint"]\nignore = ["DL3008"]\n',
+    '[tool]\ndockerlint = {ignore = ["DL3008"]}\n',
+    "[tool.'dockerlint']\nignore = ['DL3008']\n",
+])
+def test_every_toml_spelling_of_the_tool_table_is_found(tmp_path, text):
+    write(tmp_path / "pyproject.toml", text)
+    assert find_config(tmp_path) == str(tmp_path / "pyproject.toml")
+    assert load_config(tmp_path / "pyproject.toml").selection[0].ignore == ("DL3008",)
+
+
+def test_a_pyproject_that_only_mentions_dockerlint_is_not_a_config(tmp_path):
+    write(tmp_path / ".dockerlint.toml", 'ignore = ["DL3006"]\n')
+    write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["dockerlint"]\n')
+    assert find_config(tmp_path / "sub") == str(tmp_path / ".dockerlint.toml")
 
 
 def test_pydantic_is_not_imported_without_a_config(tmp_path):

@@ -1,0 +1,242 @@
+"""Read and validate one config file (TOML, or a .hadolint.yaml through its translation).
+
+pydantic is imported only when a config file is actually read, so linting a
+project without one pays nothing for it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dockerlint.config.hadolint import HADOLINT_FILES, read_hadolint
+from dockerlint.config.settings import DEFAULT_THRESHOLD, ConfigError, Settings, parse_threshold
+from dockerlint.findings import Severity
+from dockerlint.registry import Selection
+
+
+def load_config(path: str | os.PathLike, explicit: bool = False,
+                _chain: tuple[str, ...] = ()) -> Settings | None:
+    """Read and validate one config file; None for a pyproject without our table."""
+    from dockerlint.files import MAX_CONFIG_BYTES, read_bounded
+
+    path = os.fspath(path)
+    try:
+        raw_text = read_bounded(path, MAX_CONFIG_BYTES)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+    if os.path.basename(path) in HADOLINT_FILES or path.endswith((".yaml", ".yml")):
+        translated, spelled = read_hadolint(raw_text, path)
+        return _validate(translated, path, prefix="", lenient=True, spelled=spelled)
+
+    table, prefix = _read_toml(raw_text, path)
+    if table is None:
+        if explicit:
+            raise ConfigError(f"{path}: no [tool.dockerlint] table")
+        return None
+    return _validate(table, path, prefix=prefix, chain=(*_chain, os.path.realpath(path)))
+
+
+def _read_toml(data: bytes, path: str) -> tuple[dict | None, str]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            raise ConfigError(f"{path}: reading TOML on Python 3.10 needs the 'tomli' package "
+                              f"(pip install tomli)") from None
+    try:
+        doc = tomllib.loads(data.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    tool = doc.get("tool")
+    if os.path.basename(path) == "pyproject.toml" or isinstance(tool, dict) and "dockerlint" in tool:
+        if tool is not None and not isinstance(tool, dict):
+            raise ConfigError(f"{path}: key 'tool': expected a table, got {tool!r}")
+        table = (tool or {}).get("dockerlint")
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.dockerlint] must be a table")
+        return table, "tool.dockerlint."
+    return doc, ""
+
+
+def has_tool_table(data: bytes) -> bool:
+    """Whether a pyproject.toml holds ``[tool.dockerlint]`` in any TOML spelling.
+
+    A cheap textual test first: most pyproject.toml files never name us, and
+    parsing each of them would cost more than reading it. A file that names us
+    but is not valid TOML counts as ours, so its error is reported, not skipped.
+    """
+    if b"dockerlint" not in data:
+        return False
+    try:
+        table, _ = _read_toml(data, "pyproject.toml")
+    except ConfigError:
+        return True
+    return table is not None
+
+
+def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = False,
+              chain: tuple[str, ...] = (), spelled: Mapping[str, str] | None = None) -> Settings:
+    """``spelled`` maps our key names back to the file's (a .hadolint.yaml's) for error messages."""
+    from pydantic import ValidationError
+
+    model = _file_model()
+    try:
+        cfg = model.model_validate(dict(table))
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, prefix, spelled or {})) from None
+    root = os.path.dirname(path)
+    from dockerlint.pathglob import GlobError, PathGlob
+
+    for key, globs in (("per-file-ignores", cfg.per_file_ignores), ("exclude", cfg.exclude or ()),
+                       ("extend-exclude", cfg.extend_exclude)):
+        for glob in globs:
+            try:
+                PathGlob(glob)
+            except GlobError as exc:
+                raise ConfigError(f"{path}: key '{prefix}{key}': {exc}") from None
+    for key, value in (("context", cfg.context), ("extend", cfg.extend)):
+        if value is not None and "\0" in value:
+            raise ConfigError(f"{path}: key '{prefix}{key}': a path cannot hold a NUL character")
+    context = None if cfg.context is None else os.path.normpath(os.path.join(root, cfg.context))
+    if context is not None and not os.path.isdir(context):
+        raise ConfigError(f"{path}: key '{prefix}context': {cfg.context!r} is not a directory")
+    severity = tuple((sel, Severity.parse(level)) for sel, level in cfg.severity.items())
+    own = Settings(
+        selection=(Selection(
+            None if cfg.select is None else tuple(cfg.select),
+            tuple(cfg.extend_select), tuple(cfg.ignore), strict=not lenient),),
+        severity=severity,
+        failure_threshold=(parse_threshold(cfg.failure_threshold)
+                           if cfg.failure_threshold is not None else DEFAULT_THRESHOLD),
+        per_file_ignores=tuple((root, g, tuple(ids)) for g, ids in cfg.per_file_ignores.items()),
+        trusted_registries=tuple(cfg.trusted_registries),
+        required_labels=tuple(cfg.required_labels.items()),
+        strict_labels=cfg.strict_labels,
+        build_args=tuple(cfg.build_args.items()),
+        context=context,
+        target=cfg.target,
+        disable_ignore_pragma=cfg.disable_ignore_pragma,
+        exclude=tuple((root, g) for g in [*(cfg.exclude or ()), *cfg.extend_exclude]),
+        origin=path,
+        formats=tuple(cfg.format or ()),
+        no_color=cfg.no_color,
+        no_fail=cfg.no_fail,
+    )
+    if cfg.extend is None:
+        return own
+    base_path = os.path.realpath(os.path.join(root, cfg.extend))
+    if base_path in chain:
+        raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} extends this file again (a cycle)")
+    if not os.path.isfile(base_path):
+        raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} is not a file")
+    base = load_config(base_path, explicit=True, _chain=chain)
+    if base is None:  # explicit=True raises instead; kept for the type checker
+        raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} holds no dockerlint config")
+    return _extend(base, own, cfg.model_fields_set)
+
+
+# Settings whose value in an extending file replaces the base's only when written there.
+_REPLACED = {"failure_threshold": "failure_threshold", "trusted_registries": "trusted_registries",
+             "strict_labels": "strict_labels", "context": "context", "target": "target",
+             "disable_ignore_pragma": "disable_ignore_pragma", "format": "formats",
+             "no_color": "no_color", "no_fail": "no_fail"}
+
+
+def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
+    """``own`` on top of ``base``: selections and per-file ignores stack, maps merge, the rest replaces."""
+    merged: dict[str, Any] = {
+        "selection": base.selection + own.selection,
+        "severity": base.severity + own.severity,
+        "per_file_ignores": base.per_file_ignores + own.per_file_ignores,
+        "required_labels": tuple({**dict(base.required_labels), **dict(own.required_labels)}.items()),
+        "build_args": tuple({**dict(base.build_args), **dict(own.build_args)}.items()),
+    }
+    for field_name, attribute in _REPLACED.items():
+        if field_name not in written:
+            merged[attribute] = getattr(base, attribute)
+    if "exclude" not in written:  # exclude replaces the base's; extend-exclude adds to it
+        merged["exclude"] = base.exclude + own.exclude
+    return own._replace(**merged)
+
+
+def _describe(exc, path: str, prefix: str, spelled: Mapping[str, str]) -> str:
+    """First pydantic error as 'FILE: key 'a.b': what is wrong (allowed: …)'."""
+    err = exc.errors()[0]
+    parts = [str(p) for p in err["loc"]]
+    if parts:
+        parts[0] = spelled.get(parts[0], parts[0])
+    loc = ".".join(parts)
+    key = f"{prefix}{loc}" if loc else prefix.rstrip(".") or "(top level)"
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(_file_model().model_fields_by_alias())
+        return f"{path}: unknown key {key!r} (allowed: {allowed})"
+    msg = err["msg"]
+    if err["type"] == "literal_error":
+        msg = f"invalid value {err['input']!r} (allowed: {err['ctx']['expected']})"
+    elif err["type"] in _EXPECTED:
+        msg = f"expected {_EXPECTED[err['type']]}, got {err['input']!r}"
+    return f"{path}: key {key!r}: {msg}"
+
+
+# pydantic error types in the words of a config file
+_EXPECTED = {"list_type": "a list of strings", "string_type": "a string", "bool_type": "true or false",
+             "dict_type": "a table"}
+
+
+_MODEL = None
+
+
+def _file_model():
+    """The pydantic model of a config table, built on first use (pydantic is heavy)."""
+    global _MODEL
+    if _MODEL is not None:
+        return _MODEL
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, field_validator
+
+    from dockerlint.report import FORMATS
+
+    Level = Literal["error", "warning", "info", "style"]
+    Threshold = Literal["error", "warning", "info", "style", "none"]
+    LabelFormat = Literal["text", "url", "semver", "hash", "rfc3339", "spdx", "email"]
+    Format = Literal[FORMATS]  # type: ignore[valid-type]
+
+    class FileConfig(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True,
+                                  alias_generator=lambda name: name.replace("_", "-"))
+
+        select: list[str] | None = None
+        extend_select: list[str] = []
+        ignore: list[str] = []
+        severity: dict[str, Level] = {}
+        failure_threshold: Threshold | None = None
+        per_file_ignores: dict[str, list[str]] = {}
+        trusted_registries: list[str] = []
+        required_labels: dict[str, LabelFormat] = {}
+        strict_labels: bool = False
+        build_args: dict[str, str] = {}
+        context: str | None = None
+        target: str | None = None
+        disable_ignore_pragma: bool = False
+        exclude: list[str] | None = None
+        extend_exclude: list[str] = []
+        format: list[Format] | None = None
+        no_color: bool = False
+        no_fail: bool = False
+        extend: str | None = None
+
+        @field_validator("format", mode="before")
+        @classmethod
+        def _one_format(cls, v):
+            return [v] if isinstance(v, str) else v
+
+        @classmethod
+        def model_fields_by_alias(cls) -> list[str]:
+            return [f.alias or n for n, f in cls.model_fields.items()]
+
+    _MODEL = FileConfig
+    return FileConfig
