@@ -424,15 +424,30 @@ def _build_report(results, rules, *, quiet: bool, statistics: bool, file_path_in
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     files = [r.path for r in results]
     sources = {r.path: r.source for r in results if r.path in {f.path for f in findings}}
+    sources.update(_other_sources({f.path for f in findings} - set(files)))
     root, repo_paths = repo_locations([*files, *(f.path for f in findings)], os.getcwd(), os.environ)
     if file_path_in_report is not None and results:  # the user's name for the one file, taken as written
         shown = file_path_in_report
-        findings = [dataclasses.replace(f, path=shown) for f in findings]
-        sources = {shown: next(iter(sources.values()))} if sources else {}
-        files, repo_paths = [shown], {shown: shown}
+        linted = results[0].path
+        findings = [dataclasses.replace(f, path=shown) if f.path == linted else f for f in findings]
+        sources = {shown if p == linted else p: text for p, text in sources.items()}
+        files, repo_paths = [shown], {**repo_paths, shown: shown}
     return Report(findings=findings, files=files, rules=rules, sources=sources, tool_version=__version__,
                   statistics=statistics, quiet=quiet, repo_paths=repo_paths, repo_root=root,
                   sarif_category=sarif_category)
+
+
+def _other_sources(paths) -> dict[str, str]:
+    """The text of files findings point into that were not linted (a context's ``.py`` or requirements
+    file), so that every format can quote the line; a file that cannot be read has no code frame."""
+    out = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                out[path] = handle.read(1 << 20).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+    return out
 
 
 def _write_reports(report, pairs, run_settings) -> None:

@@ -190,7 +190,10 @@ def apply(
     for f in findings:
         hit = False
         for i, s in enumerate(suppressions):
-            if not (s.first_line <= f.span.line <= s.last_line):
+            if f.path and path and f.path != path:  # in another file (a .py the image runs): not its lines
+                if s.kind != "global":
+                    continue
+            elif not (s.first_line <= f.span.line <= s.last_line):
                 continue
             for j, ids in enumerate(targets[i]):
                 if f.rule_id in ids:

@@ -21,9 +21,9 @@ CONTEXTS = Path(__file__).resolve().parent.parent / "fixtures" / "contexts"
 
 EXPECTED = {
     "ml-titanic-fastapi": [
-        ("ML004", 7, "app/model.py:6 imports `sklearn.pipeline`, but nothing in the image installs `scikit-learn`: "
+        ("ML004", 6, "`sklearn.pipeline` is imported here, but nothing in the image installs `scikit-learn`: "
                      "the program fails with `ModuleNotFoundError: No module named 'sklearn'`; add `scikit-learn` to "
-                     "requirements.txt (installed on line 7)"),
+                     "requirements.txt (installed on Dockerfile line 7)"),
     ],
     "ml-opencv-service": [
         ("ML001", 6, "requirements.txt:4 lists `opencv-python` needs libGL.so.1 and libgthread-2.0.so.0, which "
@@ -36,7 +36,7 @@ EXPECTED = {
         ("ML007", 6, "requirements.txt:4 lists `sklearn`, not the package you mean"),
     ],
     "ml-cuda-training": [
-        ("ML004", 8, "train/train.py:5 imports `wandb`"),
+        ("ML004", 5, "`wandb` is imported here"),
         ("ML005", 7, "`torch==2.4.1` is the CPU-only build"),
         ("ML006", 8, "`flash-attn==2.6.3` compiles CUDA code when installed, but "
                      "nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04 has the CUDA libraries but no nvcc"),
@@ -87,3 +87,54 @@ def test_explain_ml004_reads_for_a_data_scientist():
     assert "ModuleNotFoundError: No module named 'sklearn'" in text
     assert "scikit-learn" in text and "opencv-python-headless" in text
     assert "try: ... except ImportError" in text
+
+
+def _titanic(*args: str) -> tuple[int, str]:
+    return _run("--select", "ML004", *args, "Dockerfile", cwd=CONTEXTS / "ml-titanic-fastapi")
+
+
+def test_ml004_points_at_the_import_in_json():
+    _code, output = _titanic("-f", "json")
+    (finding,) = json.loads(output)["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == ("app/model.py", 6, 1)
+
+
+def test_ml004_tty_quotes_the_import_line():
+    _code, output = _titanic("-f", "tty", "--no-color")
+    assert output.startswith("app/model.py\n  6:1  warning  ML004  `sklearn.pipeline` is imported here")
+    assert "from sklearn.pipeline import" in output  # the code frame is the .py line, not the Dockerfile's
+    assert "^^^" in output
+
+
+def test_ml004_sarif_locates_the_python_file():
+    _code, output = _titanic("-f", "sarif")
+    (result,) = json.loads(output)["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith("app/model.py")
+    assert location["region"]["startLine"] == 6
+    assert location["region"]["snippet"]["text"] == "from sklearn.pipeline import Pipeline"
+
+
+def test_ml004_github_annotation_names_the_python_file():
+    _code, output = _titanic("-f", "github")
+    line = next(x for x in output.splitlines() if x.startswith("::"))
+    assert "/ml-titanic-fastapi/app/model.py,line=6,endLine=6,col=1," in line  # relative to the repository root
+
+
+def test_a_dockerfile_pragma_does_not_hide_a_finding_in_the_code():
+    root = CONTEXTS / "ml-titanic-fastapi"
+    text = (root / "Dockerfile").read_text()
+    lines = text.splitlines()
+    lines.insert(4, "# dockerlint ignore=ML004")  # line 5: the line above line 6 of app/model.py, not of the Dockerfile
+    from dockerlint.engine import lint_text
+
+    findings = lint_text("\n".join(lines) + "\n", path=str(root / "Dockerfile"), context=str(root), select=["ML004"])
+    assert [(f.path.rsplit("/", 1)[-1], f.span.line) for f in findings] == [("model.py", 6)]
+
+
+def test_a_global_pragma_accepts_the_finding_in_the_code():
+    root = CONTEXTS / "ml-titanic-fastapi"
+    text = "# dockerlint global ignore=ML004\n" + (root / "Dockerfile").read_text()
+    from dockerlint.engine import lint_text
+
+    assert lint_text(text, path=str(root / "Dockerfile"), context=str(root), select=["ML004"]) == []

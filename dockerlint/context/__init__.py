@@ -237,6 +237,16 @@ class BuildContext:
 
         return origin(self, instr, path)
 
+    def shown_path(self, rel: str, dockerfile: str | None) -> str:
+        """How a report names the context file ``rel``: relative to the current directory when the
+        Dockerfile's path is relative (and the file is below it), else absolute."""
+        full = os.path.join(self.root, rel)
+        if dockerfile and not os.path.isabs(dockerfile):
+            shown = os.path.relpath(full)
+            if not shown.startswith(".."):
+                return shown
+        return full
+
     def installed(self, cmd) -> tuple:
         """The manifests an install command (``PackageCommand``) reads: ``installs.Installed`` records."""
         from dockerlint.context.installs import installed_manifests

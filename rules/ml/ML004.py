@@ -24,8 +24,9 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
     installs (requirements files, `pyproject.toml` and `Pipfile` included).
     Import names that differ from the package name are looked up in a table:
     `import sklearn` needs `scikit-learn`, `cv2` needs `opencv-python-headless`,
-    `PIL` needs `Pillow`, `yaml` needs `PyYAML`. The message names the file and
-    line of the import and the install step (or requirements file) to extend.
+    `PIL` needs `Pillow`, `yaml` needs `PyYAML`. The finding is reported in your
+    Python file, on the import line, and names the install step (or the
+    requirements file it installs) to extend.
 
     Bad:
         FROM python:3.11-slim
@@ -39,8 +40,9 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
     Fix: add the package named in the message to the install step it names
     (or to the requirements file that step installs), with the version you
     tested: `scikit-learn==1.5.1`.
-    Options: none; to accept a finding, put `# dockerlint ignore=ML004` on the
-    line above the instruction it is reported on.
+    Options: none; to accept the findings (a module you know the base image
+    brings), put `# dockerlint global ignore=ML004` in the Dockerfile: a
+    pragma on a single Dockerfile line never applies to your Python files.
 
     Note: stays silent when it cannot know: a base image it does not know
     (only minimal images whose full package list is known: python, debian,
@@ -60,4 +62,4 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
     markupsafe, tqdm, ...) are not reported either.
     """
     for missing in missing_imports(df):
-        yield missing.finding()
+        yield missing.finding(df)

@@ -36,28 +36,61 @@ class CodeFile(NamedTuple):
     copy: object  # the COPY/ADD that brings it
 
 
+class Place(NamedTuple):
+    """Where code imports a module: a file of the context (``file``, ``line``, ``column``), or inline code
+    on a Dockerfile instruction (``file`` None, ``instr`` set)."""
+
+    label: str  # "app/main.py:3", "the `python -c` code on line 4"
+    file: str | None = None  # context-relative path of the .py / .ipynb
+    line: int = 0
+    column: int = 0
+    instr: object | None = None
+
+
 class Missing(NamedTuple):
     """A distribution the code needs and no step installs."""
 
     distribution: str
     module: str
-    places: tuple[str, ...]  # "app/main.py:3"
-    anchor: object  # the instruction to report on (the install step to extend, else the COPY)
+    places: tuple[Place, ...]
+    anchor: object  # the Dockerfile instruction for inline code (the install step, else the first COPY)
     install: object | None  # the PackageCommand to extend
     via_file: str | None  # the requirements file that install reads
 
-    def finding(self):
-        where = ", ".join(self.places[:3]) + (f" and {len(self.places) - 3} more" if len(self.places) > 3 else "")
+    def finding(self, df):
+        """Reported at the first import in a file of the context (file, line, column of the import);
+        at the instruction when the only imports are inline ``python -c``/``-m`` code."""
         top = self.module.split(".")[0]
+        first = next((p for p in self.places if p.file is not None), None)
+        others = [p.label for p in self.places if p is not first]
+        here = first is not None and df.context is not None
+        also = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        if here:
+            where = f"`{self.module}` is imported here" + (f" (and in {also})" if also else "")
+        else:
+            where = (first or self.places[0]).label + (f" (and {also})" if also else "") + f" imports `{self.module}`"
         if self.install is not None and self.via_file:
             fix = f"add `{self.distribution}` to {self.via_file} (installed on line {self.install.instr.span.line})"
         elif self.install is not None:
             fix = f"add `{self.distribution}` to the install on line {self.install.instr.span.line}"
         else:
             fix = f"add `RUN pip install --no-cache-dir {self.distribution}` before the code runs"
-        return self.anchor.finding(
-            f"{where} imports `{self.module}`, but nothing in the image installs `{self.distribution}`: the "
-            f"program fails with `ModuleNotFoundError: No module named '{top}'`; {fix}")
+        if first is not None and self.install is not None:
+            fix = fix.replace("(installed on line", "(installed on Dockerfile line").replace(
+                "the install on line", "the install on Dockerfile line")
+        message = (f"{where}, but nothing in the image installs `{self.distribution}`: the "
+                   f"program fails with `ModuleNotFoundError: No module named '{top}'`; {fix}")
+        if first is None or df.context is None:
+            return self.anchor.finding(message)
+        from dockerlint.findings import Finding
+        from dockerlint.syntax.nodes import Span
+
+        text = df.context.read_text(first.file) or ""
+        lines = text.splitlines()
+        line = lines[first.line - 1] if 0 < first.line <= len(lines) else ""
+        column = max(first.column, 1)
+        span = Span(0, 0, first.line, column, first.line, max(len(line.rstrip()) + 1, column + 1))
+        return Finding(message=message, span=span, path=df.context.shown_path(first.file, df.path))
 
 
 def image_code(env: ImageEnv) -> dict[str, CodeFile]:
@@ -239,23 +272,25 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
     local = set(local_modules(c.path for c in code.values()))
     local |= {normalize(i.name).replace("-", "_") for i in env.python_installs
               if i.file and i.file.endswith("pyproject.toml")}
-    found: dict[str, tuple[str, list[str], object]] = {}  # distribution -> (module, places, anchor)
+    found: dict[str, tuple[str, list[Place], object]] = {}  # distribution -> (module, places, anchor)
     for path, imp in _reachable(env, code, local):
         file = code[path]
         if not _NOT_RUN.search(file.path):
-            _note(found, imp, f"{file.path}:{imp.line}", file.copy, local)
+            _note(found, imp, Place(f"{file.path}:{imp.line}", file.path, imp.line, imp.column), file.copy, local)
     if _runs_jupyter(env):
         for file in code.values():
             if file.path.endswith(".ipynb") and not _NOT_RUN.search(file.path):
                 text = env.read_context(file.path)
                 for imp in notebook_imports(text) if text and len(text) < MAX_BYTES else []:
-                    _note(found, imp, f"{file.path}:{imp.line}", file.copy, local)
+                    _note(found, imp, Place(f"{file.path}:{imp.line}", file.path, imp.line, imp.column), file.copy,
+                          local)
     for instr, code_text, module in _inline_code(env):
         if code_text is not None:
             for imp in python_imports(code_text):
-                _note(found, imp, f"the `python -c` code on line {instr.span.line}", instr, local)
+                _note(found, imp, Place(f"the `python -c` code on line {instr.span.line}", instr=instr), instr, local)
         elif module is not None and module.split(".")[0] not in local and _known_module(module):
-            _note(found, Import(module, 1, 1), f"`python -m {module}` on line {instr.span.line}", instr, local)
+            _note(found, Import(module, 1, 1), Place(f"`python -m {module}` on line {instr.span.line}", instr=instr),
+                  instr, local)
     if not found:
         return []
     provided = with_dependencies(env.installed_names | set(facts.python_packages))
@@ -289,7 +324,7 @@ _COMMON_PREFIXES = frozenset({"python", "py", "django", "flask", "pytest", "type
                               "apache", "google", "azure", "aws", "open", "fast", "simple", "easy", "lib"})
 
 
-def _note(found: dict, imp: Import, place: str, anchor, local: set[str]) -> None:
+def _note(found: dict, imp: Import, place: Place, anchor, local: set[str]) -> None:
     top = imp.top
     if top in local or top.startswith("_"):
         return
@@ -302,7 +337,8 @@ def _note(found: dict, imp: Import, place: str, anchor, local: set[str]) -> None
         return  # `import google`: which distribution is not known
     dist = dists[0]
     entry = found.setdefault(dist, (imp.module, [], anchor))
-    entry[1].append(place)
+    if place not in entry[1]:
+        entry[1].append(place)
 
 
 def _provided(module: str, dist: str, provided: set[str], names: set[str]) -> bool:

@@ -1,7 +1,6 @@
 """REPRO001: a requirement without a version in a manifest an install reads."""
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
@@ -62,7 +61,7 @@ def manifest_unpinned(df: Dockerfile) -> Iterator[Finding]:
                     pin = f"`{entry.text}@<tag or commit>`" if "://" in entry.text else f"`{entry.name}==<version>`"
                     yield Finding(f"`{entry.text}` has no version: {read.path}:{entry.line} is installed by line "
                                   f"{instr.line}; pin it ({pin}) or install from a lock file",
-                                  _span(text, entry), path=_shown_path(df, ctx, read.path))
+                                  _span(text, entry), path=ctx.shown_path(read.path, df.path))
 
 
 def _span(text: str, entry) -> Span:
@@ -70,13 +69,3 @@ def _span(text: str, entry) -> Span:
     start = sum(len(x) for x in lines[:entry.line - 1]) + entry.column - 1
     width = len(entry.text) if entry.text else 1
     return Span(start, start + width, entry.line, entry.column, entry.line, entry.column + width)
-
-
-def _shown_path(df, ctx, rel: str) -> str:
-    """The manifest's path as the Dockerfile's path is shown (relative when the Dockerfile's is)."""
-    full = os.path.join(ctx.root, rel)
-    if df.path and not os.path.isabs(df.path):
-        shown = os.path.relpath(full)
-        if not shown.startswith(".."):
-            return shown
-    return full
