@@ -208,3 +208,11 @@ def step_cost(ctx: BuildContext | None, cmd: PackageCommand) -> tuple[int | None
 
 def _has_lock(ctx: BuildContext, cmd: PackageCommand) -> bool:
     return any(r.role == LOCK and r.manifest is not None for r in ctx.installed(cmd))
+
+
+def command_text(instr: Instr, cmd: PackageCommand, width: int = 60) -> str:
+    """The command as written on its line (continuations joined), cut to ``width``, to name it in a message."""
+    span = cmd.command.span
+    text = instr.dockerfile.source.text[span.start:span.end] if span is not None else ""
+    text = " ".join(text.replace("\\\n", " ").split()) or f"{cmd.tool} {cmd.subcommand}"
+    return text if len(text) <= width else text[:width - 3] + "..."

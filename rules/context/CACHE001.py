@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dockerlint.context.installs import expensive_commands, step_cost
+from dockerlint.context.installs import command_text, expensive_commands, step_cost
 from dockerlint.context.kinds import is_code
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.model import Dockerfile
@@ -82,7 +82,7 @@ def _message(ctx, copy, code: list[str], steps) -> str:
         cost.append(f"{count} package{'s' if count != 1 else ''}")
     if heavy:
         cost.append("including " + summarize(heavy, 3))
-    what = f"`{_shown(later, cmd)}`"
+    what = f"`{command_text(later, cmd)}`"
     step = f"{what} (line {later.line}{', ' + ', '.join(cost) if cost else ''})"
     others = sorted({s.line for s, _ in steps if s is not later})
     also = f" and the step{'s' if len(others) > 1 else ''} on line {', '.join(map(str, others))}" if others else ""
@@ -108,13 +108,6 @@ def _main_step(ctx, copy, steps):
             if any(r.copied_by is copy for r in ctx.installed(cmd)):
                 return later, cmd
     return steps[0]
-
-
-def _shown(instr, cmd) -> str:
-    span = cmd.command.span
-    text = instr.dockerfile.source.text[span.start:span.end] if span is not None else ""
-    text = " ".join(text.replace("\\\n", " ").split()) or f"{cmd.tool} {cmd.subcommand}"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _fix(df, ctx, copy, steps) -> Fix | None:
