@@ -24,6 +24,9 @@ EXPECTED = {
         ("ML004", 6, "`sklearn.pipeline` is imported here, but nothing in the image installs `scikit-learn`: "
                      "the program fails with `ModuleNotFoundError: No module named 'sklearn'`; add `scikit-learn` to "
                      "requirements.txt (installed on Dockerfile line 7)"),
+        ("ML009", 8, "`models/titanic.joblib` is loaded here, but the image has no /srv/models/titanic.joblib "
+                     "(`.dockerignore` leaves `models/titanic.joblib` out of the build context): the container fails "
+                     "at start with `FileNotFoundError: [Errno 2] No such file or directory: 'models/titanic.joblib'`"),
     ],
     "ml-opencv-service": [
         ("ML001", 6, "requirements.txt:4 lists `opencv-python` needs libGL.so.1 and libgthread-2.0.so.0, which "
@@ -96,6 +99,7 @@ def _titanic(*args: str) -> tuple[int, str]:
 def test_ml004_points_at_the_import_in_json():
     _code, output = _titanic("-f", "json")
     (finding,) = json.loads(output)["findings"]
+    assert finding["rule"] == "ML004"
     assert (finding["file"], finding["line"], finding["column"]) == ("app/model.py", 6, 1)
 
 

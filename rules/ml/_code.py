@@ -231,8 +231,20 @@ class _Modules:
         return out
 
 
-def _reachable(env: ImageEnv, code: dict[str, CodeFile], local: set[str]) -> list[tuple[str, Import]]:
-    """(image path, import) of every third-party import in the code the image runs."""
+def program_code(env: ImageEnv) -> list[tuple[str, CodeFile]]:
+    """(image path, file) of the Python code the start command reaches through the project's modules
+    (ML009 reads the model paths in it); tests, docs and setup scripts left out."""
+    code = image_code(env)
+    local = set(local_modules(c.path for c in code.values()))
+    visited: list[str] = []
+    _reachable(env, code, local, visited)
+    return [(p, code[p]) for p in visited if p.endswith(".py") and not _NOT_RUN.search(code[p].path)]
+
+
+def _reachable(env: ImageEnv, code: dict[str, CodeFile], local: set[str],
+               visited: list[str] | None = None) -> list[tuple[str, Import]]:
+    """(image path, import) of every third-party import in the code the image runs; the files read
+    are appended to ``visited``."""
     program = _program(env)
     modules = _Modules(code, program.roots)
     todo = [p for p in program.scripts if p in code]
@@ -245,6 +257,8 @@ def _reachable(env: ImageEnv, code: dict[str, CodeFile], local: set[str]) -> lis
         if path in seen:
             continue
         seen.add(path)
+        if visited is not None:
+            visited.append(path)
         text = env.read_context(code[path].path)
         if text is None or len(text) >= MAX_BYTES:
             continue
