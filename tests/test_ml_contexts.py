@@ -142,3 +142,11 @@ def test_a_global_pragma_accepts_the_finding_in_the_code():
     from dockerlint.engine import lint_text
 
     assert lint_text(text, path=str(root / "Dockerfile"), context=str(root), select=["ML004"]) == []
+
+
+def test_explain_ml009_reads_for_a_data_scientist():
+    code, text = _run("explain", "ML009")
+    assert code == 0
+    assert "FileNotFoundError: [Errno 2] No such file or directory: 'models/model.pkl'" in text
+    assert "ERROR: Could not open requirements file" in text
+    assert "VOLUME /app/models" in text  # how to say "I mount it at run time"

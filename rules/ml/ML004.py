@@ -16,18 +16,20 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
 
     Why: the image builds, and the container dies the moment it starts with
     `ModuleNotFoundError: No module named 'sklearn'`. Your laptop had the
-    package; the image only has what its Dockerfile installs (plus what the
-    base image carries). dockerlint starts where the container starts (the
-    script or module of CMD/ENTRYPOINT, `uvicorn app.main:app`, a start script,
-    `RUN python train.py`), follows the imports through your own modules in
-    the code you COPY, and checks every other import against what the image
-    installs (requirements files, `pyproject.toml` and `Pipfile` included).
-    Import names that differ from the package name are looked up in a table:
-    `import sklearn` needs `scikit-learn`, `cv2` needs `opencv-python-headless`,
-    `PIL` needs `Pillow`, `yaml` needs `PyYAML`. The finding is reported in your
-    Python file, on the import line, and names the install step (or the
-    requirements file it installs) to extend.
-
+    package; the image only has what its Dockerfile installs, plus what the
+    base image carries. dockerlint reads your code the way the container runs
+    it: from the start command (`CMD ["python", "serve.py"]`, `python -m job`,
+    `uvicorn app.main:app`, a start script, `RUN python train.py`) through
+    the modules of your own that it imports, and checks every other import
+    against the packages the image installs (the pip line, requirements
+    files, `pyproject.toml`, `Pipfile`). Import names that differ from the
+    package name are known: `import sklearn` needs `scikit-learn`, `cv2`
+    needs `opencv-python-headless`, `PIL` needs `Pillow`, `yaml` needs
+    `PyYAML`. The finding points at the import in your Python file, and its
+    message names the package and where to add it, for example: app/model.py
+    6:1 ML004 `sklearn.pipeline` is imported here, but nothing in the image
+    installs `scikit-learn` ... add `scikit-learn` to requirements.txt
+    (installed on Dockerfile line 7).
     Bad:
         FROM python:3.11-slim
         RUN pip install --no-cache-dir pandas==2.2.2
@@ -37,9 +39,11 @@ def import_not_installed(df: Dockerfile) -> Iterator[Finding]:
         RUN pip install --no-cache-dir pandas==2.2.2 scikit-learn==1.5.1
         CMD ["python", "-c", "import sklearn, pandas; print(sklearn.__version__)"]
 
-    Fix: add the package named in the message to the install step it names
-    (or to the requirements file that step installs), with the version you
-    tested: `scikit-learn==1.5.1`.
+    Fix: add the package named in the message to the requirements file (or
+    the `pip install` line) it names, with the version you trained and
+    tested with (`pip show scikit-learn` on your machine): `scikit-learn==1.5.1`.
+    Note that a model pickled with scikit-learn needs it to load even when
+    your code never imports it: dockerlint sees imports only.
     Options: none; to accept the findings (a module you know the base image
     brings), put `# dockerlint global ignore=ML004` in the Dockerfile: a
     pragma on a single Dockerfile line never applies to your Python files.

@@ -20,7 +20,7 @@ _NOT_FOUND_PIP = "ERROR: Could not open requirements file: [Errno 2] No such fil
 
 @rule(id="ML009", name="file-never-copied", severity=Severity.ERROR, category="ml", on=("FROM",))
 def file_never_copied(df: Dockerfile) -> Iterator[Finding]:
-    """Copy the files your program reads into the image: requirements before `pip install -r`, the model too.
+    """Copy every file your program reads into the image: the requirements file before `pip install -r`, the model.
 
     Why: a file on your laptop is not in the image unless a `COPY` (or `ADD`)
     puts it there, and `.dockerignore` can silently keep it out of `COPY . .`.
