@@ -275,7 +275,7 @@ def _nonempty(value: str | None, option: str) -> str | None:
 
 
 def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
-                images=(), against=None, list_paths=False) -> int:
+                images=(), against=None, list_paths=False, thresholds=(None, None)) -> int:
     if images and len(images) != 2:
         raise click.UsageError("--image takes two images: --image A --image B")
     if images and against:
@@ -295,7 +295,8 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
         vary=bool(verify.get("vary")), keep_images=bool(verify.get("keep_images")),
         timeout=verify.get("timeout"), strict=bool(verify.get("strict")), outputs=pairs,
         color=color_for(bool(no_color), sys.stdout), quiet=quiet, images=images, against=against,
-        list_paths=list_paths,
+        list_paths=list_paths, **{name: value for name, value in zip(("max_wasted_bytes", "min_efficiency"),
+                                                                     thresholds) if value is not None},
     )
 
 
@@ -318,14 +319,31 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
               help="Build once and compare with this existing image (daemon or archive).")
 @click.option("--list", "list_paths", is_flag=True,
               help="List every differing path with both sides' metadata and digests (always in JSON).")
+@click.option("--max-wasted-bytes", metavar="SIZE", callback=lambda ctx, param, value: _threshold(value, "size"),
+              help="Exit 1 when image A wastes more (files later layers overwrite or delete): 10MB, 1GiB.")
+@click.option("--min-efficiency", metavar="RATIO", callback=lambda ctx, param, value: _threshold(value, "ratio"),
+              help="Exit 1 when image A's efficiency (1 - wasted/size) is lower: 0.95 or 95%.")
 @_verify_options
 def verify_command(dockerfile, formats, outputs, context, build_args, target, no_color, quiet, images,
-                   against, list_paths, **verify) -> int:
+                   against, list_paths, max_wasted_bytes, min_efficiency, **verify) -> int:
     """Build DOCKERFILE (default: Dockerfile) twice and explain every difference (same as
     --verify-build); or compare two existing images (--image A --image B), attributing the
     differences to DOCKERFILE when given, else to image A's history."""
     return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
-                       images=images, against=against, list_paths=list_paths)
+                       images=images, against=against, list_paths=list_paths,
+                       thresholds=(max_wasted_bytes, min_efficiency))
+
+
+def _threshold(value, kind: str):
+    """A --max-wasted-bytes / --min-efficiency value, or a one-line usage error."""
+    if value is None:
+        return None
+    from dockerlint.verify.thresholds import parse_ratio, parse_size
+
+    try:
+        return parse_size(value) if kind == "size" else parse_ratio(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @cli.command("rules")

@@ -104,3 +104,54 @@ def test_the_report_carries_the_per_layer_picture_and_the_wasted_files(tmp_path)
     assert "image A: 4 layers, 5.7 kB in 11 entries; wasted 5.6 kB in 2 files (efficiency 2.0%)" in tty
     assert ("    5.0 kB  data/big.bin  added by line 2 (COPY data/ /data/), deleted by line 3 "
             "(RUN rm -rf /data/big.bin)") in tty
+
+
+def cli(*argv: str):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "dockerlint", "verify", *argv], capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("limits", "code", "failed"), [
+    ((5600, None), 1, []),               # the content difference alone
+    ((5599, None), 1, ["wasted space 5.6 kB (5,600 bytes) exceeds --max-wasted-bytes 5.6 kB (5,599 bytes)"]),
+    ((None, 0.5), 1, ["efficiency 1.98% is below --min-efficiency 50.00%"]),
+])
+def test_thresholds_fail_the_run_and_say_why(tmp_path, limits, code, failed):
+    a, b = tmp_path / "a.tar", tmp_path / "b.tar"
+    for path in (a, b):                    # the same image twice: reproducible, only waste can fail it
+        blobs = layers()
+        path.write_bytes(docker_save(blobs, config(blobs, history=HISTORY)))
+    out, stderr = tmp_path / "r.json", io.StringIO()
+    result = run("", images=(str(a), str(b)), outputs=[("json", str(out))], stdout=io.StringIO(),
+                 stderr=stderr, max_wasted_bytes=limits[0], min_efficiency=limits[1])
+    assert result == (1 if failed else 0)
+    assert stderr.getvalue() == "".join(f"dockerlint: {line}\n" for line in failed)
+    assert json.loads(out.read_text())["extra"]["verify"]["thresholds"]["failed"] == failed
+
+
+def test_thresholds_from_the_command_line(tmp_path):
+    a = tmp_path / "a.tar"
+    blobs = layers()
+    a.write_bytes(docker_save(blobs, config(blobs, history=HISTORY)))
+    ok = cli("--image", str(a), "--image", str(a), "--max-wasted-bytes", "10kB", "--min-efficiency", "1%", "-q")
+    assert (ok.returncode, ok.stderr) == (0, "")
+    bad = cli("--image", str(a), "--image", str(a), "--max-wasted-bytes", "1KiB", "-q")
+    assert bad.returncode == 1
+    assert bad.stderr == ("dockerlint: wasted space 5.6 kB (5,600 bytes) exceeds --max-wasted-bytes "
+                          "1.0 kB (1,024 bytes)\n")
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--max-wasted-bytes", "lots", "'lots' is not a size"),
+    ("--max-wasted-bytes", "10 parsecs", "'10 parsecs' is not a size"),
+    ("--min-efficiency", "1.5", "'1.5' is not an efficiency between 0 and 1"),
+    ("--min-efficiency", "nan", "'nan' is not an efficiency"),
+    ("--min-efficiency", "-5%", "'-5%' is not an efficiency"),
+])
+def test_a_bad_threshold_is_one_line_and_exit_2(option, value, message):
+    result = cli("--image", "a.tar", "--image", "b.tar", option, value)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stderr.startswith("dockerlint: error: Invalid value for '" + option)

@@ -79,6 +79,7 @@ def run(
     color: bool | None = None, quiet: bool = False,
     stdout: TextIO | None = None, stderr: TextIO | None = None,
     images: Sequence[str] = (), against: str | None = None, list_paths: bool = False,
+    max_wasted_bytes: int | None = None, min_efficiency: float | None = None,
 ) -> int:
     """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C,
     143 SIGTERM, 129 SIGHUP."""
@@ -114,12 +115,28 @@ def run(
         tags = outcome.extra["verify"].get("tags") or ["", ""]
         for label, image_id, tag in zip("AB", outcome.image_ids, tags):
             print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
+    failed = _thresholds(outcome, max_wasted_bytes, min_efficiency)
     try:
         _render(outcome, outputs, color, stdout, quiet, list_paths)
     except (OSError, ValueError) as exc:
         print_error(VerifyError(str(exc)), stderr)
         return EXIT_ERROR
-    return exit_code(outcome.verdict, strict)
+    for sentence in failed:
+        print(f"dockerlint: {sentence}", file=stderr)
+    return max(exit_code(outcome.verdict, strict), EXIT_NOT_REPRODUCIBLE if failed else EXIT_OK)
+
+
+def _thresholds(outcome: Outcome, max_wasted_bytes: int | None, min_efficiency: float | None) -> list[str]:
+    """Check image A against the CI thresholds; the report carries them and what failed."""
+    if max_wasted_bytes is None and min_efficiency is None:
+        return []
+    from dockerlint.verify.thresholds import check
+
+    info = outcome.extra["verify"]
+    failed = check((info.get("image") or {}).get("a") or {}, max_wasted_bytes, min_efficiency)
+    info["thresholds"] = {"max_wasted_bytes": max_wasted_bytes, "min_efficiency": min_efficiency,
+                          "failed": failed}
+    return failed
 
 
 def print_error(exc: VerifyError, stderr: TextIO) -> None:

@@ -41,7 +41,7 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
                       if by_cause else ", ".join(row["causes"]))
             table.append((
                 str(index), str(row["line"] or ""), _clip(row["instruction"] or "", 48),
-                _size(row.get("size")), _count(row.get("entries")), _size(row.get("wasted_bytes"), ""),
+                human_size(row.get("size")), _count(row.get("entries")), human_size(row.get("wasted_bytes"), ""),
                 row["status"], str(row["entries_differing"] or ""), causes,
             ))
         widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
@@ -65,8 +65,8 @@ def _totals(image: dict) -> list[str]:
     for label in ("a", "b"):
         totals = image.get(label)
         if totals:
-            lines.append(f"image {label.upper()}: {totals['layers']} layers, {_size(totals['size'])} in "
-                         f"{totals['entries']:,} entries; wasted {_size(totals['wasted_bytes'])} in "
+            lines.append(f"image {label.upper()}: {totals['layers']} layers, {human_size(totals['size'])} in "
+                         f"{totals['entries']:,} entries; wasted {human_size(totals['wasted_bytes'])} in "
                          f"{totals['wasted_files']:,} files (efficiency {totals['efficiency']:.1%})")
     offenders = image.get("wasted") or []
     if offenders:
@@ -75,7 +75,7 @@ def _totals(image: dict) -> list[str]:
             added = f"line {item['added_line']}" if item["added_line"] else f"layer {item['added_layer']}"
             removed = (f"line {item['removed_line']}" if item["removed_line"]
                        else f"layer {item['removed_layer']}")
-            lines.append(f"  {_size(item['size']):>9}  {_clip(item['path'], 200)}  added by {added} "
+            lines.append(f"  {human_size(item['size']):>9}  {_clip(item['path'], 200)}  added by {added} "
                          f"({_clip(item['added_by'] or '?', 40)}), {item['how']} by {removed} "
                          f"({_clip(item['removed_by'] or '?', 40)})")
         if len(offenders) > WASTED_SHOWN:
@@ -86,7 +86,7 @@ def _totals(image: dict) -> list[str]:
 WASTED_SHOWN = 5
 
 
-def _size(value, zero: str = "0 B") -> str:
+def human_size(value, zero: str = "0 B") -> str:
     """Decimal units, like docker and dive: 999 B, 1.2 kB, 3.4 MB, 5.6 GB."""
     if value is None:
         return ""
