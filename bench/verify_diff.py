@@ -7,6 +7,8 @@ mtimes, .pyc header timestamps, a log, one big file's content, config
 ``created``).  Then measures, each in a fresh child process:
 
 * ``diff_images`` + ``classify`` over the two archives: wall time, MB/s, max RSS
+* the per-layer picture (sizes, wasted space) and the carried scan (secrets, weights,
+  caches) alone, over image A's layer summaries (they run inside ``diff_images`` too)
 * the same child doing nothing but imports (baseline RSS)
 * ``sha256sum`` over the same two archives (reads and hashes every byte once),
   one process for both and two processes in parallel
@@ -87,6 +89,14 @@ def write_layer(path: Path, index: int, files: int, big: int, variant: str) -> N
                 _add(tar, name, BLOCK[i % 1000:i % 1000 + 200 + i % 1800], mtime=stamp)
         if index == 1:
             _add(tar, "var/log/build.log", f"built at {build_time}\n".encode())
+            # for the picture and the carried scan: waste (a deleted big file, overwritten small
+            # files), a secret, a pip cache
+            _add(tar, "l0/big/.wh.blob000.bin", b"")
+            for i in range(0, 2000, 10):
+                _add(tar, f"l0/d{i // 500:03d}/f{i:06d}", b"new")
+            _add(tar, "app/.env", b"TOKEN=x\n")
+            for i in range(100):
+                _add(tar, f"root/.cache/pip/http/{i:03d}", BLOCK[:4096])
         chunk = 64 << 20
         for j in range(big // chunk):
             salt = j + (7 if variant == "b" and index == 1 and j == 0 else 0)
@@ -137,7 +147,21 @@ if sys.argv[1] == "diff":
     print(json.dumps({"seconds": elapsed,
                       "entries": sum(l.entry_count_a + l.entry_count_b for l in result.layers),
                       "verdict": str(result.verdict),
-                      "causes": [[c.id, c.layer, c.count] for c in causes]}))
+                      "causes": [[c.id, c.layer, c.count] for c in causes],
+                      "wasted": result.picture_a.wasted, "efficiency": result.picture_a.efficiency,
+                      "carried": [[g.id, g.layer, g.count] for g in result.carried_a]}))
+elif sys.argv[1] == "scan":
+    from dockerlint.verify.archive import read_image
+    from dockerlint.verify.carried import scan
+    from dockerlint.verify.picture import picture
+    with open(sys.argv[2], "rb", buffering=0) as a:
+        image = read_image(a)
+    summaries = [l.summary for l in image.layers]
+    start = time.perf_counter()
+    carried, flagged = scan(summaries)
+    scanned = time.perf_counter()
+    picture(summaries, watch=flagged)
+    print(json.dumps({"scan": scanned - start, "picture": time.perf_counter() - scanned}))
 """
 
 
@@ -207,6 +231,10 @@ def main() -> None:
               f"{cpu / sha_cpu:.2f}x CPU; load average {os.getloadavg()[0]:.1f} on "
               f"{os.cpu_count()} CPUs")
         print(f"verdict: {result['verdict']}; causes: {result['causes']}")
+        scans, _, _ = run_child("scan", str(a))
+        print(f"picture of image A: {scans['picture']:.2f} s; carried scan: {scans['scan']:.2f} s "
+              f"(both included in the diff time above); wasted {result['wasted']:,} bytes, "
+              f"efficiency {result['efficiency']:.1%}; carried: {result['carried']}")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -169,6 +169,19 @@ def _content_changed(d: EntryDiff) -> bool:
     return d.kind == "changed" and "content" in d.fields
 
 
+_CACHES = (("REPRO-CACHE-NPM", _CACHE_NPM), ("REPRO-CACHE-PIP", _CACHE_PIP), ("REPRO-CACHE-CONDA", _CACHE_CONDA),
+           ("REPRO-CACHE-ML", _CACHE_ML), ("REPRO-APT-CACHE", _APT))
+
+
+def cache_cause(path: str) -> str | None:
+    """The cache cause a path belongs to (npm, pip, conda, ML model caches, apt), or None;
+    what the image scan (:mod:`dockerlint.verify.carried`) reports caches under."""
+    for cause, pattern in _CACHES:
+        if pattern.search(path):
+            return cause
+    return None
+
+
 # Ordered rules: the first that claims an entry decides its cause.
 _Rule = Callable[[EntryDiff, _LayerContext], "str | None"]
 

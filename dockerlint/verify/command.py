@@ -123,7 +123,8 @@ def run(
         return EXIT_ERROR
     for sentence in failed:
         print(f"dockerlint: {sentence}", file=stderr)
-    return max(exit_code(outcome.verdict, strict), EXIT_NOT_REPRODUCIBLE if failed else EXIT_OK)
+    secrets = any(g["id"] == "CACHE003" for g in outcome.extra["verify"].get("carried") or ())
+    return max(exit_code(outcome.verdict, strict), EXIT_NOT_REPRODUCIBLE if failed or secrets else EXIT_OK)
 
 
 def _thresholds(outcome: Outcome, max_wasted_bytes: int | None, min_efficiency: float | None) -> list[str]:
@@ -366,8 +367,14 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
     attribution = attribute(tree, created_by, target)
     paths: list = []
     causes = classify(image_diff, attribution.layers, paths)
-    findings = sorted((_finding(c, tree.source, path, _location(c, tree, target, attribution))
-                       for c in causes), key=lambda f: f.sort_key)
+    carried = [g for g in image_diff.carried_a
+                if g.id in ("CACHE002", "CACHE003") or g.layer >= attribution.base_layers]
+    explained = {(c.id, c.layer) for c in causes}   # a cache that also differs is already one finding there
+    findings = sorted([*(_finding(c, tree.source, path, _location(c, tree, target, attribution))
+                         for c in causes),
+                       *_carried_findings([g for g in carried if (g.id, g.layer) not in explained],
+                                          tree, path, attribution)],
+                      key=lambda f: f.sort_key)
     verdict = str(image_diff.verdict)
     extra = {
         "verify": {
@@ -380,9 +387,19 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
                 "volatile": [c.key for c in image_diff.volatile_config],
             },
             "paths": path_list(paths, attribution),
+            "carried": [{**g.as_dict(), "line": _instruction(attribution, g.layer)[0]} for g in carried],
         }
     }
     return Outcome(path, tree.source, verdict, findings, extra, image_ids)
+
+
+def _carried_findings(carried, tree: SyntaxTree, path: str, attribution: Attribution) -> list[Finding]:
+    """Secrets, large files and caches found in image A, on the instruction whose layer holds them
+    (a base layer's: the FROM)."""
+    from dockerlint.verify.carried import as_cause
+
+    return [_finding(as_cause(g), tree.source, path, attribution.layers.get(g.layer) or attribution.image)
+            for g in carried]
 
 
 def path_list(paths, attribution: Attribution) -> list[dict]:
@@ -514,6 +531,7 @@ def _finding(cause, source: Source, path: str, ref: InstructionRef | None) -> Fi
 
 def cause_rules() -> dict:
     """The cause catalogue as rules, so SARIF and json reporters can show each cause's docs."""
+    from dockerlint.findings import Severity
     from dockerlint.rule import Rule, RuleDoc
     from dockerlint.verify.catalogue import CATALOGUE
 
@@ -522,7 +540,22 @@ def cause_rules() -> dict:
                       check=lambda df: (), doc=RuleDoc(summary=kind.title, why=kind.signature, fix=kind.fix),
                       module="dockerlint.verify.catalogue")
         for kind in CATALOGUE.values()
+    } | {
+        rule_id: Rule(id=rule_id, name=name, severity=severity, category=category, check=lambda df: (),
+                      doc=RuleDoc(summary=summary, why=summary, fix=_carried_fix(rule_id)),
+                      module="dockerlint.verify.carried")
+        for rule_id, name, severity, category, summary in (
+            ("CACHE003", "secret-copied-into-image", Severity.ERROR, "security",
+             "A secret or private key is in a layer of the image."),
+            ("CACHE002", "context-clutter-sent", Severity.INFO, "performance",
+             "Large data sets or model weights are in a layer of the image."))
     }
+
+
+def _carried_fix(rule_id: str) -> str:
+    from dockerlint.verify.carried import FIXES
+
+    return FIXES[rule_id]
 
 
 def _span(source: Source, ref: InstructionRef):

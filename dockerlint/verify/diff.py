@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from dockerlint.verify.archive import Image, Layer, read_image
+from dockerlint.verify.carried import Carried, scan, secret_label
 from dockerlint.verify.layers import Entry, ImageFormatError, LayerSummary, PathIssue
 from dockerlint.verify.picture import ImagePicture, picture
 
@@ -130,6 +131,7 @@ class ImageDiff:
     bytes_read: int = 0
     picture_a: ImagePicture | None = None     # per-layer sizes and wasted space of each image
     picture_b: ImagePicture | None = None
+    carried_a: tuple[Carried, ...] = ()       # secrets, large files and caches in image A's layers
 
     @property
     def semantic_config(self) -> tuple[ConfigDiff, ...]:
@@ -203,7 +205,8 @@ def compare_entries(a: Entry, b: Entry) -> tuple[tuple[str, ...], dict]:
         elif a.kind == b.kind == "gzip":
             details["gzip_mtime"] = (_gzip_mtime(a.head), _gzip_mtime(b.head))
             details["header_only"] = bool(a.norm_digest) and a.norm_digest == b.norm_digest
-        elif a.head and b.head and not a.kind and not b.kind:   # small text files
+        elif (a.head and b.head and not a.kind and not b.kind    # small text files, but never a secret's
+              and secret_label(a) is None and secret_label(b) is None):
             details["text"] = (a.head.decode("utf-8", "replace"),
                                b.head.decode("utf-8", "replace"))
         if a.members_digest and b.members_digest:      # both nested tarballs
@@ -439,8 +442,19 @@ def diff_read_images(a: Image, b: Image) -> ImageDiff:
         layer_count_a=len(a.layers), layer_count_b=len(b.layers), merged=tuple(merged),
         issues_a=tuple(a.issues), issues_b=tuple(b.issues),
         layout_a=a.layout, layout_b=b.layout, bytes_read=a.bytes_read + b.bytes_read,
-        picture_a=picture([l.summary for l in a.layers]), picture_b=picture([l.summary for l in b.layers]),
+        **_pictures(a, b),
     )
+
+
+def _pictures(a: Image, b: Image) -> dict:
+    """Both images' pictures, and what image A carries (with which of it later layers remove)."""
+    summaries = [l.summary for l in a.layers]
+    carried, flagged = scan(summaries)
+    picture_a = picture(summaries, watch=flagged)
+    for key in picture_a.removed_watched:
+        flagged[key].removed += 1
+    return {"picture_a": picture_a, "picture_b": picture([l.summary for l in b.layers]),
+            "carried_a": tuple(carried)}
 
 
 class DiffTimeout(Exception):

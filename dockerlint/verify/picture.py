@@ -14,7 +14,7 @@ as needed instead; the two agree unless a later version is larger.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from dockerlint.verify.layers import Entry, LayerSummary
@@ -47,6 +47,7 @@ class ImagePicture:
     layers: list[LayerPicture] = field(default_factory=list)
     offenders: list[Waste] = field(default_factory=list)   # biggest first, at most TOP_OFFENDERS
     wasted_files: int = 0
+    removed_watched: set[tuple[int, str]] = field(default_factory=set)  # watched (layer, path) removed later
 
     @property
     def size(self) -> int:
@@ -75,7 +76,8 @@ class ImagePicture:
 class _Overlay:
     """The merged file system so far: path -> (layer, size), with a child index for deletes."""
 
-    def __init__(self, image: ImagePicture, keep: int) -> None:
+    def __init__(self, image: ImagePicture, keep: int, watch: Container[tuple[int, str]] = ()) -> None:
+        self.watch = watch
         self.live: dict[str, tuple[int, int]] = {}
         self.children: dict[str, set[str]] = {}
         self.image = image
@@ -103,6 +105,8 @@ class _Overlay:
             if siblings is not None:
                 siblings.discard(current)
             layer, size = found
+            if (layer, current) in self.watch:
+                self.image.removed_watched.add((layer, current))
             if size:
                 self.waste(Waste(current, size, layer, by, how))
 
@@ -122,10 +126,12 @@ def _content_size(entry: Entry) -> int:
     return entry.size if entry.type == "file" else 0
 
 
-def picture(summaries: Sequence[LayerSummary], keep: int = TOP_OFFENDERS) -> ImagePicture:
-    """Sizes, entries and waste per layer, in image order (overlay semantics, as the runtime sees it)."""
+def picture(summaries: Sequence[LayerSummary], keep: int = TOP_OFFENDERS,
+            watch: Container[tuple[int, str]] = ()) -> ImagePicture:
+    """Sizes, entries and waste per layer, in image order (overlay semantics, as the runtime sees it);
+    ``removed_watched``: which of the ``watch`` (layer, path) pairs a later layer removes."""
     image = ImagePicture(layers=[LayerPicture(i) for i in range(len(summaries))])
-    overlay = _Overlay(image, keep)
+    overlay = _Overlay(image, keep, watch)
     for index, summary in enumerate(summaries):
         row = image.layers[index]
         row.entries = len(summary.entries)

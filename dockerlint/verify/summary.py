@@ -67,7 +67,7 @@ def _totals(image: dict) -> list[str]:
         if totals:
             lines.append(f"image {label.upper()}: {totals['layers']} layers, {human_size(totals['size'])} in "
                          f"{totals['entries']:,} entries; wasted {human_size(totals['wasted_bytes'])} in "
-                         f"{totals['wasted_files']:,} files (efficiency {totals['efficiency']:.1%})")
+                         f"{files_phrase(totals['wasted_files'])} (efficiency {totals['efficiency']:.1%})")
     offenders = image.get("wasted") or []
     if offenders:
         lines.append("wasted space in image A (biggest first):")
@@ -96,6 +96,10 @@ def human_size(value, zero: str = "0 B") -> str:
         if value >= step:
             return f"{value / step:.1f} {unit}"
     return f"{value} B"
+
+
+def files_phrase(count: int) -> str:
+    return "1 file" if count == 1 else f"{count:,} files"
 
 
 def _count(value) -> str:
