@@ -302,8 +302,8 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
 
 @cli.command("verify")
 @click.argument("dockerfile", required=False, type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output format (repeatable).")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice([*FORMATS, "html"]),
+              help="Output format (repeatable; html: one self-contained audit page).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the matching --format's report here.")
 @click.option("--context", type=click.Path(file_okay=False),

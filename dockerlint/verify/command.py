@@ -567,6 +567,17 @@ def _span(source: Source, ref: InstructionRef):
 # --------------------------------------------------------------------------- output
 
 
+def _render_html(outcome: Outcome, target: str | None, stdout: TextIO) -> None:
+    from dockerlint.verify.html import render_html
+
+    args = (outcome.extra["verify"], outcome.findings, outcome.source.text, outcome.path)
+    if target is None:
+        render_html(*args, stdout)
+        return
+    with open(target, "w", encoding="utf-8") as handle:
+        render_html(*args, handle)
+
+
 def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
             stdout: TextIO, quiet: bool = False, list_paths: bool = False) -> None:
     from dockerlint import __version__
@@ -578,6 +589,9 @@ def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: 
     root, repo_paths = repo_locations([outcome.path], os.getcwd(), os.environ)
 
     for fmt, target in outputs:
+        if fmt == "html":
+            _render_html(outcome, target, stdout)
+            continue
         use_color = bool(color) if color is not None else (target is None and stdout.isatty())
         report = Report(findings=outcome.findings, files=[outcome.path], rules=rules,
                         tool_version=__version__,
