@@ -6,6 +6,7 @@ project without one pays nothing for it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,6 +62,12 @@ def _read_toml(data: bytes, path: str) -> tuple[dict | None, str]:
     return doc, ""
 
 
+# `[tool.dockerlint]`, `[tool."dockerlint"]`, `[tool]` then `dockerlint = {...}`, `tool.dockerlint.x = ...`:
+# a table header or a key naming us; a dependency string "dockerlint>=1" is neither.
+_TOOL_TABLE = re.compile(rb"""(?m)^[ \t]*(?:\[[ \t]*tool[ \t]*\.[ \t]*["']?dockerlint["']?[ \t]*[.\]]"""
+                         rb"""|(?:tool[ \t]*\.[ \t]*)?["']?dockerlint["']?[ \t]*[.=])""")
+
+
 def has_tool_table(data: bytes) -> bool:
     """Whether a pyproject.toml holds ``[tool.dockerlint]`` in any TOML spelling.
 
@@ -68,7 +75,7 @@ def has_tool_table(data: bytes) -> bool:
     parsing each of them would cost more than reading it. A file that names us
     but is not valid TOML counts as ours, so its error is reported, not skipped.
     """
-    if b"dockerlint" not in data:
+    if b"dockerlint" not in data or not _TOOL_TABLE.search(data):
         return False
     try:
         table, _ = _read_toml(data, "pyproject.toml")

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from dockerlint.model.packages.requirement import canonical_name, parse_requirement
+
 EXACT, RANGE, UNPINNED, LOCAL, URL, VCS, UNKNOWN = "exact", "range", "unpinned", "local", "url", "vcs", "unknown"
 
 __all__ = ["Entry", "Manifest", "parse_manifest", "manifest_kind", "EXACT", "RANGE", "UNPINNED", "LOCAL", "URL",
@@ -139,9 +141,7 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
-def normalize(name: str) -> str:
-    """PEP 503 normalised project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+normalize = canonical_name  # the one PEP 503 normalisation, shared with the install view
 
 
 # -- PEP 508 requirements ---------------------------------------------------------------------
@@ -162,18 +162,14 @@ def classify_requirement(text: str) -> tuple[str | None, str, str, str | None]:
         return _egg(text), URL, "", None
     if text.startswith((".", "/", "file:")) or ("://" not in text and text.lower().endswith(_ARCHIVES)):
         return _egg(text), LOCAL, "", None
-    from packaging.requirements import InvalidRequirement, Requirement  # noqa: PLC0415 (lazy)
-
-    try:
-        req = Requirement(text)
-    except InvalidRequirement:
+    req = parse_requirement(text)
+    if req is None:
         return None, UNKNOWN, "", None
-    marker = str(req.marker) if req.marker else None
     if req.url:
         pin = _vcs_pin(req.url) if _VCS_PREFIX.match(req.url) else (
             LOCAL if req.url.startswith("file:") else URL)
-        return normalize(req.name), pin, "", marker
-    return normalize(req.name), _specifier_pin(str(req.specifier)), str(req.specifier), marker
+        return normalize(req.name), pin, "", req.marker
+    return normalize(req.name), _specifier_pin(req.specifier), req.specifier, req.marker
 
 
 def requirement_extras(text: str) -> tuple[str, ...]:

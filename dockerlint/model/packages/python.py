@@ -23,6 +23,7 @@ from dockerlint.model.packages.common import (
     read_line,
     values,
 )
+from dockerlint.model.packages.requirement import canonical_name, parse_requirement
 from dockerlint.model.packages.types import (
     EXACT,
     LOCAL,
@@ -261,9 +262,6 @@ def _requirements(instr: Instr, words: Sequence[Word]) -> list[Package]:
 
 def pypi_package(word: Word, text: str | None = None, is_option_value: bool = False) -> Package:
     """One pip requirement argument (``text`` defaults to the word's value)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
     text = word.value if text is None else text
     base = Package(word, text, None, UNKNOWN, is_option_value=is_option_value, span=word.span)
     if not text or not text.strip():
@@ -273,31 +271,25 @@ def pypi_package(word: Word, text: str | None = None, is_option_value: bool = Fa
         return _vcs(base, None, stripped)
     if URL_SCHEME.match(stripped) or stripped.startswith("file:"):
         return base._replace(pin=URL, url=stripped)
-    try:
-        req = Requirement(stripped)
-    except InvalidRequirement:
-        req = None
+    req = parse_requirement(stripped)
     if req is None or not req.url:
         if stripped.startswith((".", "/", "~")) or "\\" in stripped or stripped.lower().endswith(_ARCHIVES) \
                 or "/" in stripped:
             return base._replace(pin=LOCAL)
         if req is None:
             return base
-    name = canonicalize_name(req.name)
-    extras = tuple(sorted(req.extras))
-    marker = str(req.marker) if req.marker is not None else None
-    base = base._replace(name=name, extras=extras, marker=marker)
+    name = canonical_name(req.name)
+    base = base._replace(name=name, extras=req.extras, marker=req.marker)
     if req.url:
         return _vcs(base, name, req.url) if _VCS.match(req.url) else base._replace(pin=URL, url=req.url)
-    specs = list(req.specifier)
+    specs = req.specifiers
     if not specs:
         return base._replace(pin=UNPINNED)
-    specifier = str(req.specifier)
-    if all(s.operator == "!=" for s in specs):  # exclusions alone allow every new release
-        return base._replace(pin=UNPINNED, specifier=specifier)
-    if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
-        return base._replace(pin=EXACT, version=specs[0].version, specifier=specifier)
-    return base._replace(pin=RANGE, specifier=specifier)
+    if all(op == "!=" for op, _ in specs):  # exclusions alone allow every new release
+        return base._replace(pin=UNPINNED, specifier=req.specifier)
+    if len(specs) == 1 and specs[0][0] in ("==", "===") and "*" not in specs[0][1]:
+        return base._replace(pin=EXACT, version=specs[0][1], specifier=req.specifier)
+    return base._replace(pin=RANGE, specifier=req.specifier)
 
 
 def _vcs(base: Package, name: str | None, url: str) -> Package:
@@ -308,8 +300,7 @@ def _vcs(base: Package, name: str | None, url: str) -> Package:
     if name is None:
         egg = re.search(r"[#&]egg=([A-Za-z0-9._-]+)", url)
         if egg:
-            from packaging.utils import canonicalize_name
-            name = canonicalize_name(egg.group(1))
+            name = canonical_name(egg.group(1))
     if ref:
         return base._replace(name=name, pin=VCS, version=ref, url=url)
     return base._replace(name=name, pin=UNPINNED, url=url)
