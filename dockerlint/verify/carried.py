@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dockerlint.context.kinds import clutter, secret_kind
 from dockerlint.verify.layers import Entry, LayerSummary
 
 EXAMPLES = 3
@@ -57,12 +58,16 @@ class _EntrySizes:
         return self.entry.head.decode("utf-8", "replace") if self.entry.head else None
 
 
+# A cheap superset of the names secret_kind recognises: most entries never reach it.
+_MAYBE_SECRET = re.compile(r"env|rc$|cred|id_|kube|cfg|config|service-account|\.(pem|key|p12|pfx)$",
+                           re.IGNORECASE)
+_BULK_MINIMUM = 1 << 20     # CACHE002's smallest threshold (weights from 1 MiB)
+
+
 def secret_label(entry: Entry) -> str | None:
     """What kind of secret the entry is (by name, as CACHE003 judges a context file), or None.
     A ``.pem`` that starts like a certificate or public key, and trust stores, are not secrets."""
-    from dockerlint.context.kinds import secret_kind
-
-    if _TRUST_STORES.search(entry.path):
+    if not _MAYBE_SECRET.search(entry.path.rpartition("/")[2]) or _TRUST_STORES.search(entry.path):
         return None
     label = secret_kind(_EntrySizes(entry), entry.path)  # type: ignore[arg-type]
     if label is not None and entry.head.startswith(_PUBLIC_PEM):
@@ -72,8 +77,8 @@ def secret_label(entry: Entry) -> str | None:
 
 def bulk_label(entry: Entry) -> str | None:
     """``model weights`` or ``data sets`` (CACHE002's sizes: weights from 1 MiB, data from 10 MiB)."""
-    from dockerlint.context.kinds import clutter
-
+    if entry.size < _BULK_MINIMUM:
+        return None
     found = clutter(_EntrySizes(entry), entry.path)  # type: ignore[arg-type]
     return found.label if found is not None and found.label in ("model weights", "data sets") else None
 

@@ -173,9 +173,14 @@ _CACHES = (("REPRO-CACHE-NPM", _CACHE_NPM), ("REPRO-CACHE-PIP", _CACHE_PIP), ("R
            ("REPRO-CACHE-ML", _CACHE_ML), ("REPRO-APT-CACHE", _APT))
 
 
+_ANY_CACHE = _rx(*(pattern.pattern for _, pattern in _CACHES))
+
+
 def cache_cause(path: str) -> str | None:
     """The cache cause a path belongs to (npm, pip, conda, ML model caches, apt), or None;
     what the image scan (:mod:`dockerlint.verify.carried`) reports caches under."""
+    if not _ANY_CACHE.search(path):       # one search for the common case: no cache at all
+        return None
     for cause, pattern in _CACHES:
         if pattern.search(path):
             return cause
