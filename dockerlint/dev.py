@@ -121,9 +121,22 @@ def generated_files(layout: Layout = CHECKOUT) -> dict[Path, Callable[[], str]]:
 
         files[layout.repo / "dockerlint" / "report" / "json_schema.json"] = dumps_schema
         files[layout.repo / "dockerlint" / "verify" / "CAUSES.md"] = causes_page
+        files.update(cause_pages(layout, documented))
     for r in documented:
         files[layout.pages_dir / f"{r.id}.md"] = functools.partial(docs.rule_page, r)
     return files
+
+
+def cause_pages(layout: Layout, rules) -> dict[Path, Callable[[], str]]:
+    """``docs/causes/<ID>.md`` for every ``dockerlint verify`` cause, naming the rules that prevent it."""
+    from dockerlint.verify.catalogue import cause_ids, render_cause_page
+
+    pages: dict[Path, Callable[[], str]] = {}
+    for cause in cause_ids():
+        preventing = tuple(r.id for r in rules if cause in r.causes)
+        pages[layout.repo / "docs" / "causes" / f"{cause}.md"] = functools.partial(
+            render_cause_page, cause, preventing)
+    return pages
 
 
 def generate(check: bool = False, out: Callable[[str], None] = print, layout: Layout = CHECKOUT) -> int:

@@ -149,3 +149,17 @@ def _pack(monkeypatch, tmp_path, package: str, families: dict[str, dict[str, str
     (link / package).symlink_to(pack, target_is_directory=True)
     monkeypatch.syspath_prepend(str(link))
     return dev.Layout(tmp_path, package=package, builtin=False)
+
+
+def test_every_help_uri_names_a_page_in_the_repository():
+    """SARIF's helpUri (and the other formats' links) for every rule and every verify cause exists."""
+    from pathlib import Path
+
+    from dockerlint.registry import installed_rules
+    from dockerlint.report._common import DOCS_URL, rule_help_uri
+    from dockerlint.verify.catalogue import cause_ids
+
+    repo = Path(__file__).resolve().parent.parent
+    ids = [*installed_rules(), *cause_ids()]
+    missing = [i for i in ids if not (repo / "docs" / rule_help_uri(i).removeprefix(DOCS_URL + "/")).is_file()]
+    assert ids and not missing
