@@ -289,9 +289,13 @@ def test_every_toml_spelling_of_the_tool_table_is_found(tmp_path, text):
     assert load_config(tmp_path / "pyproject.toml").selection[0].ignore == ("DL3008",)
 
 
-def test_a_pyproject_that_only_mentions_dockerlint_is_not_a_config(tmp_path):
+@pytest.mark.parametrize("text", [
+    '[project]\nname = "x"\ndependencies = ["dockerlint"]\n',
+    '[project.scripts]\ndockerlint = "dockerlint.cli:main"\n',
+])
+def test_a_pyproject_that_only_mentions_dockerlint_is_not_a_config(tmp_path, text):
     write(tmp_path / ".dockerlint.toml", 'ignore = ["DL3006"]\n')
-    write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["dockerlint"]\n')
+    write(tmp_path / "sub" / "pyproject.toml", text)
     assert find_config(tmp_path / "sub") == str(tmp_path / ".dockerlint.toml")
 
 

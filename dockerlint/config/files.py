@@ -62,10 +62,12 @@ def _read_toml(data: bytes, path: str) -> tuple[dict | None, str]:
     return doc, ""
 
 
-# `[tool.dockerlint]`, `[tool."dockerlint"]`, `[tool]` then `dockerlint = {...}`, `tool.dockerlint.x = ...`:
-# a table header or a key naming us; a dependency string "dockerlint>=1" is neither.
+# `[tool.dockerlint]`, `[tool."dockerlint"]`, a dotted `tool.dockerlint.x = ...`, or a `dockerlint = {...}`
+# key below a `[tool]` header; a dependency string "dockerlint>=1" or a `[project.scripts]` entry is none of them.
 _TOOL_TABLE = re.compile(rb"""(?m)^[ \t]*(?:\[[ \t]*tool[ \t]*\.[ \t]*["']?dockerlint["']?[ \t]*[.\]]"""
-                         rb"""|(?:tool[ \t]*\.[ \t]*)?["']?dockerlint["']?[ \t]*[.=])""")
+                         rb"""|tool[ \t]*\.[ \t]*["']?dockerlint["']?[ \t]*[.=])""")
+_KEY = re.compile(rb"""(?m)^[ \t]*["']?dockerlint["']?[ \t]*[.=]""")
+_TOOL_HEADER = re.compile(rb"(?m)^[ \t]*\[[ \t]*tool[ \t]*\]")
 
 
 def has_tool_table(data: bytes) -> bool:
@@ -75,7 +77,8 @@ def has_tool_table(data: bytes) -> bool:
     parsing each of them would cost more than reading it. A file that names us
     but is not valid TOML counts as ours, so its error is reported, not skipped.
     """
-    if b"dockerlint" not in data or not _TOOL_TABLE.search(data):
+    if b"dockerlint" not in data or not (
+            _TOOL_TABLE.search(data) or _KEY.search(data) and _TOOL_HEADER.search(data)):
         return False
     try:
         table, _ = _read_toml(data, "pyproject.toml")
