@@ -77,3 +77,15 @@ def test_dependency_files_are_found_and_classified(tmp_path):
 @pytest.mark.parametrize("name", ["requirement.txt", "Requirements.TXT", "base_requirements.txt"])
 def test_requirement_file_name_variants(name):
     assert classify_dependency_file(name).kind == "requirements"
+
+
+def test_cache007_unsafe_fix_runs_the_command_through_sh():
+    from dockerlint.engine import lint_text
+    from dockerlint.fixes import apply_fixes
+
+    text = 'FROM python:3.11-slim\nCMD ["uvicorn", "main:app", "--port", "$PORT", "--root-path", "/a b"]\n'
+    findings = lint_text(text, select=["CACHE007"])
+    fixed, applied = apply_fixes(text, findings, unsafe=True)
+    assert len(applied) == 1
+    assert fixed.splitlines()[1] == \
+        'CMD ["sh", "-c", "exec uvicorn main:app --port \\"$PORT\\" --root-path \'/a b\'"]'
