@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from dockerlint.config.files import has_tool_table, load_config
-from dockerlint.config.hadolint import HADOLINT_FILES
+from dockerlint.config.hadolint import HADOLINT_FILES, env_overrides, hadolint_user_configs
 from dockerlint.config.settings import Overrides, Settings
 from dockerlint.files import MAX_CONFIG_BYTES
 
@@ -38,6 +38,13 @@ class ConfigFinder:
             else:
                 found = find_config(directory) if self.discover else None
                 base = self._read(found) if found else None
+            env = env_overrides(os.environ)
+            if env:
+                from dockerlint.config.settings import parse_threshold
+
+                if "failure_threshold" in env:
+                    parse_threshold(env["failure_threshold"])  # a bad value is one clear config error
+                base = Overrides(**env).apply(base or Settings())
             cached = self.overrides.apply(base or Settings())
             self._by_dir[directory] = cached
         return cached
@@ -54,6 +61,11 @@ def user_config() -> str | None:
     base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
     path = os.path.join(base, "dockerlint", "config.toml")
     return path if os.path.isabs(path) and os.path.isfile(path) else None
+
+
+def hadolint_user_config() -> str | None:
+    """hadolint's own user-level config (``$XDG_CONFIG_HOME/hadolint.yaml``, ``~/.hadolint.yaml``, ...), if any."""
+    return next((p for p in hadolint_user_configs() if os.path.isabs(p) and os.path.isfile(p)), None)
 
 
 def find_config(directory: str | os.PathLike) -> str | None:
@@ -73,7 +85,7 @@ def find_config(directory: str | os.PathLike) -> str | None:
                             None)
         parent = os.path.dirname(d)
         if parent == d:
-            return hadolint or user_config()
+            return hadolint or user_config() or hadolint_user_config()
         d = parent
 
 

@@ -145,3 +145,55 @@ HADOLINT_KEYS: dict[str, str | None] = {
     "verbose": None,
 }
 HADOLINT_FORMATS = {"gitlab_codeclimate": "gitlab"}  # hadolint format name -> ours
+
+
+# hadolint's user-level config files, tried in this order when no project config is found
+def hadolint_user_configs() -> tuple[str, ...]:
+    import os
+
+    home = os.path.expanduser("~")
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    bases = (os.path.join(xdg, "hadolint"), os.path.join(home, ".config", "hadolint"),
+             os.path.join(home, ".hadolint", "hadolint"), os.path.join(home, "hadolint", "config"),
+             os.path.join(home, ".hadolint"))
+    return tuple(dict.fromkeys(base + ext for base in bases for ext in (".yaml", ".yml")))
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """hadolint's ``HADOLINT_*`` variables as ``Overrides`` fields: above config files, below the command line."""
+    from dockerlint.findings import Severity
+
+    out: dict[str, Any] = {}
+
+    def csv(name: str) -> tuple[str, ...]:
+        return tuple(v.strip() for v in environ.get(name, "").split(",") if v.strip())
+
+    def flag(name: str) -> bool | None:
+        value = environ.get(name)
+        if value is None or not value.strip():
+            return None
+        text = value.strip().lower()
+        if text in ("1", "true", "yes", "y", "on"):
+            return True
+        if text in ("0", "false", "no", "n", "off"):
+            return False
+        raise ConfigError(f"environment variable {name}: expected true or false, got {value!r}")
+
+    for name, field in (("HADOLINT_NOFAIL", "no_fail"), ("HADOLINT_STRICT_LABELS", "strict_labels"),
+                        ("HADOLINT_DISABLE_IGNORE_PRAGMA", "disable_ignore_pragma")):
+        if (value := flag(name)) is not None:
+            out[field] = value
+    if threshold := environ.get("HADOLINT_FAILURE_THRESHOLD", "").strip():
+        out["failure_threshold"] = threshold
+    out["ignore"] = csv("HADOLINT_IGNORE")
+    out["trusted_registries"] = csv("HADOLINT_TRUSTED_REGISTRIES")
+    out["severity"] = tuple((rid, Severity.parse(level)) for level in ("error", "warning", "info", "style")
+                            for rid in csv(f"HADOLINT_OVERRIDE_{level.upper()}"))
+    labels = []
+    for item in csv("HADOLINT_REQUIRE_LABELS"):
+        label, sep, fmt = item.partition(":")
+        if not sep or not label:
+            raise ConfigError(f"environment variable HADOLINT_REQUIRE_LABELS: expected label:format, got {item!r}")
+        labels.append((label, fmt))
+    out["required_labels"] = tuple(labels)
+    return {k: v for k, v in out.items() if v != ()}
