@@ -36,6 +36,36 @@ def run(args: list[str]) -> int:
 
 # --------------------------------------------------------------------------- option helpers
 
+class _Seconds(click.FloatRange):
+    """A positive, finite number of seconds: ``nan``, ``inf`` and ``1e999`` pass a plain range check."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        import math
+
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return seconds
+
+
+class _Directory(click.Path):
+    """A path that must be a directory (``click.Path(file_okay=False)`` lets devices such as /dev/null pass)."""
+
+    def __init__(self, exists: bool) -> None:
+        super().__init__(exists=exists, file_okay=False)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        if os.path.exists(path) and not os.path.isdir(path):
+            self.fail(f"{click.format_filename(path)!r} is not a directory.", param, ctx)
+        return path
+
+
 def _split_csv(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -116,7 +146,7 @@ def _verify_options(func):
                      help="Change time, context mtimes and hostname between the two builds (verify-build)."),
         click.option("--keep-images", is_flag=True, default=None,
                      help="Keep the two built images, tagged dockerlint-verify:<id>-a/-b (verify-build)."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        click.option("--timeout", type=_Seconds(), metavar="SECONDS",
                      help="Give up on a build after this long (verify-build)."),
         click.option("--strict", is_flag=True, default=None,
                      help="Fail on metadata-only differences too (verify-build)."),
@@ -155,7 +185,7 @@ def _verify_options(func):
               help="Exit 0 even when findings reach the threshold (--exit-zero: ruff's spelling).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")
 @click.option("--isolated", is_flag=True, help="Ignore every config file (project, .hadolint.yaml and user).")
-@click.option("--context", type=click.Path(exists=True, file_okay=False),
+@click.option("--context", type=_Directory(exists=True),
               help="Build context (default: the Dockerfile's directory).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
 @click.option("--target", metavar="STAGE", help="Lint for this target stage.")
@@ -306,7 +336,7 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
               help="Output format (repeatable; html: one self-contained audit page).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the matching --format's report here.")
-@click.option("--context", type=click.Path(file_okay=False),
+@click.option("--context", type=_Directory(exists=False),
               help="Build context (default: the Dockerfile's directory).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build argument (repeatable).")
 @click.option("--target", metavar="STAGE", help="Build this stage.")

@@ -239,3 +239,34 @@ def test_output_to_a_full_device_is_one_line(tmp_path):
                               stderr=subprocess.PIPE, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == ["dockerlint: error: cannot write the output: No space left on device"]
+
+
+def test_a_report_into_a_missing_directory_is_one_line(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM alpine:3.20\n")
+    code, out, err = run("-f", "json", "-o", tmp_path / "missing" / "r.json", f)
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"dockerlint: error: {tmp_path / 'missing' / 'r.json'}: cannot write report: No such file or directory"]
+
+
+@pytest.mark.parametrize("seconds", ["1e999", "inf", "-inf", "nan", "-1", "0"])
+@pytest.mark.parametrize("command", [["--verify-build"], ["verify"]])
+def test_a_timeout_that_is_not_a_finite_positive_number_is_one_line(tmp_path, command, seconds):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM alpine:3.20\n")
+    code, out, err = run(*command, f"--timeout={seconds}", f)
+    assert code == 2 and out == ""
+    [line] = err.strip().splitlines()
+    assert line.startswith("dockerlint: error: Invalid value for '--timeout': ")
+
+
+@pytest.mark.parametrize("command", [[], ["verify"]])
+def test_a_context_that_is_not_a_directory_is_one_line(tmp_path, command):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM alpine:3.20\n")
+    for context in ("/dev/null", str(f)):
+        code, out, err = run(*command, "--context", context, f)
+        assert code == 2 and out == ""
+        [line] = err.strip().splitlines()
+        assert line.startswith("dockerlint: error: Invalid value for '--context': ") and ("directory" in line or "is a file" in line)
