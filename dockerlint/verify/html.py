@@ -49,7 +49,7 @@ def color(cause: str) -> str:
 
 def render_html(info: dict, findings, source_text: str, path: str, stream: TextIO) -> None:
     """Write the page for one verify run (``info``: ``extra["verify"]``)."""
-    from dockerlint.verify.summary import files_phrase, human_size
+    from dockerlint.verify.summary import image_totals
 
     verdict = str(info.get("verdict", ""))
     parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
@@ -60,13 +60,7 @@ def render_html(info: dict, findings, source_text: str, path: str, stream: TextI
              f"<p><span id=\"verdict\" class=\"verdict v-{escape(verdict.replace(' ', '-'))}\">"
              f"{escape(verdict)}</span></p>"]
     image = info.get("image") or {}
-    totals = []
-    for label in ("a", "b"):
-        t = image.get(label)
-        if t:
-            totals.append(f"<li>image {label.upper()}: {t['layers']} layers, {human_size(t['size'])} in "
-                          f"{t['entries']:,} entries; wasted {human_size(t['wasted_bytes'])} in "
-                          f"{files_phrase(t['wasted_files'])} (efficiency {t['efficiency']:.1%})</li>")
+    totals = [f"<li>{escape(line)}</li>" for line in image_totals(image)]
     if totals:
         parts.append("<ul id=\"totals\">" + "".join(totals) + "</ul>")
     parts.append(_chart(info.get("layers") or []))

@@ -59,15 +59,22 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
     stream.write("\n".join(lines + _path_lines(info, list_paths)) + "\n")
 
 
-def _totals(image: dict) -> list[str]:
-    """Image totals and the biggest wasted files (what a later layer overwrote or deleted)."""
-    lines = [""] if image else []
+def image_totals(image: dict) -> list[str]:
+    """One line per image: layers, size, entries, wasted bytes and efficiency (the tty and the HTML page)."""
+    lines = []
     for label in ("a", "b"):
         totals = image.get(label)
         if totals:
             lines.append(f"image {label.upper()}: {totals['layers']} layers, {human_size(totals['size'])} in "
                          f"{totals['entries']:,} entries; wasted {human_size(totals['wasted_bytes'])} in "
                          f"{files_phrase(totals['wasted_files'])} (efficiency {totals['efficiency']:.1%})")
+    return lines
+
+
+def _totals(image: dict) -> list[str]:
+    """Image totals and the biggest wasted files (what a later layer overwrote or deleted)."""
+    lines = [""] if image else []
+    lines += image_totals(image)
     offenders = image.get("wasted") or []
     if offenders:
         lines.append("wasted space in image A (biggest first):")
