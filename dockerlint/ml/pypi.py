@@ -9,14 +9,9 @@ fawltydeps fall back to.
 """
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-
-def normalize(name: str) -> str:
-    """PEP 503: lower case, runs of ``-_.`` become ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
+from dockerlint.model.packages.requirement import canonical_name
 
 # import name (top-level, or a dotted prefix for namespace packages) -> the distributions that
 # provide it (any one is enough). Only names that differ from the distribution's.
@@ -297,7 +292,7 @@ UBIQUITOUS = frozenset({
 
 def squashed(name: str) -> str:
     """``argos-translate-lt`` -> ``argostranslatelt``: to match import names to distribution names."""
-    return re.sub(r"[-_.]+", "", name).lower()
+    return canonical_name(name).replace("-", "")
 
 
 def distributions_for(module: str) -> tuple[str, ...]:
@@ -307,7 +302,7 @@ def distributions_for(module: str) -> tuple[str, ...]:
         found = IMPORT_TO_DISTRIBUTIONS.get(".".join(parts[:n]))
         if found is not None:
             return found
-    return (normalize(parts[0]),)
+    return (canonical_name(parts[0]),)
 
 
 def provided_imports(distribution: str) -> tuple[str, ...]:

@@ -12,12 +12,12 @@ from dockerlint.ml.pypi import (
     IMPORT_TO_DISTRIBUTIONS,
     UBIQUITOUS,
     distributions_for,
-    normalize,
     provided_imports,
     squashed,
     with_dependencies,
 )
 from dockerlint.ml.tools import TOOLS
+from dockerlint.model.packages.requirement import canonical_name
 from dockerlint.rules.ml._env import ImageEnv, final_stages, python_code_args, start_commands
 
 MAX_FILES = 3000
@@ -284,7 +284,7 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
     assert facts is not None
     code = image_code(env)
     local = set(local_modules(c.path for c in code.values()))
-    local |= {normalize(i.name).replace("-", "_") for i in env.python_installs
+    local |= {canonical_name(i.name).replace("-", "_") for i in env.python_installs
               if i.file and i.file.endswith("pyproject.toml")}
     found: dict[str, tuple[str, list[Place], object]] = {}  # distribution -> (module, places, anchor)
     for path, imp in _reachable(env, code, local):
@@ -308,7 +308,7 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
     if not found:
         return []
     provided = with_dependencies(env.installed_names | set(facts.python_packages))
-    names = {normalize(n) for dist in provided for n in provided_imports(dist)}
+    names = {canonical_name(n) for dist in provided for n in provided_imports(dist)}
     families = {d.split("-")[0] for d in provided if "-" in d and d.split("-")[0] not in _COMMON_PREFIXES}
     squashed_names = [squashed(d) for d in provided]
     unknown_deps = any(d not in DEPENDENCIES for d in env.installed_names)
@@ -330,7 +330,7 @@ def _missing_in(env: ImageEnv) -> list[Missing]:
 def _known_module(module: str) -> bool:
     """A ``python -m`` target we know is a third-party module (never the project's own)."""
     top = module.split(".")[0]
-    return top in IMPORT_TO_DISTRIBUTIONS or top in TOOLS or normalize(top) in DEPENDENCIES
+    return top in IMPORT_TO_DISTRIBUTIONS or top in TOOLS or canonical_name(top) in DEPENDENCIES
 
 
 # Name prefixes too common to say two distributions belong together (python-dotenv, python-jose).
@@ -342,12 +342,12 @@ def _note(found: dict, imp: Import, place: Place, anchor, local: set[str]) -> No
     top = imp.top
     if top in local or top.startswith("_"):
         return
-    if top in NAMESPACES and imp.names and distributions_for(imp.module) == (normalize(top),):
+    if top in NAMESPACES and imp.names and distributions_for(imp.module) == (canonical_name(top),):
         for name in imp.names:  # from google.cloud import bigquery
             _note(found, imp._replace(module=f"{imp.module}.{name}", names=()), place, anchor, local)
         return
     dists = distributions_for(imp.module)
-    if top in NAMESPACES and dists == (normalize(top),):
+    if top in NAMESPACES and dists == (canonical_name(top),):
         return  # `import google`: which distribution is not known
     dist = dists[0]
     entry = found.setdefault(dist, (imp.module, [], anchor))
@@ -359,7 +359,7 @@ def _provided(module: str, dist: str, provided: set[str], names: set[str]) -> bo
     if any(d in provided for d in distributions_for(module)):
         return True
     parts = module.split(".")
-    return any(normalize(".".join(parts[:n])) in names for n in range(1, len(parts) + 1))
+    return any(canonical_name(".".join(parts[:n])) in names for n in range(1, len(parts) + 1))
 
 
 def _inline_code(env: ImageEnv):

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from dockerlint.ml.images import BaseFacts
-from dockerlint.ml.pypi import normalize
+from dockerlint.model.packages.requirement import canonical_name
 
 _PYPI_MANAGERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv", "pdm"})
 _PROJECT_TOOLS = frozenset({"poetry", "pipenv", "pdm"})
@@ -163,7 +163,7 @@ class ImageEnv:
                 self.open_reasons.append(f"`{package.text or package.word.raw}`")
                 continue
             name = package.name.split("::")[-1].lower()
-            yield PyInstall(CONDA_PYTHON.get(name, normalize(name)), package.version, package.specifier, cmd,
+            yield PyInstall(CONDA_PYTHON.get(name, canonical_name(name)), package.version, package.specifier, cmd,
                             package.span or package.word.span, text=package.text)
 
     def _distro_python(self, cmd) -> Iterator[PyInstall]:
@@ -172,7 +172,7 @@ class ImageEnv:
             for prefix in ("python3-", "py3-"):
                 if name.startswith(prefix):
                     bare = name[len(prefix):]
-                    yield PyInstall(DISTRO_PYTHON.get(bare, normalize(bare)), None, None, cmd,
+                    yield PyInstall(DISTRO_PYTHON.get(bare, canonical_name(bare)), None, None, cmd,
                                     package.span or package.word.span, text=package.text)
 
     # -- files from the context (read through the context engine) -------------------
