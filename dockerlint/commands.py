@@ -305,7 +305,7 @@ def _nonempty(value: str | None, option: str) -> str | None:
 
 
 def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
-                images=(), against=None, list_paths=False, thresholds=(None, None)) -> int:
+                images=(), against=None, list_paths=False, thresholds=(None, None), dump=(None, None)) -> int:
     if images and len(images) != 2:
         raise click.UsageError("--image takes two images: --image A --image B")
     if images and against:
@@ -327,6 +327,7 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
         color=color_for(bool(no_color), sys.stdout), quiet=quiet, images=images, against=against,
         list_paths=list_paths, **{name: value for name, value in zip(("max_wasted_bytes", "min_efficiency"),
                                                                      thresholds) if value is not None},
+        dump=dump[0], dump_max_size=dump[1],
     )
 
 
@@ -353,15 +354,23 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
               help="Exit 1 when image A wastes more (files later layers overwrite or delete): 10MB, 1GiB.")
 @click.option("--min-efficiency", metavar="RATIO", callback=lambda ctx, param, value: _threshold(value, "ratio"),
               help="Exit 1 when image A's efficiency (1 - wasted/size) is lower: 0.95 or 95%.")
+@click.option("--dump", "dump_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write both versions of each differing regular file to DIR/a and DIR/b (for diff -r or "
+                   "diffoscope); DIR must be new or empty.")
+@click.option("--dump-max-size", metavar="SIZE", callback=lambda ctx, param, value: _threshold(value, "size"),
+              help="Leave out of --dump files larger than this (default 64MB).")
 @_verify_options
 def verify_command(dockerfile, formats, outputs, context, build_args, target, no_color, quiet, images,
-                   against, list_paths, max_wasted_bytes, min_efficiency, **verify) -> int:
+                   against, list_paths, max_wasted_bytes, min_efficiency, dump_dir, dump_max_size,
+                   **verify) -> int:
     """Build DOCKERFILE (default: Dockerfile) twice and explain every difference (same as
     --verify-build); or compare two existing images (--image A --image B), attributing the
     differences to DOCKERFILE when given, else to image A's history."""
+    if dump_max_size is not None and dump_dir is None:
+        raise click.UsageError("--dump-max-size needs --dump DIR")
     return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,
                        images=images, against=against, list_paths=list_paths,
-                       thresholds=(max_wasted_bytes, min_efficiency))
+                       thresholds=(max_wasted_bytes, min_efficiency), dump=(dump_dir, dump_max_size))
 
 
 def _threshold(value, kind: str):

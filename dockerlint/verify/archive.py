@@ -91,12 +91,14 @@ def _counting(stream, progress) -> Callable[[int], bytes]:
     return read
 
 
-def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
+def read_image(stream, progress: Callable[[int], None] | None = None,
+               layer_reader: Callable[[Reader], LayerSummary] = read_layer) -> Image:
     """Summarise a ``docker save`` stream (binary file-like with ``read``).
 
     ``progress(bytes_read)`` is called every few MB of archive read (it may
-    raise to abort the read).  Raises :class:`ImageFormatError` for anything
-    that is not a readable image.
+    raise to abort the read).  ``layer_reader`` reads each (uncompressed)
+    layer tar; ``--dump`` passes one that writes files instead of summarising.
+    Raises :class:`ImageFormatError` for anything that is not a readable image.
     """
     outer, _ = decompressed(Reader(_counting(stream, progress)))  # `docker save | gzip` too
     jsons: dict[str, object] = {}
@@ -131,7 +133,7 @@ def read_image(stream, progress: Callable[[int], None] | None = None) -> Image:
         elif sniff_compression(head) or looks_like_tar(head) or name.endswith("layer.tar"):
             try:
                 reader, codec = decompressed(Reader(body.read))
-                summary = read_layer(reader)
+                summary = layer_reader(reader)
                 reader.drain()
             except ImageFormatError as exc:
                 raise ImageFormatError(f"{member.name}: {exc}") from None

@@ -68,6 +68,8 @@ class Options:
     quiet: bool = False
     images: tuple[str, ...] = ()      # --image A --image B: compare these, build nothing
     against: str | None = None        # --against IMAGE: build once, compare with IMAGE
+    dump: str | None = None           # --dump DIR: both versions of each differing file
+    dump_max_size: int | None = None
 
 
 def run(
@@ -80,6 +82,7 @@ def run(
     stdout: TextIO | None = None, stderr: TextIO | None = None,
     images: Sequence[str] = (), against: str | None = None, list_paths: bool = False,
     max_wasted_bytes: int | None = None, min_efficiency: float | None = None,
+    dump: str | None = None, dump_max_size: int | None = None,
 ) -> int:
     """Run the whole check; 0 reproducible (or metadata only), 1 not, 2 error, 130 Ctrl-C,
     143 SIGTERM, 129 SIGHUP."""
@@ -90,10 +93,15 @@ def run(
         build_args=dict(build_args or {}), target=target, platform=platform, builder=builder,
         source_date_epoch=source_date_epoch, vary=vary, keep_images=keep_images,
         timeout=timeout, quiet=quiet, images=tuple(images), against=against,
+        dump=dump, dump_max_size=dump_max_size,
     )
     from dockerlint.verify.cleanup import Terminated, signal_name, stop_signals_interrupt
 
     try:
+        if dump is not None:        # before any build: a directory we may not write to fails fast
+            from dockerlint.verify.dump import check_directory
+
+            check_directory(dump)
         with stop_signals_interrupt():
             outcome = compare(options, stderr) if options.images else verify(options, stderr=stderr)
     except VerifyError as exc:
@@ -215,9 +223,10 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
                 source_b = ImageSource.of(options.against)
                 result_b = BuildResult(source_b.ref, 0, 0.0)
             diff_started = time.monotonic()
-            image_diff = _diff(client, (ImageSource(result_a.image_id, "daemon"), source_b),
-                               bars, deadline)
+            sources = (ImageSource(result_a.image_id, "daemon"), source_b)
+            image_diff = _diff(client, sources, bars, deadline)
             diff_seconds = time.monotonic() - diff_started
+            dumped = _dump(options, client, sources, image_diff, bars)
         tags: list[str] = []
         if options.keep_images and options.against is None:
             tracker.keep(result_a.image_id)
@@ -238,6 +247,7 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         "bytes_compared": image_diff.bytes_read,
         "images": [result_a.image_id, result_b.image_id] if options.keep_images else [],
         "tags": tags,
+        **({"dump": dumped} if dumped is not None else {}),
     }
     if options.against is not None:
         run_info["against"] = source_b.as_dict()
@@ -266,6 +276,7 @@ def compare(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
             started = time.monotonic()
             image_diff = _diff(client, sources, bars, deadline)
             seconds = time.monotonic() - started
+            dumped = _dump(options, client, sources, image_diff, bars)
     finally:
         if client is not None:
             client.close()
@@ -275,7 +286,8 @@ def compare(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
         path, data = f"{sources[0].ref} (history)", history_dockerfile(_created_by(image_diff))
     tree = _parse(path, data)
     run_info = {"compared": [s.as_dict() for s in sources], "diff_seconds": round(seconds, 3),
-                "bytes_compared": image_diff.bytes_read, "dockerfile": given is not None}
+                "bytes_compared": image_diff.bytes_read, "dockerfile": given is not None,
+                **({"dump": dumped} if dumped is not None else {})}
     return explain(path, tree, image_diff, options.target, run_info,
                    (sources[0].ref, sources[1].ref))
 
@@ -352,6 +364,23 @@ def _diff(client, sources: tuple[ImageSource, ImageSource], bars, deadline: floa
     finally:
         stream_a.close()
         stream_b.close()
+
+
+def _dump(options: Options, client, sources: tuple[ImageSource, ImageSource], image_diff,
+          bars) -> dict | None:
+    """``--dump DIR``: read both images again and write each differing file's two versions."""
+    if options.dump is None:
+        return None
+    from dockerlint.verify import dump
+    from dockerlint.verify.images import open_image, size_of
+
+    differences = [d for layer in image_diff.layers for d in layer.entries] + list(image_diff.merged)
+    differences.sort(key=lambda d: (d.layer if d.layer is not None else -1, d.path))
+    task = bars.task("dump", total=sum(size_of(s, client) for s in sources) or None, unit="bytes")
+    return dump.write(options.dump, differences,
+                      lambda side: open_image(sources["ab".index(side)], client, side.upper()),
+                      max_file=options.dump_max_size or dump.DEFAULT_MAX_FILE,
+                      progress=lambda done: task.update(completed=done))
 
 
 # --------------------------------------------------------------------------- explaining

@@ -56,7 +56,23 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
         lines.append("config differs: " + _clip(", ".join(config["semantic"]), 2000))
     if config.get("volatile"):
         lines.append("volatile metadata differs: " + _clip(", ".join(config["volatile"]), 2000))
+    lines.extend(_dump_lines(info.get("dump")))
     stream.write("\n".join(lines + _path_lines(info, list_paths)) + "\n")
+
+
+def _dump_lines(dump: dict | None) -> list[str]:
+    """``--dump``: how many versions were written where, and why the others were not."""
+    if dump is None:
+        return []
+    where = _clip(dump["directory"], 300).rstrip("/")
+    line = (f"dump: {files_phrase(dump['written'])} ({human_size(dump['bytes'])}) in {where}/a and "
+            f"{where}/b (diff -r {where}/a {where}/b)")
+    if dump["skipped"]:
+        line += f"; {files_phrase(dump['skipped'])} not written, listed in {_clip(dump['manifest'], 300)}"
+    lines = [line]
+    for reason, count in dump["skipped_because"].items():
+        lines.append(f"  {count:,} {reason}")
+    return lines
 
 
 def image_totals(image: dict) -> list[str]:
