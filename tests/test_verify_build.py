@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from dockerlint.verify.build import BuilderInfo, BuildRequest, select_builder
+from dockerlint.verify.build import BuilderInfo, BuildRequest
+from dockerlint.verify.builders import select_builder
 from dockerlint.verify.buildkit import BuildKitCliBuilder, BuildKitStream, CliRoute, find_buildkit_route
 from dockerlint.verify.classic import ClassicStream
 from dockerlint.verify.cleanup import ResourceTracker

@@ -1,6 +1,6 @@
-"""Build an image with caching disabled: the request, the result, the choice of builder.
+"""What both builders share: the build request, its result, the worker thread that stops it.
 
-Two builders, chosen by ``select_builder``:
+Two builders (``builders.select_builder`` chooses one) import this module:
 
 * ``classic.ClassicBuilder``: the Docker Engine API's ``/build`` through the
   docker SDK, so it follows DOCKER_HOST and docker contexts. Every
@@ -27,9 +27,7 @@ from typing import TYPE_CHECKING
 from dockerlint.verify.errors import BuildFailed, BuildTimeout, VerifyError, mentions_full_disk
 
 if TYPE_CHECKING:
-    import docker
 
-    from dockerlint.verify.buildkit import CliRoute
     from dockerlint.verify.context_archive import ContextArchive
 
 TAIL_LINES = 15
@@ -41,7 +39,6 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-BUILDERS = ("auto", "classic", "buildkit")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 STOP_GRACE_SECONDS = 15.0
 
@@ -136,58 +133,6 @@ class Stopper:
             pass
         thread.join(STOP_GRACE_SECONDS)
         return not thread.is_alive()
-
-
-def select_builder(client: docker.DockerClient, choice: str,
-                   route_finder: Callable[[], CliRoute | None] | None = None):
-    """The builder for ``--builder auto|classic|buildkit``; VerifyError if BuildKit is unreachable."""
-    if choice not in BUILDERS:
-        raise VerifyError(f"unknown builder {choice!r} (allowed: {', '.join(BUILDERS)})")
-    from dockerlint.verify.buildkit import (
-        BuildKitCliBuilder,
-        buildx_buildkit_version,
-        find_buildkit_route,
-        version_tuple,
-    )
-
-    version = _engine_version(client)
-    route = None if choice == "classic" else (route_finder or find_buildkit_route)()
-    if choice == "buildkit" and route is None:
-        raise VerifyError(
-            "BuildKit is not reachable: install docker buildx (or use a docker CLI older than 23 with "
-            "DOCKER_BUILDKIT=1), or use --builder classic"
-        )
-    if route is not None and (choice == "buildkit" or route.buildx_version):
-        if route.buildx_version:
-            via = f"docker buildx {route.buildx_version} ({route.executable}, client {route.client_version})"
-            buildkit = buildx_buildkit_version(route.executable) or "unknown"
-        else:
-            via = f"{route.executable} {route.client_version} with DOCKER_BUILDKIT=1"
-            buildkit = f"embedded in Docker Engine {version.get('Version', '?')}"
-        info = BuilderInfo("buildkit", via, version.get("Version", ""), version.get("ApiVersion", ""),
-                           buildkit,
-                           # the image exporter's rewrite-timestamp option exists since BuildKit 0.13
-                           rewrite_timestamp=bool(route.buildx_version) and version_tuple(buildkit) >= (0, 13),
-                           hostname_varies=bool(route.buildx_version))
-        return BuildKitCliBuilder(route, info)
-    import docker
-
-    from dockerlint.verify.classic import ClassicBuilder
-
-    info = BuilderInfo("classic", f"Docker Engine API (docker SDK {docker.__version__})",
-                       version.get("Version", ""), version.get("ApiVersion", ""), hostname_varies=True)
-    return ClassicBuilder(client, info)
-
-
-def _engine_version(client: docker.DockerClient) -> dict:
-    from docker.errors import DockerException
-
-    try:
-        return client.version()
-    except (DockerException, OSError) as exc:
-        from dockerlint.verify.daemon import connection_error
-
-        raise connection_error(exc, client.api.base_url) from None
 
 
 def failure(label: str, where: str, message: str, tail: list[str]) -> VerifyError:

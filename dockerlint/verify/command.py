@@ -183,7 +183,8 @@ def exit_code(verdict: str, strict: bool) -> int:
 def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     """Build twice, diff and explain; cleanup always runs. Raises VerifyError."""
     from dockerlint.verify import progress
-    from dockerlint.verify.build import BuildRequest, BuildResult, select_builder
+    from dockerlint.verify.build import BuildRequest, BuildResult
+    from dockerlint.verify.builders import select_builder
     from dockerlint.verify.cleanup import ResourceTracker
     from dockerlint.verify.context_archive import make_archive
     from dockerlint.verify.daemon import connect
