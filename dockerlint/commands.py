@@ -345,9 +345,9 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
 @click.option("-q", "--quiet", is_flag=True, help="Print the verdict and differences only.")
 @click.option("--image", "images", multiple=True, metavar="IMAGE",
               help="Compare two existing images instead of building (twice: --image A --image B); "
-                   "an image in the daemon or a `docker save` archive.")
+                   "an image in the daemon, a `docker save` archive or an OCI layout directory.")
 @click.option("--against", metavar="IMAGE",
-              help="Build once and compare with this existing image (daemon or archive).")
+              help="Build once and compare with this existing image (daemon, archive or layout directory).")
 @click.option("--list", "list_paths", is_flag=True,
               help="List every differing path with both sides' metadata and digests (always in JSON).")
 @click.option("--max-wasted-bytes", metavar="SIZE", callback=lambda ctx, param, value: _threshold(value, "size"),
