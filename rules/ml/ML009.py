@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
@@ -12,7 +13,8 @@ from dockerlint.rule import rule
 # download, a training run, a git clone, `echo > requirements.txt`): with another one, silent.
 _INERT = frozenset({"pip", "pip3", "uv", "apt-get", "apt", "apk", "dnf", "yum", "microdnf", "zypper", "rm", "mkdir",
                     "chmod", "chown", "useradd", "adduser", "groupadd", "addgroup", "ln", "true", "set", "cd",
-                    "export", "conda", "mamba", "npm", "update-ca-certificates", "ldconfig", "locale-gen"})
+                    "export", "conda", "mamba", "micromamba", "npm", "update-ca-certificates", "ldconfig",
+                    "locale-gen"})
 _DOWNLOADS = ("http://", "https://", "s3://", "gs://", "download", "hf_hub", "urlretrieve", "boto3", "exists(",
               "mlflow", "wandb", "storage.", "blob")
 _NOT_FOUND_PIP = "ERROR: Could not open requirements file: [Errno 2] No such file or directory: '{}'"
@@ -30,10 +32,16 @@ def file_never_copied(df: Dockerfile) -> Iterator[Finding]:
     `**/*.pkl` or `models/`) lets the image build and then kills the container at
     start with `FileNotFoundError: [Errno 2] No such file or directory:
     'models/model.pkl'`. dockerlint checks the requirements files each install
-    reads and the model paths written literally in CMD/ENTRYPOINT or in the
+    reads (`pip install -r`/`-c`, `conda env create -f environment.yml`,
+    `conda install --file`, mamba and micromamba alike) and the model paths
+    written literally in CMD/ENTRYPOINT, in `ENV MODEL_PATH=...`, or in the
     code the start command runs (`joblib.load("models/model.pkl")`,
-    `torch.load("weights/best.pt")`, `onnxruntime.InferenceSession("m.onnx")`)
-    against what the COPY instructions send from the build context.
+    `torch.load("weights/best.pt")`, `onnxruntime.InferenceSession("m.onnx")`,
+    LightGBM's `Booster(model_file="model.txt")`, `load_model("model.json")`,
+    and the local directory of `from_pretrained("models/bert")`, which
+    Hugging Face otherwise looks up on the Hub: `OSError: models/bert is not a
+    local folder and is not a valid model identifier`) against what the COPY
+    instructions send from the build context.
 
     Bad:
         FROM python:3.12-slim
@@ -54,7 +62,10 @@ def file_never_copied(df: Dockerfile) -> Iterator[Finding]:
 
     Note: a model is reported only when the build context holds the file (or
     `.dockerignore` excludes it): a path that is nowhere in the context may
-    be mounted or downloaded when the container starts. Silent whenever it
+    be mounted or downloaded when the container starts. A `from_pretrained`
+    name counts only when the context has a directory of that name (else it
+    is a Hub id). A relative path in ENV is read from the start command's
+    WORKDIR. Silent whenever it
     cannot know: no build context, a base image it does not know (yours may
     carry the file), a `VOLUME`, a `COPY --from` or `ADD` of an archive or URL,
     a RUN that may create files (a download, `git clone`, a training script), a
@@ -115,10 +126,19 @@ def _incomplete(ctx, instrs) -> bool:
     return False
 
 
+def _reads_files(cmd) -> bool:
+    """A pip/uv install with -r/-c, or a conda/mamba/micromamba install, create or env create/update with a file."""
+    if not (cmd.requirement_files or cmd.constraint_files):
+        return False
+    if cmd.manager in ("pip", "uv"):
+        return cmd.action == "install"
+    return cmd.manager == "conda" and cmd.action in ("install", "create", "sync", "upgrade")
+
+
 def _requirements_not_copied(df, ctx) -> Iterator[Finding]:
-    for cmd in df.installs:
+    for cmd in (c for instr in df.walk() for c in instr.package_commands):
         stage = cmd.instr.stage
-        if cmd.manager not in ("pip", "uv") or not (cmd.requirement_files or cmd.constraint_files):
+        if not _reads_files(cmd):
             continue
         if stage is None or stage.base_facts is None or not getattr(stage, "needed", True):
             continue
@@ -129,16 +149,40 @@ def _requirements_not_copied(df, ctx) -> Iterator[Finding]:
             word = read.written
             if word is None or read.copied_by is not None or word.value is None:
                 continue
-            if read.role not in ("requirements", "constraints") or read.image_path.startswith("/\u2026"):
+            if read.role not in ("requirements", "constraints", "environment") or \
+                    read.image_path.startswith("/\u2026"):
                 continue
-            flag = "-c" if read.role == "constraints" else "-r"
-            yield cmd.instr.finding(_requirements_message(ctx, cmd, flag, word.value, read.image_path),
-                                    span=word.span)
+            copies = [i for i in before if i.keyword == "COPY" and i.copy is not None]
+            ignored = _ignored_by_copy(ctx, copies, read.image_path) or _ignored_candidate(ctx, word.value.lstrip("/"))
+            yield cmd.instr.finding(_requirements_message(ctx, cmd, _flag(cmd, read), word.value, read.image_path,
+                                                          ignored), span=word.span)
 
 
-def _requirements_message(ctx, cmd, flag: str, written: str, image_path: str) -> str:
+def _flag(cmd, read) -> str:
+    """The option naming the file as written (``-r``, ``--file``, ``-f``), from the word before it."""
+    argv = cmd.command.argv
+    for before, word in zip(argv, argv[1:]):
+        if word.start == read.written.start and (before.value or "").startswith("-"):
+            return before.value
+    if cmd.manager == "conda":
+        return "-f" if " " in cmd.subcommand else "--file"
+    return "-c" if read.role == "constraints" else "-r"
+
+
+def _failure(cmd, flag: str, written: str, image_path: str) -> str:
+    """What the build prints when the file is not there."""
+    if cmd.manager in ("pip", "uv"):
+        return f"the build stops with `{_NOT_FOUND_PIP.format(written)}`"
+    if cmd.tool == "conda" and " " in cmd.subcommand:  # conda env create/update (ncsl/seek#1)
+        return f"the build stops with `EnvironmentFileNotFound: '{image_path}' file not found`"
+    if cmd.tool == "conda":  # conda install/create --file (Roth-Lab/pyclone-vi#24)
+        return f"the build stops with `CondaFileIOError: '{written}'. [Errno 2] No such file or directory: " \
+               f"'{written}'`"
+    return f"the build stops: {cmd.tool} finds no file at {image_path}"
+
+
+def _requirements_message(ctx, cmd, flag: str, written: str, image_path: str, ignored: str | None) -> str:
     line = (cmd.instr.parent or cmd.instr).span.line
-    ignored = _ignored_candidate(ctx, written.lstrip("/"))
     named = [f for f in ctx.files if f.rsplit("/", 1)[-1] == written.rsplit("/", 1)[-1]]
     if ignored:
         fix = f"`.dockerignore` leaves `{ignored}` out of the build context: take it out of the ignore file"
@@ -147,20 +191,31 @@ def _requirements_message(ctx, cmd, flag: str, written: str, image_path: str) ->
     else:
         fix = f"add the file to the build context and COPY it to {image_path} before line {line}"
     return (f"`{cmd.tool} {cmd.subcommand} {flag} {written}` reads {image_path}, but no COPY before this step puts "
-            f"it in the image: the build stops with `{_NOT_FOUND_PIP.format(written)}`; {fix}")
+            f"it in the image: {_failure(cmd, flag, written, image_path)}; {fix}")
 
 
-def _ignored_candidate(ctx, rel: str) -> str | None:
-    """``rel`` when it is a file of the context directory that the ignore file leaves out."""
+def _ignored_candidate(ctx, rel: str, kind: str = "file") -> str | None:
+    """``rel`` when it is a file (or, for kind "directory", a directory) of the context directory that the
+    ignore file leaves out."""
     from dockerlint.context.ignore import clean_path
 
     rel = clean_path(rel)
     if not rel or rel.startswith(".."):
         return None
     try:
-        return rel if (ctx.root / rel).is_file() and ctx.is_ignored(rel) else None
+        path = ctx.root / rel
+        present = path.is_dir() if kind == "directory" else path.is_file()
+        return rel if present and ctx.is_ignored(rel) else None
     except OSError:
         return None
+
+
+def _in_context(ctx, rel: str, kind: str) -> bool:
+    """The context sends ``rel``: the file, or for kind "directory" files below it (and no file by that name)."""
+    if kind != "directory":
+        return rel in ctx.files
+    prefix = rel.rstrip("/") + "/"
+    return rel not in ctx.files and any(f.startswith(prefix) for f in ctx.files)
 
 
 def _models_not_copied(df, ctx) -> Iterator[Finding]:
@@ -186,33 +241,44 @@ def _models_not_copied(df, ctx) -> Iterator[Finding]:
                     if problem is not None:
                         yield start.instr.finding(_model_message(value, *problem, where="the start command"))
         cwd = starts[0].instr.cwd if starts else None
+        yield from _env_paths(ctx, chain, copies, landed, cwd)
         for _image, code in program_code(env):
             text = env.read_context(code.path) or ""
             if any(hint in text for hint in _DOWNLOADS):
                 continue
             for loaded in loaded_paths(text):
-                problem = _missing_model(ctx, copies, landed, cwd, loaded.path)
+                problem = _missing_model(ctx, copies, landed, cwd, loaded.path, loaded.kind)
                 if problem is None:
                     continue
                 from dockerlint.syntax.nodes import Span
 
                 span = Span(0, 0, loaded.line, loaded.column, loaded.line, loaded.column + len(loaded.path) + 2)
-                yield Finding(message=_model_message(loaded.path, *problem, where="here"), span=span,
-                              path=ctx.shown_path(code.path, df.path))
+                yield Finding(message=_model_message(loaded.path, *problem, where="here", kind=loaded.kind),
+                              span=span, path=ctx.shown_path(code.path, df.path))
 
 
-def _missing_model(ctx, copies, landed: set[str], cwd: str | None, written: str):
-    """``(image path, context file, ignored)`` when ``written`` is not in the image but the context has it."""
-    from dockerlint.context.ignore import clean_path
+def _env_paths(ctx, chain, copies, landed: set[str], cwd: str | None) -> Iterator[Finding]:
+    """``ENV MODEL_PATH=models/model.pkl``: a model path the program is told to load (relative to where it runs)."""
+    from dockerlint.ml.artifacts import is_model_path
 
-    if not written.startswith("/") and cwd is None:
-        return None
-    target = clean_path(written if written.startswith("/") else posixpath.join(cwd or "/", written))
-    if target in landed or any(p.startswith(target + "/") for p in landed):
-        return None
-    for copy in copies:  # what a directory COPY would have sent there, had the ignore file let it
+    for instr in chain:
+        if instr.keyword != "ENV":
+            continue
+        for pair in instr.pairs or ():
+            value = pair.value.value
+            if not value or not is_model_path(value):
+                continue
+            problem = _missing_model(ctx, copies, landed, cwd, value)
+            if problem is not None:
+                yield instr.finding(_model_message(value, *problem, where=f"`ENV {pair.key}`"),
+                                    span=pair.value.span)
+
+
+def _ignored_by_copy(ctx, copies, target: str, kind: str = "file") -> str | None:
+    """The context path a directory COPY would have sent to ``target``, had the ignore file let it."""
+    for copy in copies:
         sent = ctx.sent(copy)
-        dest = (sent.dest or "").rstrip("/")
+        dest = (sent.dest or "").rstrip("/") if sent is not None else ""
         if sent is None or not dest or not target.startswith(dest + "/"):
             continue
         inner = target[len(dest) + 1:]
@@ -220,23 +286,60 @@ def _missing_model(ctx, copies, landed: set[str], cwd: str | None, written: str)
             if source.path is None or not (source.is_dir or source.path == "."):
                 continue
             candidate = inner if source.path == "." else f"{source.path}/{inner}"
-            if _ignored_candidate(ctx, candidate):
-                return target, candidate, True
+            if _ignored_candidate(ctx, candidate, kind):
+                return candidate
+    return None
+
+
+def _missing_model(ctx, copies, landed: set[str], cwd: str | None, written: str, kind: str = "model"):
+    """``(image path, context path, ignored)`` when ``written`` is not in the image but the context has it."""
+    from dockerlint.context.ignore import clean_path
+
+    if not written.startswith("/") and cwd is None:
+        return None
+    target = clean_path(written if written.startswith("/") else posixpath.join(cwd or "/", written))
+    if target in landed or any(p.startswith(target + "/") for p in landed):
+        return None
+    candidate = _ignored_by_copy(ctx, copies, target, kind)
+    if candidate is not None:
+        return target, candidate, True
     rel = clean_path(written.lstrip("/")) if not written.startswith("/") else None
-    if rel and rel in ctx.files:
+    if rel and _in_context(ctx, rel, kind):
         return target, rel, False
-    if rel and _ignored_candidate(ctx, rel):
+    if rel and _ignored_candidate(ctx, rel, kind):
         return target, rel, True
     return None
 
 
-def _model_message(written: str, target: str, rel: str, ignored: bool, *, where: str) -> str:
+# Hugging Face: a name of the Hub's form (``org/name``) is looked up on the Hub when no such folder
+# exists (unitaryai/detoxify#99); a path that cannot be a repo id is refused (AILab-CVC/YOLO-World#358).
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)?")
+
+
+def _model_message(written: str, target: str, rel: str, ignored: bool, *, where: str, kind: str = "model") -> str:
+    what = "the directory " if kind == "directory" else ""
     if ignored:
         why = f"`.dockerignore` leaves `{rel}` out of the build context"
         fix = f"take `{rel}` out of .dockerignore (or, if you mount it at run time, declare the VOLUME)"
     else:
-        why = f"no COPY brings `{rel}` from the build context"
+        why = f"no COPY brings {what}`{rel}` from the build context"
         fix = f"add `COPY {rel} {target}`"
-    subject = f"`{written}` is loaded {where}" if where == "here" else f"{where} loads `{written}`"
-    return (f"{subject}, but the image has no {target} ({why}): the container fails at start with "
-            f"`FileNotFoundError: [Errno 2] No such file or directory: '{written}'`; {fix}")
+    if kind == "directory":
+        error = f"`OSError: {written} is not a local folder and is not a valid model identifier listed on " \
+                f"'https://huggingface.co/models'`" if _HUB_ID.fullmatch(written) else \
+                f"`OSError: Incorrect path_or_model_id: '{written}'. Please provide either the path to a local " \
+                f"folder or the repo_id of a model on the Hub.`"
+        failure = f"loading it fails at start with {error}"
+    elif kind == "file":
+        failure = "loading it fails at start (the file is not there)"
+    else:
+        failure = f"the container fails at start with `FileNotFoundError: [Errno 2] No such file or directory: " \
+                  f"'{written}'`"
+    if where == "here":
+        subject = f"`{written}` is loaded here"
+    elif where.startswith("`ENV"):
+        subject = f"{where} names `{written}`"
+        failure = failure.replace("the container fails at start", "the program that loads it fails")
+    else:
+        subject = f"{where} loads `{written}`"
+    return f"{subject}, but the image has no {target} ({why}): {failure}; {fix}"
