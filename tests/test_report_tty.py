@@ -217,3 +217,19 @@ def test_findings_on_the_same_span_share_one_frame():
     first_line = report.sources[f.path].splitlines()[f.span.line - 1]
     assert out.count(f"| {first_line}\n") == 1
     assert "ZZ9  second" in out
+
+
+def test_summary_counts_build_context_files_apart_from_the_linted_dockerfiles(tmp_path):
+    # REPRO001 reports in requirements.txt, a file of the build context, not a linted file:
+    # the sentence must not say "in 2 of 1 file".
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.12.7-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    result = subprocess.run([sys.executable, "-m", "dockerlint", "--select", "REPRO001,DL3006", "Dockerfile"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "1 problem (1 warning) in 1 file of the build context."
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n")
+    result = subprocess.run([sys.executable, "-m", "dockerlint", "--select", "REPRO001,DL3006", "Dockerfile"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "2 problems (2 warnings) in 1 file and 1 file of the build context."

@@ -60,15 +60,24 @@ def plural(n: int, word: str) -> str:
 
 
 def summary_line(report: Report) -> str:
-    """One sentence for humans: ``3 problems (1 error, 2 warnings) in 2 of 5 files``."""
+    """One sentence for humans: ``3 problems (1 error, 2 warnings) in 2 of 5 files``
+    (``… in 1 file and 1 file of the build context`` when context files have findings)."""
     n_files = len(report.files)
     files = plural(n_files, "file")
     if not report.findings:
         return f"No problems found in {files}."
     counts = severity_counts(report.findings)
     parts = ", ".join(plural(counts[s], str(s)) for s in SEVERITIES_DESC if counts[s])
-    with_findings = len({f.path for f in report.findings})
-    where = files if with_findings == n_files else f"{with_findings} of {files}"
+    # Context rules report in the files a Dockerfile reads (requirements.txt:3, app/main.py:1):
+    # counted apart, so the sentence never says "in 2 of 1 file".
+    linted = set(report.files)
+    paths = {f.path for f in report.findings}
+    places = []
+    if paths & linted:
+        places.append(files if len(paths & linted) == n_files else f"{len(paths & linted)} of {files}")
+    if paths - linted:
+        places.append(f"{plural(len(paths - linted), 'file')} of the build context")
+    where = " and ".join(places)
     return f"{plural(len(report.findings), 'problem')} ({parts}) in {where}.{fixable_note(report.findings)}"
 
 
