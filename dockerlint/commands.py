@@ -327,7 +327,7 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
         color=color_for(bool(no_color), sys.stdout), quiet=quiet, images=images, against=against,
         list_paths=list_paths, **{name: value for name, value in zip(("max_wasted_bytes", "min_efficiency"),
                                                                      thresholds) if value is not None},
-        dump=dump[0], dump_max_size=dump[1],
+        **{name: value for name, value in zip(("dump", "dump_max_size"), dump) if value is not None},
     )
 
 
