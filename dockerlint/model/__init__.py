@@ -26,11 +26,12 @@ from dockerlint.model.values import (
     UserSpec,
     Value,
 )
+from dockerlint.syntax.nodes import Span
 
 __all__ = [
     "ArgDecl", "Argument", "Arguments", "CommandSpec", "CopySpec", "DEFAULT_SHELL", "Dockerfile", "Env",
     "Expansion", "HealthcheckSpec", "ImageRef", "Instr", "KeyValue", "Mount", "OptionSpec", "PLATFORM_ARGS",
-    "PREDEFINED_ARGS", "PROXY_ARGS", "Port", "RunSpec", "Stage", "UNKNOWN", "UserSpec", "Value", "build",
+    "PREDEFINED_ARGS", "PROXY_ARGS", "Port", "RunSpec", "Span", "Stage", "UNKNOWN", "UserSpec", "Value", "build",
     "expand", "load",
 ]
 

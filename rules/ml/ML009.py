@@ -250,7 +250,7 @@ def _models_not_copied(df, ctx) -> Iterator[Finding]:
                 problem = _missing_model(ctx, copies, landed, cwd, loaded.path, loaded.kind)
                 if problem is None:
                     continue
-                from dockerlint.syntax.nodes import Span
+                from dockerlint.model import Span
 
                 span = Span(0, 0, loaded.line, loaded.column, loaded.line, loaded.column + len(loaded.path) + 2)
                 yield Finding(message=_model_message(loaded.path, *problem, where="here", kind=loaded.kind),

@@ -83,7 +83,7 @@ class Missing(NamedTuple):
         if first is None or df.context is None:
             return self.anchor.finding(message)
         from dockerlint.findings import Finding
-        from dockerlint.syntax.nodes import Span
+        from dockerlint.model import Span
 
         text = df.context.read_text(first.file) or ""
         lines = text.splitlines()

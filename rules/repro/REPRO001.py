@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
-from dockerlint.model import Dockerfile
+from dockerlint.model import Dockerfile, Span
 from dockerlint.rule import rule
-from dockerlint.syntax.nodes import Span
 
 
 @rule(id="REPRO001", name="manifest-unpinned", severity=Severity.WARNING, category="reproducibility",
