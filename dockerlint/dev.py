@@ -12,6 +12,7 @@ naming every stale file (the test suite runs it). Not imported on the lint path.
 from __future__ import annotations
 
 import argparse
+import ast
 import functools
 import importlib
 import keyword
@@ -69,6 +70,7 @@ def pack_rules(layout: Layout = CHECKOUT) -> list[Rule]:
     for family in sorted(p for p in layout.pack_dir.iterdir()
                          if p.is_dir() and (p / "__init__.py").exists() and not p.name.startswith(("_", "."))):
         for info in sorted(pkgutil.iter_modules([str(family)]), key=lambda m: m.name):
+            check_imports(family / f"{info.name}.py", family.name, package)
             if info.name.startswith("_"):
                 continue  # a family's private helpers, not a rule
             name = f"{package}.{family.name}.{info.name}"
@@ -81,6 +83,29 @@ def pack_rules(layout: Layout = CHECKOUT) -> list[Rule]:
             found.append(rules[0])
     _check_unique(found)
     return sorted(found, key=lambda r: r.id)
+
+
+def check_imports(path: Path, family: str, package: str) -> None:
+    """Rules read the model, never the parser, and share knowledge through the model, never through
+    another family's private helpers (``rules/ml/_env.py`` is the ML family's own)."""
+    if not path.exists():
+        return  # a package folder or a compiled module: nothing to read
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            if name == "dockerlint.syntax" or name.startswith("dockerlint.syntax."):
+                raise PackError(f"{path}:{node.lineno}: rules read the model, not the parser "
+                                f"(`{name}`): use dockerlint.model, or grow it")
+            parts = name[len(package) + 1:].split(".") if name.startswith(package + ".") else []
+            if len(parts) > 1 and parts[0] != family and any(p.startswith("_") for p in parts[1:]):
+                raise PackError(f"{path}:{node.lineno}: `{name}` is the {parts[0]} family's private "
+                                "helper; move what both families need into the model")
 
 
 def _check_unique(rules: Iterable[Rule]) -> None:

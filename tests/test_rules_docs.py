@@ -68,6 +68,33 @@ def test_pack_conventions_are_enforced(tmp_path, monkeypatch, family, message):
     assert any(message in line for line in out), out
 
 
+@pytest.mark.parametrize("module, imports, message", [
+    ("XB010", "from dockerlint.syntax.nodes import Span\n", "rules read the model, not the parser"),
+    ("XB011", "import dockerlint.syntax\n", "rules read the model, not the parser"),
+    ("_helper", "from dockerlint.syntax import parse\n", "rules read the model, not the parser"),
+    ("XB012", "from {pack}.other._private import x\n", "is the other family's private helper"),
+])
+def test_rules_import_the_model_not_the_parser_nor_another_familys_helpers(tmp_path, monkeypatch, module, imports,
+                                                                          message):
+    package = f"pack_imports_{module.lower()}"
+    body = imports.format(pack=package) + (_rule(module) if not module.startswith("_") else "")
+    layout = _pack(monkeypatch, tmp_path, package, {"base": {module: body}})
+    out: list[str] = []
+    assert dev.generate(check=True, out=out.append, layout=layout) == 1
+    assert any(message in line and f"{module}.py:3:" in line for line in out), out  # after _pack's 2-line head
+
+
+def test_a_family_may_import_its_own_helpers_and_the_packs_shared_ones(tmp_path, monkeypatch):
+    package = "pack_imports_ok"
+    body = f"from {package}.base._mine import x\nfrom {package}._common import y\n" + _rule("XB013")
+    layout = _pack(monkeypatch, tmp_path, package, {"base": {"XB013": body}})
+    (tmp_path / "rules" / "base" / "_mine.py").write_text("x = 1\n")
+    (tmp_path / "rules" / "_common.py").write_text("y = 2\n")
+    out: list[str] = []
+    dev.generate(out=out.append, layout=layout)
+    assert dev.generate(check=True, out=out.append, layout=layout) == 0, out
+
+
 def test_new_rule_scaffolds_a_module_a_case_file_and_its_index_row(tmp_path, monkeypatch):
     layout = _pack(monkeypatch, tmp_path, "pack_new", {})
     out: list[str] = []

@@ -18,6 +18,7 @@ from dockerlint.findings import Finding, Fix
 from dockerlint.model.expand import UNKNOWN, Expansion, expand
 from dockerlint.model.imageref import ImageRef
 from dockerlint.model.scope import Scope
+from dockerlint.model.start import StartCommand, start_commands
 from dockerlint.model.values import (
     ArgDecl,
     CommandSpec,
@@ -190,6 +191,11 @@ class Stage:
         return tuple(p for instr in self.instructions for i in (instr, instr.onbuild) if i is not None
                      for p in i.installs)
 
+
+    @cached_property
+    def start_commands(self) -> tuple[StartCommand, ...]:
+        """The command lines the container of this stage starts with (``model.start``)."""
+        return start_commands(self)
 
     @cached_property
     def base_facts(self) -> BaseFacts | None:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules.ml._env import start_commands
 
 _SERVERS = frozenset({"uvicorn", "gunicorn"})
 _FETCHES = re.compile(r"\b(git|wget|curl|unzip|tar|mv|cp|ln|rsync|gdown|aws|gsutil|huggingface-cli|dvc)\b")
@@ -66,7 +65,7 @@ def start_file_not_copied(df: Dockerfile) -> Iterator[Finding]:
                         return
                     installed.update((p.name or "").replace("-", "_") for p in cmd.packages)
     basenames = {posixpath.basename(p) for p in ctx.files}
-    for start in start_commands(stage):
+    for start in stage.start_commands:
         instr = start.instr
         cwd = instr.cwd
         if not cwd or not start.argv:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from dockerlint.ml.images import BaseFacts
 from dockerlint.model.packages.requirement import canonical_name
+from dockerlint.model.shell import parse_commands
+from dockerlint.model.start import StartCommand
 
 _PYPI_MANAGERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv", "pdm"})
 _PROJECT_TOOLS = frozenset({"poetry", "pipenv", "pdm"})
@@ -276,65 +278,21 @@ class ImageEnv:
 
 # -- what the container runs ---------------------------------------------------------
 
-class StartCommand(NamedTuple):
-    """One command line the container starts with (CMD/ENTRYPOINT), as argv values."""
-
-    argv: tuple[str, ...]
-    instr: object  # the CMD or ENTRYPOINT instruction
-    span: object
-
-
 def start_commands(stage, env: ImageEnv | None = None) -> list[StartCommand]:
-    """The command lines the container starts with: ENTRYPOINT + CMD as Docker joins them (exec form),
-    each simple command of a shell form, and (with ``env``) the commands of a start script from the
-    context (``CMD ["./start.sh"]``, ``sh start.sh``), one level deep."""
-    found: dict[str, Any] = {}
-    for s in reversed(stage.chain):
-        for instr in s.instructions:
-            if instr.keyword in ("CMD", "ENTRYPOINT") and instr.cmd is not None:
-                found[instr.keyword] = instr
-    entry, cmd = found.get("ENTRYPOINT"), found.get("CMD")
-    lines: list[StartCommand] = []
-    if entry is not None and entry.cmd.exec_form:
-        extra = tuple(cmd.cmd.argv) if cmd is not None and cmd.cmd.exec_form else ()
-        lines.extend(_expand(tuple(entry.cmd.argv) + extra, entry))
-    elif entry is not None:
-        lines.extend(_shell_lines(entry))
-    elif cmd is not None:
-        lines.extend(_expand(tuple(cmd.cmd.argv), cmd) if cmd.cmd.exec_form else _shell_lines(cmd))
+    """The stage's start command lines (``Stage.start_commands``) and, with ``env``, the commands
+    of a start script from the context (``CMD ["./start.sh"]``, ``sh start.sh``), one level deep."""
+    lines = list(stage.start_commands)
     if env is not None:
         for line in list(lines):
             script = _script_of(line.argv)
             path = env.image_to_context(script, line.instr) if script else None
             text = env.read_context(path) if path else None
             if text is not None:
-                from dockerlint.model.shell import parse_commands
                 for c in parse_commands(text):
                     values = tuple(w.value for w in c.argv)
                     if values and all(v is not None for v in values):
                         lines.append(StartCommand(values, line.instr, line.span))  # type: ignore[arg-type]
     return lines
-
-
-def _expand(argv: tuple[str, ...], instr) -> list[StartCommand]:
-    if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and argv[1] in ("-c", "-lc", "-ec"):
-        from dockerlint.model.shell import parse_commands
-        out = []
-        for c in parse_commands(argv[2]):
-            values = tuple(w.value for w in c.argv)
-            if values and all(v is not None for v in values):
-                out.append(StartCommand(values, instr, instr.cmd.span))  # type: ignore[arg-type]
-        return out
-    return [StartCommand(argv, instr, instr.cmd.span)] if argv else []
-
-
-def _shell_lines(instr) -> list[StartCommand]:
-    out = []
-    for c in instr.cmd.commands:
-        values = tuple(w.value for w in c.argv)
-        if values and all(v is not None for v in values):
-            out.append(StartCommand(values, instr, c.span or instr.cmd.span))
-    return out
 
 
 def _script_of(argv: tuple[str, ...]) -> str | None:
