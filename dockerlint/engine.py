@@ -36,6 +36,7 @@ from dockerlint.registry import (
     SelectorError,
     installed_rules,
     match,
+    owner,
     select,
 )
 from dockerlint.rule import INSTRUCTION_FLAGS, INSTRUCTIONS, Rule, RuleOptions
@@ -132,6 +133,10 @@ class Linter:
                     if not isinstance(f, Finding) or not isinstance(f.span, Span):
                         raise TypeError(f"yielded {type(f).__name__} without a Span, not a Finding"
                                         if isinstance(f, Finding) else f"yielded {type(f).__name__}, not Finding")
+                    if rule.codes is not None and f.rule_id and rule.owns(f.rule_id):
+                        if plan.enabled_ids.allows(f.rule_id.upper()):  # a family's id (SC2086): selected one by one
+                            findings.append(self._stamp_code(f, rule, plan, path))
+                        continue
                     findings.append(self._stamp(f, rule, plan, path))
             except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the run
                 internal += 1
@@ -214,6 +219,15 @@ class Linter:
                        severity=plan.severity.get(rule.id, rule.severity), path=f.path or path)
 
     @staticmethod
+    def _stamp_code(f: Finding, rule: Rule, plan: _Plan, path: str) -> Finding:
+        """A finding of a rule family keeps its own id and severity (ShellCheck's level) unless the
+        configured severities name that id or the family."""
+        code = f.rule_id.upper()
+        level = plan.severity.get(code, plan.severity.get(rule.id, f.severity))
+        return replace(f, rule_id=code, rule_name=f.rule_name or rule.name, category=f.category or rule.category,
+                       severity=level, path=f.path or path)
+
+    @staticmethod
     def _stamp_severity(f: Finding, plan: _Plan) -> Finding:
         level = plan.severity.get(f.rule_id)
         return f if level is None or level == f.severity else replace(f, severity=level)
@@ -225,7 +239,7 @@ class _Plan:
     def __init__(self, rules: Mapping[str, Rule], settings: Settings):
         engine_only = {r.id for r in ENGINE_RULES}
         self.enabled_ids = select(rules, settings.selection)
-        self.rules = [r for rid, r in rules.items() if rid in self.enabled_ids and rid not in engine_only]
+        self.rules = [r for rid, r in rules.items() if rid not in engine_only and self.enabled_ids.wants(r)]
         self.severity: dict[str, Severity] = {}
         for selector, level in settings.severity:
             for rid in _resolve(selector, rules, strict=_strict(settings)):
@@ -236,12 +250,15 @@ class _Plan:
                                                             for i in _resolve(sel, rules, _strict(settings))))
                         for base, glob, sels in settings.per_file_ignores]
         self._path_cache: dict[str, frozenset[str]] = {}
+        self._all = rules
 
     def filter_path(self, findings: list[Finding], path: str) -> list[Finding]:
         if not self.ignores:
             return findings
         ignored = self._ignored_for(path)
-        return [f for f in findings if f.rule_id not in ignored] if ignored else findings
+        if not ignored:
+            return findings
+        return [f for f in findings if f.rule_id not in ignored and owner(f.rule_id, self._all) not in ignored]
 
     def _ignored_for(self, path: str) -> frozenset[str]:
         if path not in self._path_cache:

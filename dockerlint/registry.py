@@ -305,7 +305,9 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
     """Rule ids a selector names, and whether it named them exactly.
 
     A selector is ``ALL``, a rule id, an alias, a rule name (case-insensitive),
-    a category, an id prefix or a profile. Exact names and profiles may enable
+    one id of a rule family (``SC2086``, see ``Rule.codes``; it is returned
+    itself, though it is not a key of ``rules``), a category, an id prefix or a
+    profile. Exact names and profiles may enable
     rules that are off by default; broad selectors (prefix, category, ALL)
     never do. Profiles: ``profile:security`` (every security rule),
     ``profile:strict`` (every rule).
@@ -319,6 +321,8 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
     exact = [rid for rid, r in rules.items() if folded in (n.casefold() for n in r.names)]
     if exact:
         return exact, True
+    if any(r.codes and r.owns(sel) for r in rules.values()):  # SC2086: one id of a rule family
+        return [sel.upper()], True
     if folded in CATEGORIES or any(r.category == folded for r in rules.values()):
         return [rid for rid, r in rules.items() if r.category == folded], False
     return [rid for rid in rules if rid.casefold().startswith(folded)], False
@@ -344,7 +348,37 @@ def suggest(selector: str, rules: Mapping[str, Rule]) -> str:
     return f"did you mean {names[close[0]]}?" if close else ""
 
 
-def select(rules: Mapping[str, Rule], layers: Sequence[Selection]) -> frozenset[str]:
+class Enabled(frozenset):
+    """The enabled rule ids, and the ids of rule families (``SC2086``) turned on or off one by one.
+
+    ``rid in enabled`` asks about a rule; ``enabled.allows(rule_id)`` about a
+    finding's id: a family id is reported when selected by itself, or when its
+    family is enabled and that id is not ignored.
+    """
+
+    off: frozenset[str] = frozenset()  # family ids ignored one by one
+    family_rules: tuple[Rule, ...] = ()  # the rules with ``codes``
+
+    def allows(self, rule_id: str) -> bool:
+        if rule_id in self:
+            return True
+        if rule_id in self.off:
+            return False
+        return any(r.id in self and r.owns(rule_id) for r in self.family_rules)
+
+    def wants(self, r: Rule) -> bool:
+        """Whether rule ``r`` must run: it is enabled, or (a family) one of its ids is."""
+        return r.id in self or (r.codes is not None and any(r.owns(i) for i in self if i not in self.off))
+
+
+def owner(rule_id: str, rules: Mapping[str, Rule]) -> str:
+    """The rule a finding's id belongs to: itself, or the family rule whose codes it is."""
+    if rule_id in rules:
+        return rule_id
+    return next((rid for rid, r in rules.items() if r.codes and r.owns(rule_id)), rule_id)
+
+
+def select(rules: Mapping[str, Rule], layers: Sequence[Selection]) -> Enabled:
     """The enabled rule ids after applying every layer to the default set."""
 
     def expand(selectors: Iterable[str]) -> set[str]:
@@ -355,16 +389,25 @@ def select(rules: Mapping[str, Rule], layers: Sequence[Selection]) -> frozenset[
         return out
 
     enabled = {rid for rid, r in rules.items() if r.default_enabled}
+    off: set[str] = set()
     for layer in layers:
         if layer.strict:
             check_selectors([*(layer.select or ()), *layer.extend_select, *layer.ignore], rules)
         if layer.select is not None:
             enabled = expand(layer.select)
-        enabled |= expand(layer.extend_select)
+            off = set()
+        added = expand(layer.extend_select)
+        enabled |= added
+        off -= added
         for sel in layer.ignore:
-            enabled -= set(match(sel, rules)[0])
-    if layers and not enabled - ENGINE_ONLY:
+            ids = set(match(sel, rules)[0])
+            enabled -= ids
+            off |= {i for i in ids if i not in rules}
+    if layers and not {i for i in enabled if i in rules} - ENGINE_ONLY and not any(i not in rules for i in enabled):
         chosen = ", ".join(s for layer in layers for s in (*(layer.select or ()), *layer.extend_select))
         raise SelectorError(f"the selection ({chosen or 'nothing'}) enables no rule: nothing would be checked "
                             "(see `dockerlint rules`)")
-    return frozenset(enabled)
+    out = Enabled(enabled)
+    out.off = frozenset(off)
+    out.family_rules = tuple(r for r in rules.values() if r.codes)
+    return out

@@ -110,15 +110,16 @@ class Rule:
     means the rule reads the whole file or its build context.
     """
 
-    __slots__ = ("_check", "_doc", "_docstring", "_wants_options", "aliases", "buildkit", "category",
-                 "causes", "default_enabled", "fixable", "id", "module", "name", "on", "peers",
+    __slots__ = ("_check", "_codes", "_doc", "_docstring", "_wants_options", "aliases", "buildkit", "category",
+                 "causes", "codes", "default_enabled", "fixable", "id", "module", "name", "on", "peers",
                  "severity")
 
     def __init__(self, *, id: str, name: str, severity: Severity, category: str, module: str,
                  check: Check | None = None, docstring: str | None = None, aliases: Iterable[str] = (),
                  fixable: bool = False, default_enabled: bool = True, on: Iterable[str] = (),
                  buildkit: str | None = None, causes: Iterable[str] = (),
-                 peers: Mapping[str, Iterable[str]] | None = None, doc: RuleDoc | None = None):
+                 peers: Mapping[str, Iterable[str]] | None = None, doc: RuleDoc | None = None,
+                 codes: str | None = None):
         self.id = id
         self.name = name
         self.severity = severity
@@ -136,6 +137,8 @@ class Rule:
         self._docstring = docstring
         self._doc: RuleDoc | None = doc  # given: documentation that is not a docstring (verify causes)
         self._wants_options: bool | None = None
+        self.codes = codes  # a rule family: the pattern of the ids its findings carry (``SC\\d{4}``)
+        self._codes = re.compile(codes, re.IGNORECASE) if codes else None
 
     def __repr__(self) -> str:
         return f"<Rule {self.id} {self.name}>"
@@ -174,6 +177,10 @@ class Rule:
                 self._wants_options = False
         return self._wants_options
 
+    def owns(self, code: str) -> bool:
+        """Whether ``code`` is one of the ids this rule family reports (``SC2086`` for ShellCheck)."""
+        return self._codes is not None and self._codes.fullmatch(code) is not None
+
     @property
     def names(self) -> tuple[str, ...]:
         """Every name a selector, suppression or ``# check=skip=`` may use for this rule."""
@@ -186,7 +193,8 @@ class Rule:
                 "module": self.module, "on": sorted(self.on), "aliases": list(self.aliases),
                 "fixable": self.fixable, "default_enabled": self.default_enabled,
                 "buildkit": self.buildkit, "causes": list(self.causes),
-                "peers": {tool: list(ids) for tool, ids in self.peers.items()}}
+                "peers": {tool: list(ids) for tool, ids in self.peers.items()},
+                **({"codes": self.codes} if self.codes else {})}
 
     def __call__(self, df: Any, **kwargs: Any) -> Iterable[Finding]:
         return self.check(df, **kwargs)
@@ -216,6 +224,7 @@ def rule(
     hadolint: Iterable[str] | None = None,
     trivy: Iterable[str] = (),
     checkov: Iterable[str] = (),
+    codes: str | None = None,
 ) -> Callable[[Check], Rule]:
     """Turn a check function into a ``Rule``.
 
@@ -225,6 +234,9 @@ def rule(
     and in ``# check=skip=``). ``causes``: the ``dockerlint verify`` cause ids
     the rule prevents. ``hadolint``/``trivy``/``checkov``: the peer checks it
     covers (a ``DLxxxx`` id is its own hadolint peer unless said otherwise).
+    ``codes``: for a rule family (ShellCheck), the pattern of the ids its
+    findings carry; each such id works in selections, severities and
+    suppressions like a rule id of its own.
     """
     if category not in CATEGORIES:
         raise ValueError(f"rule {id}: unknown category {category!r}")
@@ -241,6 +253,7 @@ def rule(
             id=id, name=name, severity=severity, category=category, module=check.__module__,
             check=check, docstring=check.__doc__, aliases=aliases, fixable=fixable,
             default_enabled=default_enabled, on=on, buildkit=buildkit, causes=causes, peers=peers,
+            codes=codes,
         )
 
     return wrap

@@ -23,8 +23,9 @@ syntax) replaces the directive entirely.
 
 Ids may also be rule names or aliases. A suppression that silences nothing
 is reported as DLINT002 (unused-suppression) when that rule is selected;
-unknown ids in ``# hadolint`` comments are left alone (ShellCheck's SC codes,
-say, mean something to hadolint).
+unknown ids in ``# hadolint`` comments are left alone (they may mean something
+to hadolint). ShellCheck's ids (``SC2086``) are ids of the ShellCheck rule
+family: a comment naming one suppresses it, one naming ``SC`` all of them.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from dockerlint.findings import Finding, Severity
-from dockerlint.registry import UNUSED_SUPPRESSION, match
+from dockerlint.registry import UNUSED_SUPPRESSION, Enabled, match, owner
 from dockerlint.rule import Rule
 from dockerlint.syntax.nodes import Span, SyntaxTree
 
@@ -196,7 +197,7 @@ def apply(
             elif not (s.first_line <= f.span.line <= s.last_line):
                 continue
             for j, ids in enumerate(targets[i]):
-                if f.rule_id in ids:
+                if f.rule_id in ids or (f.rule_id not in rules and owner(f.rule_id, rules) in ids):
                     used[i][j] = hit = True
         if not hit:
             kept.append(f)
@@ -207,7 +208,8 @@ def apply(
                 if used[i][j] or s.kind == "check":
                     continue
                 known = targets[i][j]
-                if known and enabled is not None and not known & enabled:
+                if known and enabled is not None and not any(
+                        (enabled.allows(k) if isinstance(enabled, Enabled) else k in enabled) for k in known):
                     continue
                 if not known and s.tool == "hadolint":  # e.g. ShellCheck's SC codes: hadolint's business
                     continue

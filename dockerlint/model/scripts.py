@@ -10,8 +10,10 @@ offsets back to the Dockerfile.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from dockerlint.model.shell import shell_dialect
 from dockerlint.model.shell_wrappers import shell_reads_stdin
@@ -102,3 +104,70 @@ def heredoc_span_of(doc: Heredoc, source: Source) -> SpanOf:
         end = offsets[hi - 1] + 1 if hi > lo else offsets[lo]
         return source.span(offsets[lo], end)
     return mapped
+
+
+class Script(NamedTuple):
+    """One shell script a RUN runs, with its interpreter and where its text is in the file.
+
+    ``text`` is what the shell reads: the shell-form body (continuation lines
+    joined, comment lines dropped, as BuildKit joins them) followed by the
+    bodies of its here-documents and their terminators; or the body of a
+    here-document BuildKit or a shell runs as a script (``kind="heredoc"``).
+    ``span(lo, hi)`` is the Dockerfile span of ``text[lo:hi]``.
+    """
+
+    text: str
+    shell: tuple[str, ...]  # the interpreter argv (the SHELL, or a heredoc's ``#!`` line or reader)
+    kind: str  # "body" or "heredoc"
+    span: SpanOf
+
+
+def run_scripts(instr: Instruction, shell: tuple[str, ...], commands: Iterable = ()) -> tuple[Script, ...]:
+    """The shell scripts of a shell-form RUN (``Instr.scripts``); () for exec form.
+
+    ``commands`` are the RUN's parsed commands (they say which here-documents
+    feed a shell, see ``heredoc_scripts``).
+    """
+    if instr.json_form or instr.keyword != "RUN" or instr.source is None:
+        return ()
+    source = instr.source
+    scripts: list[Script] = []
+    alone = len(instr.heredocs) == 1 and _MARKER.fullmatch(instr.rest) is not None
+    if instr.rest_offsets and instr.rest.strip() and not alone:
+        scripts.append(_body(instr, shell, source))
+    scripts.extend(Script(doc.content, interpreter, "heredoc", heredoc_span_of(doc, source))
+                   for doc, interpreter in heredoc_scripts(instr, shell, commands))
+    return tuple(scripts)
+
+
+def _body(instr: Instruction, shell: tuple[str, ...], source: Source) -> Script:
+    """The body and, after it, each here-document as the shell reads them (body, then terminator)."""
+    if not instr.heredocs:
+        return Script(instr.rest, shell, "body", instr.span_of)
+    parts: list[str] = [instr.rest]
+    segments: list[tuple[int, int, SpanOf]] = [(0, len(instr.rest), instr.span_of)]
+    at = len(instr.rest)
+    for doc in instr.heredocs:
+        parts.append("\n")
+        at += 1
+        segments.append((at, at + len(doc.content), heredoc_span_of(doc, source)))
+        parts.append(doc.content)
+        at += len(doc.content)
+        terminator = doc.name + "\n"
+        segments.append((at, at + len(terminator), _at(source, doc.span.end)))
+        parts.append(terminator)
+        at += len(terminator)
+    starts = [s for s, _, _ in segments]
+
+    def span(lo: int, hi: int) -> Span:
+        k = max(bisect.bisect_right(starts, lo) - 1, 0)
+        start, stop, inner = segments[k]
+        return inner(lo - start, max(min(hi, stop), lo) - start)
+    return Script("".join(parts), shell, "body", span)
+
+
+def _at(source: Source, offset: int) -> SpanOf:
+    """A mapping of every offset to one place (a heredoc's terminator: the end of its span)."""
+    def span(lo: int, hi: int) -> Span:
+        return source.span(offset, offset)
+    return span

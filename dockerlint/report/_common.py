@@ -36,7 +36,10 @@ def posix_path(path: str) -> str:
 
 
 def rule_help_uri(rule_id: str) -> str:
-    """The documentation page of a rule, or of a ``dockerlint verify`` cause (``REPRO-…``)."""
+    """The documentation page of a rule, of a ``dockerlint verify`` cause (``REPRO-…``), or
+    ShellCheck's wiki page of an SC id."""
+    if len(rule_id) == 6 and rule_id.startswith("SC") and rule_id[2:].isdigit():
+        return f"https://www.shellcheck.net/wiki/{rule_id}"
     folder = "causes" if rule_id.startswith("REPRO-") else "rules"
     return f"{DOCS_URL}/{folder}/{rule_id}.md"
 
