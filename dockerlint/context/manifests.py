@@ -357,6 +357,22 @@ def _poetry_entries(table, lines: _Lines, group: str | None, section: str) -> li
     return out
 
 
+def _poetry_optional(entries: list[Entry], poetry: dict) -> list[Entry]:
+    """Poetry's ``optional = true`` dependencies install only with an extra: their group is the extras
+    (``[tool.poetry.extras]``) that list them, comma-joined, or "optional" when none does."""
+    table = poetry.get("dependencies") if isinstance(poetry.get("dependencies"), dict) else {}
+    extras = poetry.get("extras") if isinstance(poetry.get("extras"), dict) else {}
+    optional = {normalize(k) for k, v in table.items() if isinstance(v, dict) and v.get("optional") is True}
+    out = []
+    for entry in entries:
+        if entry.name in optional:
+            names = [str(x) for x, items in extras.items() if isinstance(items, list) and
+                     entry.name in {normalize(str(i)) for i in items}]
+            entry = entry._replace(group=",".join(names) or "optional")
+        out.append(entry)
+    return out
+
+
 def _read_pyproject(path: str, kind: str, lock: bool, text: str) -> Manifest:
     data = _toml(text)
     lines = _Lines(text)
@@ -369,7 +385,8 @@ def _read_pyproject(path: str, kind: str, lock: bool, text: str) -> Manifest:
         entries += _pep508_entries(items, lines, group, lines.header("dependency-groups"))
     tool = data.get("tool") or {}
     poetry = tool.get("poetry") or {}
-    entries += _poetry_entries(poetry.get("dependencies"), lines, None, "tool.poetry.dependencies")
+    entries += _poetry_optional(_poetry_entries(poetry.get("dependencies"), lines, None, "tool.poetry.dependencies"),
+                                poetry)
     entries += _poetry_entries(poetry.get("dev-dependencies"), lines, "dev", "tool.poetry.dev-dependencies")
     for group, table in (poetry.get("group") or {}).items():
         entries += _poetry_entries((table or {}).get("dependencies"), lines, group,

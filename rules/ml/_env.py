@@ -65,6 +65,31 @@ def final_stages(df) -> list:
     return [s for s in df.stages if s.index not in used]
 
 
+_EXTRAS = re.compile(r"\[([^\]]*)\]$")
+
+
+def _wanted_groups(cmd) -> set[str] | None:
+    """The extras and dependency groups an install asks for (``.[gpu]``, ``-E gpu``, ``--with dev``);
+    None when it asks for all of them (``--all-extras``, ``--all-groups``)."""
+    if cmd.args.has("all-extras") or cmd.args.has("all-groups"):
+        return None
+    wanted = {canonical_name(a.value) for a in cmd.args.values("extras", "extra", "with", "group", "only")
+              if a.value}
+    for package in cmd.packages:
+        found = _EXTRAS.search(package.text or "") if package.pin == "local" else None
+        if found:
+            wanted |= {canonical_name(e.strip()) for e in found.group(1).split(",") if e.strip()}
+    return wanted
+
+
+def _group_installed(group: str | None, role: str, wanted: set[str] | None) -> bool:
+    """A manifest entry of ``group`` is installed: main entries always, an extra or group of a project
+    only when asked for (pip's ``-r`` files have no groups)."""
+    if group in (None, "pip") or role != "project" or wanted is None:
+        return True
+    return any(canonical_name(g) in wanted for g in group.split(","))
+
+
 class ImageEnv:
     """The Python side of the image one final stage builds."""
 
@@ -217,6 +242,7 @@ class ImageEnv:
         if wants_project and not any(r.role == "project" for r in reads):
             self.open_reasons.append("a local project without a readable pyproject.toml")
         first = cmd.requirement_files[0].span if cmd.requirement_files else cmd.command.span
+        wanted = _wanted_groups(cmd)
         for read in reads:
             if read.role not in ("requirements", "project"):
                 continue  # constraints install nothing; a lock pins what its project lists
@@ -228,7 +254,7 @@ class ImageEnv:
             span = read.written.span if read.written is not None else first
             indexes = _indexes(cmd) + manifest.indexes
             for entry in manifest.entries:
-                if entry.ecosystem != "pypi":
+                if entry.ecosystem != "pypi" or not _group_installed(entry.group, read.role, wanted):
                     continue
                 if entry.name is None or entry.pin in ("local", "unknown"):
                     self.open_reasons.append(f"`{entry.text}` in {label}")
