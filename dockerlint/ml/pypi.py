@@ -276,6 +276,17 @@ WRONG_NAMES: dict[str, WrongName] = {w.name: w for w in (
 
 # Modules so many distributions depend on that an install whose dependencies are not in
 # DEPENDENCIES probably brings them: not reported then (a missed report beats a false one).
+# Distributions that install the same module over each other: one environment may hold only one of each
+# group. opencv/opencv-python README ("There are four different packages and you should select only one
+# of them ... all the packages use the same namespace (cv2)"); microsoft/onnxruntime#26996 and #6183
+# (with onnxruntime next to onnxruntime-gpu: "Specified provider 'CUDAExecutionProvider' is not in
+# available provider names").
+EXCLUSIVE: dict[str, tuple[str, ...]] = {
+    "cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"),
+    "onnxruntime": ("onnxruntime", "onnxruntime-gpu"),
+}
+
+
 UBIQUITOUS = frozenset({
     "requests", "urllib3", "six", "typing-extensions", "packaging", "certifi", "idna", "charset-normalizer",
     "markupsafe", "attrs", "click", "tqdm", "numpy", "pyyaml", "filelock", "jinja2", "pyparsing",
