@@ -32,6 +32,28 @@ def is_dockerfile_name(name: str) -> bool:
     return bool(_NAME.fullmatch(name)) and not name.endswith(".dockerignore")
 
 
+def implied_context(dockerfile: str) -> str | None:
+    """The Dockerfile's directory as its build context, unless that directory is a collection of
+    Dockerfiles: no subdirectory, at least two Dockerfiles and at most one other file per ten
+    (``docker/Dockerfile.cpu`` beside ``docker/Dockerfile.gpu``; a corpus with its manifest).
+    Such files are built with another context, which we do not know, and the rules that read
+    the context stay silent rather than call every COPY source missing."""
+    directory = os.path.dirname(os.path.abspath(dockerfile))
+    dockerfiles = others = 0
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    return directory
+                if is_dockerfile_name(entry.name):
+                    dockerfiles += 1
+                else:
+                    others += 1
+    except OSError:
+        return directory  # the context code says what it cannot read
+    return None if dockerfiles >= 2 and others * 10 <= dockerfiles else directory
+
+
 Warn = Callable[[str], None]
 
 

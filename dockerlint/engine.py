@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dockerlint.config import ConfigFinder, Overrides, Settings
+from dockerlint.discover import implied_context
 from dockerlint.findings import Finding, Severity
 from dockerlint.pathglob import PathGlob
 from dockerlint.registry import (
@@ -76,8 +77,7 @@ class Linter:
 
         data = read_bounded(path, MAX_DOCKERFILE_BYTES)
         settings = self.finder.for_file(path)
-        return self.lint_data(data, path, settings, context_dir=os.path.dirname(os.path.abspath(path)),
-                              fix=fix)
+        return self.lint_data(data, path, settings, context_dir=implied_context(path), fix=fix)
 
     def lint_data(self, data: bytes | str, path: str, settings: Settings, *,
                   context_dir: str | None = None, fix: bool = False) -> FileResult:

@@ -22,6 +22,7 @@ from dockerlint.console import (
     stdout,
     warning,
 )
+from dockerlint.discover import discover, implied_context
 from dockerlint.report._common import plural
 
 OUTPUT_FORMAT_VARIABLE = "DOCKERLINT_OUTPUT_FORMAT"
@@ -77,10 +78,9 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
         data = read_stdin()
         shown = stdin_filename or "-"
         settings = finder.for_file(stdin_filename)
-        context = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else None
+        context = implied_context(stdin_filename) if stdin_filename else None
         results.append(linter.lint_data(data, shown, settings, context_dir=context))
     else:
-        from dockerlint.discover import discover
 
         files = _without_excluded(discover(paths, warn=warning), paths, finder, options.force_exclude)
         if options.show == "files":
@@ -273,7 +273,7 @@ def _as_on_disk(linter, result):
         return linter.lint_file(result.path)
     except OSError:
         return linter.lint_data(result.original, result.path, result.settings,
-                                context_dir=os.path.dirname(os.path.abspath(result.path)))
+                                context_dir=implied_context(result.path))
 
 
 class _NotWritten(Exception):
