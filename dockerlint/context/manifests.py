@@ -360,8 +360,10 @@ def _poetry_entries(table, lines: _Lines, group: str | None, section: str) -> li
 def _poetry_optional(entries: list[Entry], poetry: dict) -> list[Entry]:
     """Poetry's ``optional = true`` dependencies install only with an extra: their group is the extras
     (``[tool.poetry.extras]``) that list them, comma-joined, or "optional" when none does."""
-    table = poetry.get("dependencies") if isinstance(poetry.get("dependencies"), dict) else {}
-    extras = poetry.get("extras") if isinstance(poetry.get("extras"), dict) else {}
+    table = poetry.get("dependencies")
+    extras = poetry.get("extras")
+    table = table if isinstance(table, dict) else {}
+    extras = extras if isinstance(extras, dict) else {}
     optional = {normalize(k) for k, v in table.items() if isinstance(v, dict) and v.get("optional") is True}
     out = []
     for entry in entries:
