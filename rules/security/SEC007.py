@@ -9,7 +9,7 @@ from dockerlint.rule import rule
 
 
 @rule(id="SEC007", name="add-url-without-checksum", severity=Severity.WARNING, category="security",
-      on=("ADD",), hadolint=())
+      on=("ADD",), causes=("REPRO-CONTENT",), hadolint=())
 def add_url_without_checksum(df: Dockerfile) -> Iterator[Finding]:
     """Give `ADD <url>` a `--checksum=sha256:...` so the build refuses a changed download.
 

@@ -10,7 +10,7 @@ from dockerlint.rules._common import registry_bases, shown_image
 
 
 @rule(id="SEC011", name="base-image-digest", severity=Severity.INFO, category="security", on=("FROM",),
-      default_enabled=False, hadolint=())
+      default_enabled=False, causes=("REPRO-PACKAGE-DRIFT",), hadolint=())
 def base_image_digest(df: Dockerfile) -> Iterator[Finding]:
     """Pin base images by digest: `FROM python:3.12-slim@sha256:...`.
 
