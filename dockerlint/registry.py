@@ -34,6 +34,7 @@ NOT_INSTALLED = ("the built-in rules are not registered: dockerlint is not insta
 
 # Documented selections that include the opt-in rules (README, "Profiles").
 PROFILES = {
+    "profile:default": lambda r: r.default_enabled,
     "profile:security": lambda r: r.category == "security",
     "profile:strict": lambda r: True,
 }
@@ -309,8 +310,9 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
     itself, though it is not a key of ``rules``), a category, an id prefix or a
     profile. Exact names and profiles may enable
     rules that are off by default; broad selectors (prefix, category, ALL)
-    never do. Profiles: ``profile:security`` (every security rule),
-    ``profile:strict`` (every rule).
+    never do. Profiles: ``profile:default`` (the rules on by default: the
+    high-confidence set), ``profile:security`` (every security rule),
+    ``profile:strict`` (every rule: digests, .pyc timestamps, ...).
     """
     sel = selector.strip()
     folded = sel.casefold()
