@@ -22,6 +22,10 @@ TORCH_PYPI_CUDA: dict[tuple[int, ...], str] = {
                    (2, 9): "12.8", (2, 10): "12.8", (2, 11): "13.0", (2, 12): "13.0", (2, 13): "13.0",
                    (2, 14): "13.0", (2, 15): "13.0"}
 
+# Minimum Linux host driver per CUDA major (NVIDIA "CUDA Minor Version Compatibility",
+# docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html; ml_deps.md §3b).
+DRIVER_FLOOR: dict[int, int] = {11: 450, 12: 525, 13: 580}
+
 # TensorFlow tested build configurations, Linux GPU: (CUDA, cuDNN) per release.
 TF_TESTED: dict[tuple[int, ...], tuple[str, str]] = {
     (2, 18): ("12.5", "9.3"), (2, 17): ("12.3", "8.9"), (2, 16): ("12.3", "8.9"), (2, 15): ("12.2", "8.9"),
