@@ -312,6 +312,9 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
         raise click.UsageError("--against builds the Dockerfile; --image compares two images without a build")
     if dockerfile is None:                      # `verify --image A --image B`: history stands in
         dockerfile = "" if images else "Dockerfile"
+    if dockerfile and os.path.isdir(dockerfile):
+        return _verify_directory(dockerfile, context, build_args, target, formats, outputs, no_color, quiet,
+                                 verify, images, against, list_paths, thresholds, dump)
     if dockerfile and dockerfile != "-" and not os.path.isfile(dockerfile):
         raise fail(f"{dockerfile}: no such file" if not os.path.exists(dockerfile)
                    else f"{dockerfile}: not a file (--verify-build takes one Dockerfile)")
@@ -331,8 +334,30 @@ def _run_verify(dockerfile, context, build_args, target, formats, outputs, no_co
     )
 
 
+def _verify_directory(directory, context, build_args, target, formats, outputs, no_color, quiet, verify,
+                      images, against, list_paths, thresholds, dump) -> int:
+    """``verify DIR``: every Dockerfile the lint would find there, each in its own directory."""
+    given = [name for name, value in (("--image", images), ("--against", against), ("--context", context),
+                                      ("--dump", dump[0])) if value]
+    if given:
+        raise click.UsageError(f"{given[0]} takes one Dockerfile, not a directory ({directory})")
+    if "html" in formats:
+        raise click.UsageError("-f html is one audit page for one Dockerfile: give a Dockerfile, not a directory")
+    from dockerlint.run import dockerfiles_in
+    from dockerlint.verify import command
+
+    return command.run_many(
+        dockerfiles_in([directory]), build_args=dict(_build_args(build_args)), target=target,
+        platform=verify.get("platform"), builder=verify.get("builder") or "auto",
+        source_date_epoch=verify.get("source_date_epoch"), vary=bool(verify.get("vary")),
+        keep_images=bool(verify.get("keep_images")), timeout=verify.get("timeout"),
+        strict=bool(verify.get("strict")), outputs=output_pairs(formats, outputs),
+        color=color_for(bool(no_color), sys.stdout), quiet=quiet, list_paths=list_paths,
+        max_wasted_bytes=thresholds[0], min_efficiency=thresholds[1])
+
+
 @cli.command("verify")
-@click.argument("dockerfile", required=False, type=click.Path(dir_okay=False))
+@click.argument("dockerfile", required=False, type=click.Path())
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice([*FORMATS, "html"]),
               help="Output format (repeatable; html: one self-contained audit page).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -364,7 +389,7 @@ def verify_command(dockerfile, formats, outputs, context, build_args, target, no
                    against, list_paths, max_wasted_bytes, min_efficiency, dump_dir, dump_max_size,
                    **verify) -> int:
     """Build DOCKERFILE (default: Dockerfile) twice and explain every difference (same as
-    --verify-build); or compare two existing images (--image A --image B), attributing the
+    --verify-build); a directory: every Dockerfile in it, then a table of verdicts; or compare two existing images (--image A --image B), attributing the
     differences to DOCKERFILE when given, else to image A's history."""
     if dump_max_size is not None and dump_dir is None:
         raise click.UsageError("--dump-max-size needs --dump DIR")

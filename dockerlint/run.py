@@ -199,6 +199,16 @@ def _without_excluded(files: list[str], paths: list[str], finder, force: bool) -
     return filter_files(files, paths, patterns_for, force)
 
 
+def dockerfiles_in(paths: list[str]) -> list[str]:
+    """The Dockerfiles ``dockerlint check PATHS`` would lint (discovery, then each config's
+    ``exclude``): ``dockerlint verify DIR`` builds these."""
+    from dockerlint.config import ConfigFinder
+    from dockerlint.discover import discover
+
+    finder = ConfigFinder(None, Overrides(), discover=True)
+    return _without_excluded(discover(paths, warn=warning), paths, finder, False)
+
+
 def environment_formats() -> tuple[str, ...]:
     """The format ``DOCKERLINT_OUTPUT_FORMAT`` asks for (below ``--format``, above a config's ``format``)."""
     from dockerlint.config import HADOLINT_FORMATS

@@ -95,44 +95,127 @@ def run(
         timeout=timeout, quiet=quiet, images=tuple(images), against=against,
         dump=dump, dump_max_size=dump_max_size,
     )
-    from dockerlint.verify.cleanup import Terminated, signal_name, stop_signals_interrupt
-
+    attempt = _attempt(options, stderr, strict, (max_wasted_bytes, min_efficiency))
+    if attempt.outcome is None:
+        return attempt.code
     try:
-        if dump is not None:        # before any build: a directory we may not write to fails fast
-            from dockerlint.verify.dump import check_directory
-
-            check_directory(dump)
-        with stop_signals_interrupt():
-            outcome = compare(options, stderr) if options.images else verify(options, stderr=stderr)
-    except VerifyError as exc:
-        print_error(exc, stderr)
-        return EXIT_ERROR
-    except Terminated as exc:
-        print(f"dockerlint: terminated by {signal_name(exc.signum)}; the images and containers of "
-              "this run were removed", file=stderr)
-        return 128 + exc.signum
-    except KeyboardInterrupt:
-        print("dockerlint: interrupted; the images and containers of this run were removed", file=stderr)
-        return EXIT_INTERRUPTED
-    except Exception as exc:
-        if not _is_docker_error(exc):
-            raise
-        print_error(VerifyError(f"the Docker daemon failed: {_docker_message(exc)}"), stderr)
-        return EXIT_ERROR
-    if keep_images and not images:
-        tags = outcome.extra["verify"].get("tags") or ["", ""]
-        for label, image_id, tag in zip("AB", outcome.image_ids, tags):
-            print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
-    failed = _thresholds(outcome, max_wasted_bytes, min_efficiency)
-    try:
-        _render(outcome, outputs, color, stdout, quiet, list_paths)
+        _render([attempt.outcome], outputs, color, stdout, quiet, list_paths)
     except (OSError, ValueError) as exc:
         print_error(VerifyError(str(exc)), stderr)
         return EXIT_ERROR
-    for sentence in failed:
+    for sentence in attempt.failed:
         print(f"dockerlint: {sentence}", file=stderr)
+    return attempt.code
+
+
+@dataclass
+class Attempt:
+    """One Dockerfile's run: its exit code, and the outcome (None after an error, whose one line
+    is ``error``) with the thresholds it failed."""
+
+    path: str
+    code: int
+    outcome: Outcome | None = None
+    error: str = ""
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def interrupted(self) -> bool:
+        return self.code >= 128
+
+
+def _attempt(options: Options, stderr: TextIO, strict: bool,
+             thresholds: tuple[int | None, float | None]) -> Attempt:
+    """Build (or compare), explain and check the thresholds; errors are printed and returned."""
+    from dockerlint.verify.cleanup import Terminated, signal_name, stop_signals_interrupt
+    from dockerlint.verify.textsafe import one_line
+
+    def failure(exc: VerifyError) -> Attempt:
+        print_error(exc, stderr)
+        return Attempt(options.dockerfile, EXIT_ERROR, error=one_line(str(exc), 300))
+
+    try:
+        if options.dump is not None:   # before any build: a directory we may not write to fails fast
+            from dockerlint.verify.dump import check_directory
+
+            check_directory(options.dump)
+        with stop_signals_interrupt():
+            outcome = compare(options, stderr) if options.images else verify(options, stderr=stderr)
+    except VerifyError as exc:
+        return failure(exc)
+    except Terminated as exc:
+        print(f"dockerlint: terminated by {signal_name(exc.signum)}; the images and containers of "
+              "this run were removed", file=stderr)
+        return Attempt(options.dockerfile, 128 + exc.signum, error="terminated")
+    except KeyboardInterrupt:
+        print("dockerlint: interrupted; the images and containers of this run were removed", file=stderr)
+        return Attempt(options.dockerfile, EXIT_INTERRUPTED, error="interrupted")
+    except Exception as exc:
+        if not _is_docker_error(exc):
+            raise
+        return failure(VerifyError(f"the Docker daemon failed: {_docker_message(exc)}"))
+    if options.keep_images and not options.images:
+        tags = outcome.extra["verify"].get("tags") or ["", ""]
+        for label, image_id, tag in zip("AB", outcome.image_ids, tags):
+            print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
+    failed = _thresholds(outcome, *thresholds)
     secrets = any(g["id"] == "CACHE003" for g in outcome.extra["verify"].get("carried") or ())
-    return max(exit_code(outcome.verdict, strict), EXIT_NOT_REPRODUCIBLE if failed or secrets else EXIT_OK)
+    code = max(exit_code(outcome.verdict, strict), EXIT_NOT_REPRODUCIBLE if failed or secrets else EXIT_OK)
+    return Attempt(options.dockerfile, code, outcome, failed=failed)
+
+
+def run_many(
+    dockerfiles: Sequence[str], *, build_args: Mapping[str, str] | None = None, target: str | None = None,
+    platform: str | None = None, builder: str = "auto", source_date_epoch: int | None = None,
+    vary: bool = False, keep_images: bool = False, timeout: float | None = None,
+    strict: bool = False, outputs: Sequence[tuple[str, str | None]] = DEFAULT_OUTPUTS,
+    color: bool | None = None, quiet: bool = False,
+    stdout: TextIO | None = None, stderr: TextIO | None = None, list_paths: bool = False,
+    max_wasted_bytes: int | None = None, min_efficiency: float | None = None,
+) -> int:
+    """``dockerlint verify DIR``: each Dockerfile built twice in its own directory, one after the
+    other; the per-file reports, then one table of verdicts. The exit code is the worst one; an
+    interruption stops the run (the rest is listed as not run)."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    attempts: list[Attempt] = []
+    for n, path in enumerate(dockerfiles, 1):
+        if not quiet:
+            from dockerlint.verify.textsafe import one_line
+
+            print(f"dockerlint: verify {n}/{len(dockerfiles)}: {one_line(path, 300)}", file=stderr)
+        options = Options(
+            dockerfile=path, context=os.path.dirname(path) or ".", build_args=dict(build_args or {}),
+            target=target, platform=platform, builder=builder, source_date_epoch=source_date_epoch,
+            vary=vary, keep_images=keep_images, timeout=timeout, quiet=quiet)
+        attempt = _attempt(options, stderr, strict, (max_wasted_bytes, min_efficiency))
+        attempts.append(attempt)
+        if attempt.interrupted:
+            break
+    try:
+        _render([a.outcome for a in attempts if a.outcome is not None], outputs, color, stdout, quiet,
+                list_paths, runs=[verdict_row(a) for a in attempts]
+                + [{"path": p, "verdict": "not run", "exit_code": None, "findings": None, "error": "",
+                    "thresholds_failed": []} for p in dockerfiles[len(attempts):]])
+    except (OSError, ValueError) as exc:
+        print_error(VerifyError(str(exc)), stderr)
+        return EXIT_ERROR
+    for attempt in attempts:
+        for sentence in attempt.failed:
+            print(f"dockerlint: {attempt.path}: {sentence}", file=stderr)
+    interrupted = [a.code for a in attempts if a.interrupted]
+    return interrupted[0] if interrupted else max((a.code for a in attempts), default=EXIT_OK)
+
+
+def verdict_row(attempt: Attempt) -> dict:
+    """One line of the verdict table (and of ``extra.verify.runs``): the file's verdict or error."""
+    outcome = attempt.outcome
+    return {"path": attempt.path,
+            "verdict": outcome.verdict if outcome is not None else "error",
+            "exit_code": attempt.code,
+            "findings": len(outcome.findings) if outcome is not None else None,
+            "error": attempt.error, "thresholds_failed": attempt.failed,
+            **({"verify": outcome.extra["verify"]} if outcome is not None else {})}
 
 
 def _thresholds(outcome: Outcome, max_wasted_bytes: int | None, min_efficiency: float | None) -> list[str]:
@@ -597,42 +680,43 @@ def _span(source: Source, ref: InstructionRef):
 # --------------------------------------------------------------------------- output
 
 
-def _render_html(outcome: Outcome, target: str | None, stdout: TextIO) -> None:
-    from dockerlint.verify.html import render_html
-
-    args = (outcome.extra["verify"], outcome.findings, outcome.source.text, outcome.path)
-    if target is None:
-        render_html(*args, stdout)
-        return
-    with open(target, "w", encoding="utf-8") as handle:
-        render_html(*args, handle)
-
-
-def _render(outcome: Outcome, outputs: Sequence[tuple[str, str | None]], color: bool | None,
-            stdout: TextIO, quiet: bool = False, list_paths: bool = False) -> None:
+def _render(outcomes: Sequence[Outcome], outputs: Sequence[tuple[str, str | None]], color: bool | None,
+            stdout: TextIO, quiet: bool = False, list_paths: bool = False, runs: list[dict] | None = None) -> None:
+    """Each requested format. One outcome: its report. Several (``runs``: ``verify DIR``): the tty
+    shows each file's report and summary, then the table of verdicts; the other formats one report
+    of every file whose ``extra.verify.runs`` holds each file's verdict and data."""
     from dockerlint import __version__
     from dockerlint.report import Report, render
     from dockerlint.report.paths import repo_locations
-    from dockerlint.verify.summary import render_summary
+    from dockerlint.verify.summary import render_summary, render_verdicts
 
     rules = cause_rules()
-    root, repo_paths = repo_locations([outcome.path], os.getcwd(), os.environ)
+    root, repo_paths = repo_locations([o.path for o in outcomes] or ["."], os.getcwd(), os.environ)
+
+    def report(chosen: Sequence[Outcome], use_color: bool, extra: dict) -> Report:
+        return Report(findings=[f for o in chosen for f in o.findings], files=[o.path for o in chosen],
+                      rules=rules, tool_version=__version__, sources={o.path: o.source.text for o in chosen},
+                      color=use_color, extra=extra, repo_paths=repo_paths, repo_root=root)
+
+    def write(fmt: str, stream: TextIO, use_color: bool, brief: bool) -> None:
+        if fmt == "html":
+            from dockerlint.verify.html import render_html
+
+            outcome = outcomes[0]
+            render_html(outcome.extra["verify"], outcome.findings, outcome.source.text, outcome.path, stream)
+        elif fmt != "tty":
+            extra = outcomes[0].extra if runs is None else {"verify": {"runs": runs}}
+            render(fmt, report(outcomes, use_color, extra), stream)
+        else:
+            for outcome in outcomes:
+                render(fmt, report([outcome], use_color, outcome.extra), stream)
+                render_summary(outcome.extra["verify"], stream, use_color, brief, list_paths)
+            if runs is not None:
+                render_verdicts(runs, stream, use_color)
 
     for fmt, target in outputs:
-        if fmt == "html":
-            _render_html(outcome, target, stdout)
-            continue
-        use_color = bool(color) if color is not None else (target is None and stdout.isatty())
-        report = Report(findings=outcome.findings, files=[outcome.path], rules=rules,
-                        tool_version=__version__,
-                        sources={outcome.path: outcome.source.text}, color=use_color, extra=outcome.extra,
-                        repo_paths=repo_paths, repo_root=root)
         if target is None:
-            render(fmt, report, stdout)
-            if fmt == "tty":
-                render_summary(outcome.extra["verify"], stdout, use_color, quiet, list_paths)
-        else:
-            with open(target, "w", encoding="utf-8") as handle:
-                render(fmt, report, handle)
-                if fmt == "tty":
-                    render_summary(outcome.extra["verify"], handle, False, list_paths=list_paths)
+            write(fmt, stdout, bool(color) if color is not None else stdout.isatty(), quiet)
+            continue
+        with open(target, "w", encoding="utf-8") as handle:
+            write(fmt, handle, False, False)

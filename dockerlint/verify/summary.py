@@ -60,6 +60,36 @@ def render_summary(info: dict, stream: TextIO, color: bool = False, quiet: bool 
     stream.write("\n".join(lines + _path_lines(info, list_paths)) + "\n")
 
 
+_VERDICT_COUNTED = {"error": "could not be checked"}
+
+
+def render_verdicts(runs: list[dict], stream: TextIO, color: bool = False) -> None:
+    """``verify DIR``: one row per Dockerfile (verdict or error, findings, exit code), then a count."""
+    table = [("Dockerfile", "verdict", "findings", "exit")]
+    for row in runs:
+        verdict = row["verdict"] if not row["error"] else f"error: {row['error']}"
+        if row["thresholds_failed"]:
+            verdict += f" (thresholds: {len(row['thresholds_failed'])} failed)"
+        table.append((_clip(row["path"], 200), _clip(verdict, 160),
+                      "" if row["findings"] is None else f"{row['findings']:,}",
+                      "" if row["exit_code"] is None else str(row["exit_code"])))
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    lines = ["", f"verdicts ({len(runs)} Dockerfile{'s' if len(runs) != 1 else ''}):"]
+    for n, row in enumerate(table):
+        text = "  ".join(cell.rjust(width) if i >= 2 else cell.ljust(width)
+                         for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+        if n == 0:
+            text = _paint(text, "1", color)
+        elif runs[n - 1]["verdict"] in _VERDICT_COLOR and not runs[n - 1]["error"]:
+            text = _paint(text, _VERDICT_COLOR[runs[n - 1]["verdict"]], color)
+        lines.append(text)
+    counts: dict[str, int] = {}
+    for row in runs:
+        counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
+    lines.append(", ".join(f"{count} {_VERDICT_COUNTED.get(verdict, verdict)}" for verdict, count in counts.items()))
+    stream.write("\n".join(lines) + "\n")
+
+
 def _dump_lines(dump: dict | None) -> list[str]:
     """``--dump``: how many versions were written where, and why the others were not."""
     if dump is None:
