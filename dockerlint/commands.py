@@ -389,8 +389,9 @@ def verify_command(dockerfile, formats, outputs, context, build_args, target, no
                    against, list_paths, max_wasted_bytes, min_efficiency, dump_dir, dump_max_size,
                    **verify) -> int:
     """Build DOCKERFILE (default: Dockerfile) twice and explain every difference (same as
-    --verify-build); a directory: every Dockerfile in it, then a table of verdicts; or compare two existing images (--image A --image B), attributing the
-    differences to DOCKERFILE when given, else to image A's history."""
+    --verify-build); a directory: every Dockerfile in it, then a table of verdicts; or compare
+    two existing images (--image A --image B), attributing the differences to DOCKERFILE when
+    given, else to image A's history."""
     if dump_max_size is not None and dump_dir is None:
         raise click.UsageError("--dump-max-size needs --dump DIR")
     return _run_verify(dockerfile, context, build_args, target, formats, outputs, no_color, quiet, verify,

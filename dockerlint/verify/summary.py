@@ -66,13 +66,13 @@ _VERDICT_COUNTED = {"error": "could not be checked"}
 def render_verdicts(runs: list[dict], stream: TextIO, color: bool = False) -> None:
     """``verify DIR``: one row per Dockerfile (verdict or error, findings, exit code), then a count."""
     table = [("Dockerfile", "verdict", "findings", "exit")]
-    for row in runs:
-        verdict = row["verdict"] if not row["error"] else f"error: {row['error']}"
-        if row["thresholds_failed"]:
-            verdict += f" (thresholds: {len(row['thresholds_failed'])} failed)"
-        table.append((_clip(row["path"], 200), _clip(verdict, 160),
-                      "" if row["findings"] is None else f"{row['findings']:,}",
-                      "" if row["exit_code"] is None else str(row["exit_code"])))
+    for run in runs:
+        verdict = run["verdict"] if not run["error"] else f"error: {run['error']}"
+        if run["thresholds_failed"]:
+            verdict += f" (thresholds: {len(run['thresholds_failed'])} failed)"
+        table.append((_clip(run["path"], 200), _clip(verdict, 90),
+                      "" if run["findings"] is None else f"{run['findings']:,}",
+                      "" if run["exit_code"] is None else str(run["exit_code"])))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     lines = ["", f"verdicts ({len(runs)} Dockerfile{'s' if len(runs) != 1 else ''}):"]
     for n, row in enumerate(table):
@@ -84,8 +84,8 @@ def render_verdicts(runs: list[dict], stream: TextIO, color: bool = False) -> No
             text = _paint(text, _VERDICT_COLOR[runs[n - 1]["verdict"]], color)
         lines.append(text)
     counts: dict[str, int] = {}
-    for row in runs:
-        counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
+    for run in runs:
+        counts[run["verdict"]] = counts.get(run["verdict"], 0) + 1
     lines.append(", ".join(f"{count} {_VERDICT_COUNTED.get(verdict, verdict)}" for verdict, count in counts.items()))
     stream.write("\n".join(lines) + "\n")
 
