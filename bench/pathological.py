@@ -43,6 +43,8 @@ SHAPES = {
         f"ARG A{i}=${{A{i - 1}}}${{A{i - 1}}}\n" for i in range(1, 40)) + "FROM alpine:3\n",
     "global-args": lambda size: _numbered("", "ARG A{i}=v\n", size, "FROM alpine:3\n"),
     "env-lines": lambda size: _numbered("FROM alpine:3\n", "ENV E{i}=v\n", size),
+    # each ENV uses a name nothing defines: UndefinedVar's "did you mean" looked through the whole scope
+    "env-undefined": lambda size: _numbered("FROM scratch\n", "ENV E{i}=$U{i}\n", size),
     "onbuild": lambda size: _repeat("FROM alpine:3\n", "ONBUILD RUN true\n", size),
     "deep-nesting": lambda size: "FROM alpine:3\n" + "".join(
         f"ARG Y{i}=" + "${Y:-" * 500 + "x" + "}" * 500 + "\n" for i in range(max(1, size // 3000))),

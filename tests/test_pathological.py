@@ -34,3 +34,16 @@ def test_hostile_shape_is_linted_within_limits(shape):
     assert proc.returncode == 0, f"{shape}: killed or crashed ({proc.returncode}): {proc.stderr[-500:]}"
     result = json.loads(proc.stdout)
     assert result["findings"] >= 0 and result["bytes"] > 0
+
+
+# Shapes whose work grew with the square of their size (50,000 ENV lines took minutes and 12 GB):
+# at 200 kB the quadratic versions need gigabytes, the linear ones well under the limit.
+LINEAR_MEMORY_BYTES = 768 * 2 ** 20
+
+
+@pytest.mark.parametrize("shape", ["env-lines", "env-undefined"])
+def test_long_shapes_stay_linear(shape):
+    limits = LIMITS.replace(str(MEMORY_BYTES), str(LINEAR_MEMORY_BYTES))
+    proc = subprocess.run([sys.executable, "-c", limits, shape, "200000"], capture_output=True, text=True)
+    assert proc.returncode == 0, f"{shape}: killed or crashed ({proc.returncode}): {proc.stderr[-500:]}"
+    assert json.loads(proc.stdout)["bytes"] >= 200000

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules.buildkit._buildkit import suggest
+from dockerlint.rules.buildkit._buildkit import Suggester
 
 
 @rule(id="UndefinedArgInFrom", name="undefined-arg-in-from", severity=Severity.WARNING,
@@ -31,6 +31,7 @@ def undefined_arg_in_from(df: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/reference/build-checks/undefined-arg-in-from/
     """
     known = list(df.global_scope.vars)
+    suggester = Suggester()
     for stage in df.stages:
         reported: set[str] = set()
         for value in (stage.base_name, stage.platform):
@@ -40,6 +41,6 @@ def undefined_arg_in_from(df: Dockerfile) -> Iterator[Finding]:
                 if name in reported or name in df.global_scope.vars:
                     continue
                 reported.add(name)
-                hint = suggest(name, known)
+                hint = suggester.suggest(name, known)
                 extra = f" (did you mean {hint}?)" if hint else ""
                 yield stage.from_.finding(f"FROM argument '{name}' is not declared{extra}")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
-from dockerlint.rules.buildkit._buildkit import stage_instructions, suggest
+from dockerlint.rules.buildkit._buildkit import Suggester, stage_instructions
 
 # Instructions whose words BuildKit expands itself (RUN, CMD, ENTRYPOINT,
 # HEALTHCHECK and SHELL are left to the shell and not checked).
@@ -47,16 +47,18 @@ def undefined_var(df: Dockerfile) -> Iterator[Finding]:
     References:
     - https://docs.docker.com/reference/build-checks/undefined-var/
     """
+    suggester = Suggester()
     for stage, instr in stage_instructions(df):
         if instr.keyword not in _EXPANDED or not _image_env_known(stage):
             continue
-        options = ["PATH", *(k for k in instr.vars if k != "PATH")]
         reported: set[str] = set()
         for name in _undefined_names(instr):
             if name in reported or name in _NOT_ENV or name == "PATH" or name in instr.vars:
                 continue
             reported.add(name)
-            hint = suggest(name, options)
+            # the options only when a name is undefined: listing the scope per instruction was quadratic
+            hint = "" if suggester.exhausted else suggester.suggest(
+                name, ["PATH", *(k for k in instr.vars if k != "PATH")])
             extra = f" (did you mean ${hint}?)" if hint else ""
             yield instr.finding(f"Usage of undefined variable '${name}'{extra}")
 

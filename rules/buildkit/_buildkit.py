@@ -26,18 +26,45 @@ def levenshtein(a: str, b: str) -> int:
 
 
 def suggest(name: str, options: Iterable[str]) -> str:
-    """BuildKit's ``suggest.Search`` (case-sensitive): the first option closer than 3 edits.
+    """BuildKit's ``suggest.Search`` (case-sensitive): the closest option, if closer than 3 edits.
 
     An exact match means the problem is elsewhere: no suggestion.
     """
-    best, best_distance = "", 3
-    for option in options:
-        if option == name:
-            return ""
-        distance = levenshtein(name, option)
-        if distance < best_distance:
-            best, best_distance = option, distance
-    return best
+    return Suggester().suggest(name, options)
+
+
+class Suggester:
+    """``suggest`` with a bounded total cost over one file (issue 8).
+
+    Edit distances cost ``len(a) * len(b)``; a hostile file (50,000 ENV lines
+    each using an undefined name) made that quadratic. Options whose length
+    differs by 3 or more cannot be closer than 3 edits and cost one step;
+    once ``budget`` steps are spent, no more hints are given (never a wrong
+    one): ``exhausted`` tells a caller not to even collect the options.
+    """
+
+    def __init__(self, budget: int = 500_000):
+        self.budget = budget
+
+    @property
+    def exhausted(self) -> bool:
+        return self.budget <= 0
+
+    def suggest(self, name: str, options: Iterable[str]) -> str:
+        best, best_distance = "", 3
+        for option in options:
+            if self.budget <= 0:
+                return ""
+            if option == name:
+                return ""
+            self.budget -= 1
+            if abs(len(option) - len(name)) >= best_distance:
+                continue
+            self.budget -= len(name) * len(option)
+            distance = levenshtein(name, option)
+            if distance < best_distance:
+                best, best_distance = option, distance
+        return best if self.budget > 0 else ""
 
 
 def stage_instructions(df):
