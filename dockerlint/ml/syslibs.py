@@ -6,7 +6,8 @@ issues cited per row: opencv/opencv-python#370, fireform-core/FireForm#184,
 lightgbm-org/LightGBM#2223, dmlc/xgboost#4489, bastibe/python-soundfile#238,
 IAHispano/Applio#1144, xszyou/Fay#18, psycopg/psycopg2#1368, PyMySQL/mysqlclient#636,
 madmaze/pytesseract#348, Belval/pdf2image#25, meta-pytorch/torchcodec#1023,
-davisking/dlib#2307, cvat-ai/cvat#4426). Package names were checked with
+davisking/dlib#2307, cvat-ai/cvat#4426; pygraphviz/pygraphviz#155, #201: releases before
+2.0.4 had no wheel and built against graphviz's headers). Package names were checked with
 ``apt-cache policy`` on bookworm; Debian 13 / Ubuntu 24.04 renamed
 ``libglib2.0-0`` to ``libglib2.0-0t64`` (64-bit time_t) and dropped
 ``libgl1-mesa-glx``.
@@ -75,6 +76,9 @@ _CMAKE = Need("cmake", ("cmake",), ("cmake",), r"cmake(-data)?")
 _MAGIC = Need("libmagic.so.1", ("libmagic1",), ("libmagic",), r"libmagic.*|file|file-dev")
 _GEOS = Need("libgeos_c.so.1", ("libgeos-dev",), ("geos-dev",), r"libgeos.*|geos.*|libspatialite.*|gdal.*|libgdal.*")
 
+_GRAPHVIZ_DEV = Need("graphviz/cgraph.h", ("graphviz", "libgraphviz-dev"), ("graphviz-dev",),
+                     r"libgraphviz-dev|graphviz-dev")
+
 _CV2_ERROR = "ImportError: libGL.so.1: cannot open shared object file: No such file or directory"
 
 REQUIREMENTS: dict[str, Requirement] = {r.distribution: r for r in (
@@ -111,6 +115,8 @@ REQUIREMENTS: dict[str, Requirement] = {r.distribution: r for r in (
                 "RuntimeError: CMake must be installed to build the following extensions: _dlib_pybind11", "build"),
     Requirement("python-magic", (_MAGIC,), "ImportError: failed to find libmagic.  Check your installation",
                 "import"),
+    Requirement("pygraphviz", (_GRAPHVIZ_DEV, _COMPILER),
+                "fatal error: graphviz/cgraph.h: No such file or directory", "build", below=(2, 0, 4)),
     Requirement("shapely", (_GEOS,),
                 "OSError: Could not find lib geos_c or load any of its variants ['libgeos_c.so.1', 'libgeos_c.so'].",
                 "import", below=(1, 8)),

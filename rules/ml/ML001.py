@@ -26,7 +26,7 @@ def missing_system_library(df: Dockerfile) -> Iterator[Finding]:
     `ImportError: libGL.so.1: cannot open shared object file: No such file or directory`,
     or at `import lightgbm` with `OSError: libgomp.so.1: cannot open shared
     object file`. Packages built from source (psycopg2, mysqlclient, PyAudio,
-    dlib) fail the build instead; tools called at run time (pytesseract needs
+    dlib, pygraphviz before 2.0.4) fail the build instead; tools called at run time (pytesseract needs
     `tesseract`, pdf2image needs `pdfinfo` from poppler-utils) fail at the first call.
 
     Bad:
