@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from model_helpers import model
 
-from dockerlint.model.scripts import heredoc_scripts, heredoc_span_of, shebang_shell
+from dockerlint.model.shell.scripts import heredoc_scripts, heredoc_span_of, shebang_shell
 
 
 def run_with_heredoc(rest: str, body: str, chomp: bool = False, crlf: bool = False):

@@ -11,8 +11,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dockerlint.model import shellpattern
 from dockerlint.model.expand import expand
+from dockerlint.model.shell import pattern as shellpattern
 
 PATTERNS = st.text(alphabet="ab*?", max_size=8)
 VALUES = st.text(alphabet="ab\n", max_size=12)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dockerlint.model.shell import parse_commands, parse_script
-from dockerlint.model.shell_wrappers import SHELLS, WRAPPERS
+from dockerlint.model.shell.wrappers import SHELLS, WRAPPERS
 
 IDIOMS = [c["script"] for c in yaml.safe_load(
     (Path(__file__).parent.parent / "fixtures" / "shell" / "idioms.yaml").read_text())]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from dockerlint.model import shellpattern
+from dockerlint.model.shell import pattern as shellpattern
 
 #: Stands for one stretch of text whose value is not known.
 UNKNOWN = "\ue000"

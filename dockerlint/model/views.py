@@ -315,8 +315,8 @@ def _parse_shell(instr: Instr, script: str, span_of, shell: tuple[str, ...], res
 
 
 def run_commands(instr: Instr) -> tuple:
-    from dockerlint.model.scripts import heredoc_scripts, heredoc_span_of
     from dockerlint.model.shell import parse_exec
+    from dockerlint.model.shell.scripts import heredoc_scripts, heredoc_span_of
 
     syntax = instr.syntax
     source = syntax.source

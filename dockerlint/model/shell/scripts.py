@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from dockerlint.model.shell import shell_dialect
-from dockerlint.model.shell_wrappers import shell_reads_stdin
+from dockerlint.model.shell.types import shell_dialect
+from dockerlint.model.shell.wrappers import shell_reads_stdin
 from dockerlint.syntax.nodes import Heredoc, Instruction, Source, Span
 
 _MARKER = re.compile(r"\s*\d*<<-?\s*(\S+)\s*$")

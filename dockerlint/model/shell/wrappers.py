@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from dockerlint.model.options import OptionSpec, read_options
-from dockerlint.model.shell import SHELL_DIALECTS, Word
+from dockerlint.model.shell.types import SHELL_DIALECTS, Word
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 

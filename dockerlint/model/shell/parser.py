@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from dockerlint.model.shell import SHELL_DIALECTS, Command, Redirect, Resolver, ShellIssue, ShellScript, Word
-from dockerlint.model.shell_wrappers import SCRIPT_OPTION, SHELLS, find_exec_ranges, shell_script_index, unwrap
+from dockerlint.model.shell.types import SHELL_DIALECTS, Command, Redirect, Resolver, ShellIssue, ShellScript, Word
+from dockerlint.model.shell.wrappers import SCRIPT_OPTION, SHELLS, find_exec_ranges, shell_script_index, unwrap
 
 # Piece kinds.
 LITERAL = 0  # written text (quotes and escapes removed); 1:1 with the source when lengths match
