@@ -163,10 +163,11 @@ def _verify_options(func):
            "2 usage, config, I/O or internal error.",
 )
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice([*FORMATS, *HADOLINT_FORMATS]),
+@click.option("-f", "--format", "formats", multiple=True,
+              type=click.Choice([*FORMATS, *HADOLINT_FORMATS, "html"]),
               callback=lambda ctx, param, values: tuple(HADOLINT_FORMATS.get(v, v) for v in values),
               help="Output format (repeatable; pairs in order with --output). Default: tty. "
-                   "hadolint's gitlab_codeclimate means gitlab.")
+                   "hadolint's gitlab_codeclimate means gitlab; html (the audit page) needs --verify-build.")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the report of the matching --format to this file (repeatable).")
 @click.option("--select", multiple=True, metavar="RULES",
@@ -243,6 +244,8 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, severi
         return _run_verify(paths[0] if paths else "Dockerfile", context, build_args, target, formats, outputs,
                            no_color, quiet, verify)
     given = [f"--{name.replace('_', '-')}" for name in _VERIFY_ONLY if verify.get(name) is not None]
+    if "html" in formats:
+        given.append("-f html")
     if given:
         raise click.UsageError(f"{given[0]} needs --verify-build")
     if fix and diff:

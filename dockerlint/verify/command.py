@@ -159,7 +159,8 @@ def _attempt(options: Options, stderr: TextIO, strict: bool,
         for label, image_id, tag in zip("AB", outcome.image_ids, tags):
             print(f"image {label}: {tag + ' ' if tag else ''}({image_id})", file=stderr)
     failed = _thresholds(outcome, *thresholds)
-    secrets = any(g["id"] == "CACHE003" for g in outcome.extra["verify"].get("carried") or ())
+    info = outcome.extra["verify"]
+    secrets = any(g["id"] == "CACHE003" for g in [*(info.get("carried") or ()), *(info.get("carried_b") or ())])
     code = max(exit_code(outcome.verdict, strict), EXIT_NOT_REPRODUCIBLE if failed or secrets else EXIT_OK)
     return Attempt(options.dockerfile, code, outcome, failed=failed)
 
@@ -308,7 +309,7 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
                 result_b = BuildResult(source_b.ref, 0, 0.0)
             diff_started = time.monotonic()
             sources = (ImageSource(result_a.image_id, "daemon"), source_b)
-            image_diff = _diff(client, sources, bars, deadline)
+            image_diff = _diff(client, sources, bars, deadline, scan_b=options.against is not None)
             diff_seconds = time.monotonic() - diff_started
             dumped = _dump(options, client, sources, image_diff, bars)
         tags: list[str] = []
@@ -358,7 +359,7 @@ def compare(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
     try:
         with progress.Progress(progress.wanted(options.quiet, stderr), stderr) as bars:
             started = time.monotonic()
-            image_diff = _diff(client, sources, bars, deadline)
+            image_diff = _diff(client, sources, bars, deadline, scan_b=True)
             seconds = time.monotonic() - started
             dumped = _dump(options, client, sources, image_diff, bars)
     finally:
@@ -430,8 +431,10 @@ def _parse(dockerfile: str, data: bytes) -> SyntaxTree:
         raise VerifyError(f"{dockerfile}:{exc}") from None
 
 
-def _diff(client, sources: tuple[ImageSource, ImageSource], bars, deadline: float | None):
-    """Read both images (daemon or archive) into one :class:`ImageDiff`."""
+def _diff(client, sources: tuple[ImageSource, ImageSource], bars, deadline: float | None,
+          scan_b: bool = False):
+    """Read both images (daemon or archive) into one :class:`ImageDiff`; ``scan_b``: image B
+    is an existing image (not a second build), so what it carries is looked for too."""
     from dockerlint.verify.diff import DiffTimeout, ImageFormatError, diff_images
     from dockerlint.verify.images import size_of, streams_for
 
@@ -440,7 +443,7 @@ def _diff(client, sources: tuple[ImageSource, ImageSource], bars, deadline: floa
     stream_a, stream_b = streams_for(sources, client)
     try:
         return diff_images(stream_a, stream_b, progress=lambda done: task.update(completed=done),
-                           deadline=deadline)
+                           deadline=deadline, scan_b=scan_b)
     except DiffTimeout as exc:
         raise BuildTimeout(str(exc)) from None
     except ImageFormatError as exc:
@@ -486,7 +489,8 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
     findings = sorted([*(_finding(c, tree.source, path, _location(c, tree, target, attribution))
                          for c in causes),
                        *_carried_findings([g for g in carried if (g.id, g.layer) not in explained],
-                                          tree, path, attribution)],
+                                          tree, path, attribution),
+                       *_carried_in_b(image_diff, carried, explained, tree, path, attribution)],
                       key=lambda f: f.sort_key)
     verdict = str(image_diff.verdict)
     extra = {
@@ -501,6 +505,9 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
             },
             "paths": path_list(paths, attribution),
             "carried": [{**g.as_dict(), "line": _instruction(attribution, g.layer)[0]} for g in carried],
+            **({"carried_b": [{**g.as_dict(), "layer_a": index, "line": _instruction(attribution, index)[0]}
+                              for g, index in _carried_b(image_diff, attribution)]}
+               if image_diff.carried_b else {}),
         }
     }
     return Outcome(path, tree.source, verdict, findings, extra, image_ids)
@@ -513,6 +520,42 @@ def _carried_findings(carried, tree: SyntaxTree, path: str, attribution: Attribu
 
     return [_finding(as_cause(g), tree.source, path, attribution.layers.get(g.layer) or attribution.image)
             for g in carried]
+
+
+def _carried_b(image_diff, attribution: Attribution) -> list[tuple]:
+    """Image B's groups (an existing image's), each with image A's index of the layer it pairs
+    with (None for a layer only in B); the base image's caches left out, as for image A."""
+    paired = {l.index_b: l.index for l in image_diff.layers if l.index_b is not None}
+    kept = []
+    for group in image_diff.carried_b:
+        index = paired.get(group.layer)
+        position = index if index is not None else group.layer
+        if group.id in ("CACHE002", "CACHE003") or position >= attribution.base_layers:
+            kept.append((group, index))
+    return kept
+
+
+def _carried_in_b(image_diff, carried, explained, tree: SyntaxTree, path: str,
+                  attribution: Attribution) -> list[Finding]:
+    """What image B carries that image A does not (a secret only the published image has):
+    findings saying "image B", on the instruction of the A layer B's layer pairs with (else the
+    FROM). A group A has in the paired layer with the same files is already A's finding."""
+    import dataclasses
+
+    from dockerlint.verify.carried import as_cause
+
+    in_a = {(g.layer, g.id, g.label): (g.count, g.size, g.examples) for g in carried}
+    found = []
+    for group, index in _carried_b(image_diff, attribution):
+        if (in_a.get((index, group.id, group.label)) == (group.count, group.size, group.examples)
+                or (group.id, index) in explained):
+            continue
+        cause = as_cause(group)
+        cause = dataclasses.replace(cause, message="image B: " + cause.message, layer=index,
+                                    details={**cause.details, "image": "b", "layer_b": group.layer})
+        ref = attribution.layers.get(index) if index is not None else None
+        found.append(_finding(cause, tree.source, path, ref or attribution.image))
+    return found
 
 
 def path_list(paths, attribution: Attribution) -> list[dict]:

@@ -132,6 +132,7 @@ class ImageDiff:
     picture_a: ImagePicture | None = None     # per-layer sizes and wasted space of each image
     picture_b: ImagePicture | None = None
     carried_a: tuple[Carried, ...] = ()       # secrets, large files and caches in image A's layers
+    carried_b: tuple[Carried, ...] = ()       # and in image B's, when it is not a second build (scan_b)
 
     @property
     def semantic_config(self) -> tuple[ConfigDiff, ...]:
@@ -427,8 +428,9 @@ def diff_configs(a: dict, b: dict) -> list[ConfigDiff]:
 
 # --------------------------------------------------------------------------- entry point
 
-def diff_read_images(a: Image, b: Image) -> ImageDiff:
-    """Compare two images already summarised by :func:`read_image`."""
+def diff_read_images(a: Image, b: Image, scan_b: bool = False) -> ImageDiff:
+    """Compare two images already summarised by :func:`read_image`; with ``scan_b``, image B's
+    layers are scanned for what they carry too (an existing image, not a second build)."""
     layers = pair_layers(a.layers, b.layers)
     merged: list[EntryDiff] = []
     if any(l.status in ("only_a", "only_b", "moved") for l in layers):
@@ -442,19 +444,25 @@ def diff_read_images(a: Image, b: Image) -> ImageDiff:
         layer_count_a=len(a.layers), layer_count_b=len(b.layers), merged=tuple(merged),
         issues_a=tuple(a.issues), issues_b=tuple(b.issues),
         layout_a=a.layout, layout_b=b.layout, bytes_read=a.bytes_read + b.bytes_read,
-        **_pictures(a, b),
+        **_pictures(a, b, scan_b),
     )
 
 
-def _pictures(a: Image, b: Image) -> dict:
-    """Both images' pictures, and what image A carries (with which of it later layers remove)."""
-    summaries = [l.summary for l in a.layers]
-    carried, flagged = scan(summaries)
-    picture_a = picture(summaries, watch=flagged)
-    for key in picture_a.removed_watched:
-        flagged[key].removed += 1
-    return {"picture_a": picture_a, "picture_b": picture([l.summary for l in b.layers]),
-            "carried_a": tuple(carried)}
+def _pictures(a: Image, b: Image, scan_b: bool = False) -> dict:
+    """Both images' pictures, and what image A (with ``scan_b`` image B too) carries, with which
+    of it later layers remove."""
+    out: dict = {}
+    for label, image in (("a", a), ("b", b)):
+        summaries = [l.summary for l in image.layers]
+        if label == "b" and not scan_b:
+            out["picture_b"] = picture(summaries)
+            continue
+        carried, flagged = scan(summaries)
+        pic = picture(summaries, watch=flagged)
+        for key in pic.removed_watched:
+            flagged[key].removed += 1
+        out[f"picture_{label}"], out[f"carried_{label}"] = pic, tuple(carried)
+    return out
 
 
 class DiffTimeout(Exception):
@@ -462,7 +470,7 @@ class DiffTimeout(Exception):
 
 
 def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = None,
-                parallel: bool = True, deadline: float | None = None) -> ImageDiff:
+                parallel: bool = True, deadline: float | None = None, scan_b: bool = False) -> ImageDiff:
     """Stream-diff two ``docker save`` archives (binary file-likes with ``read``).
 
     Memory is bounded by the number of entries (headers and digests are kept,
@@ -491,7 +499,7 @@ def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = Non
 
     if not parallel:
         return diff_read_images(read_image(stream_a, reporter(0)),
-                                read_image(stream_b, reporter(1)))
+                                read_image(stream_b, reporter(1)), scan_b)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dockerlint-diff")
     futures = [pool.submit(read_image, stream, reporter(side))
                for side, stream in enumerate((stream_a, stream_b))]
@@ -510,7 +518,7 @@ def diff_images(stream_a, stream_b, progress: Callable[[int], None] | None = Non
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    return diff_read_images(image_a, image_b)
+    return diff_read_images(image_a, image_b, scan_b)
 
 
 class _Aborted(Exception):
