@@ -58,6 +58,7 @@ class FileResult:
     fixed: int = 0  # findings removed by --fix/--diff
     applied: list[Finding] = field(default_factory=list)  # the findings whose fixes were applied (--show-fixes)
     original: str | None = None  # the text before fixes, when fixes changed it
+    created: dict[str, str] = field(default_factory=dict)  # files --fix creates (a .dockerignore): path -> text
 
 
 class Linter:
@@ -172,7 +173,7 @@ class Linter:
         pass does, each of its fixes is tried alone and only those that keep
         the file valid are applied.
         """
-        from dockerlint.fixes import apply_fixes
+        from dockerlint.fixes import apply_fixes, new_files
 
         def broken(r: FileResult) -> bool:
             return any(f.rule_id == SYNTAX_ERROR for f in r.findings)
@@ -198,8 +199,13 @@ class Linter:
             fixed += len(applied)
             all_applied += applied
             current = candidate
-        current.fixed = fixed
-        current.applied = all_applied
+        created = new_files(current.findings, unsafe=unsafe)
+        done = [f for _, fixed_by in created.values() for f in fixed_by]
+        if done:  # gone once the file is written (the report after --fix lints it again from disk)
+            current.findings = [f for f in current.findings if not any(f is d for d in done)]
+        current.created = {path: text for path, (text, _) in created.items()}
+        current.fixed = fixed + len(done)
+        current.applied = all_applied + done
         current.original = original if current.source != original else None
         return current
 

@@ -44,6 +44,10 @@ class Fix(NamedTuple):
     description: str
     edits: tuple[Edit, ...]
     safe: bool = True  # only safe fixes are applied by ``--fix``
+    # The file the edits apply to when it is not the linted Dockerfile: a file to create (a
+    # `.dockerignore`), its edits made against the empty text. ``--fix`` writes it only while no
+    # file of that name exists: what the user owns is never overwritten.
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

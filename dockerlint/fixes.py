@@ -10,6 +10,7 @@ are recomputed against the new text (the engine loops until nothing changes).
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 
 from dockerlint.findings import Edit, Finding, Fix
@@ -21,7 +22,8 @@ def fixable(findings: Iterable[Finding], unsafe: bool = False) -> list[Finding]:
 
 def apply_fixes(text: str, findings: Iterable[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
     """The text with every non-conflicting safe fix (and unsafe one, if asked) applied, and the findings fixed."""
-    candidates = sorted(fixable(findings, unsafe), key=lambda f: (min(e.start for e in _edits(f)), f.rule_id))
+    candidates = sorted((f for f in fixable(findings, unsafe) if f.fix is not None and f.fix.path is None),
+                        key=lambda f: (min(e.start for e in _edits(f)), f.rule_id))
     accepted: list[Edit] = []
     applied_fixes: set[tuple[Edit, ...]] = set()
     fixed: list[Finding] = []
@@ -39,6 +41,26 @@ def apply_fixes(text: str, findings: Iterable[Finding], unsafe: bool = False) ->
     for edit in sorted(accepted, key=lambda e: (e.start, e.end), reverse=True):
         out = out[:edit.start] + edit.replacement + out[edit.end:]
     return out, fixed
+
+
+def new_files(findings: Iterable[Finding], unsafe: bool = False) -> dict[str, tuple[str, list[Finding]]]:
+    """The files fixes create (``Fix.path``): path -> (text, the findings it fixes).
+
+    A file that exists is never touched. Findings proposing the same text for one path are
+    fixed together (CACHE002 proposes one `.dockerignore` for the whole Dockerfile); a
+    different text for a path already taken waits, as conflicting edits do.
+    """
+    out: dict[str, tuple[str, list[Finding]]] = {}
+    for finding in fixable(findings, unsafe):
+        fix = finding.fix
+        if fix is None or fix.path is None or os.path.lexists(fix.path) or not _valid(fix.edits, 0):
+            continue
+        text = "".join(e.replacement for e in sorted(fix.edits, key=lambda e: e.start))
+        if fix.path not in out:
+            out[fix.path] = (text, [finding])
+        elif out[fix.path][0] == text:
+            out[fix.path][1].append(finding)
+    return out
 
 
 def _edits(finding: Finding) -> tuple[Edit, ...]:
@@ -74,4 +96,4 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-__all__ = ["Fix", "Edit", "apply_fixes", "fixable", "unified_diff"]
+__all__ = ["Fix", "Edit", "apply_fixes", "fixable", "new_files", "unified_diff"]

@@ -110,10 +110,13 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
             if r.original is not None:
                 out.write(escape_controls(unified_diff(r.original, r.source, r.path), keep_newlines=True))
                 changed += 1
+            for path, text in r.created.items():
+                out.write(escape_controls(unified_diff("", text, path), keep_newlines=True))
+                changed += 1
         if not quiet:
             note(f"would fix {plural(sum(r.fixed for r in results), 'problem')} in {plural(changed, 'file')}")
         if options.show_fixes:
-            _show_fixes([r for r in results if r.original is not None])
+            _show_fixes([r for r in results if r.original is not None or r.created])
         for r in results:  # no report in --diff mode, so a crashed rule must still be named
             for f in r.findings:
                 if f.rule_id == INTERNAL_ERROR:
@@ -122,15 +125,21 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
     if fix:
         written = []
         for i, r in enumerate(results):
-            if r.original is None:
+            if r.original is None and not r.created:
                 continue
-            if _write_fixed(r):
+            ok = r.original is None or _write_fixed(r)
+            if ok and r.created:  # a .dockerignore made for this Dockerfile: only once the Dockerfile is written
+                ok = _write_created(r)
+            if ok:
                 written.append(r)
+                if r.created:  # the new .dockerignore changes what the build sends: report against it
+                    results[i] = _as_on_disk(linter, r)
                 continue
             errors += 1
             results[i] = _as_on_disk(linter, r)  # report what the file still says, not the unwritten text
         if not quiet:
-            note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(len(written), 'file')}")
+            touched = sum((r.original is not None) + len(r.created) for r in written)
+            note(f"fixed {plural(sum(r.fixed for r in written), 'problem')} in {plural(touched, 'file')}")
         if options.show_fixes:
             _show_fixes(written)
 
@@ -284,6 +293,22 @@ def _as_on_disk(linter, result):
     except OSError:
         return linter.lint_data(result.original, result.path, result.settings,
                                 context_dir=implied_context(result.path))
+
+
+def _write_created(result) -> bool:
+    """Create the files fixes made (a `.dockerignore`); never over a file that appeared meanwhile."""
+    ok = True
+    for path, text in result.created.items():
+        try:
+            with open(path, "x", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except FileExistsError:
+            error(f"{path}: not written: the file exists now (run dockerlint again)")
+            ok = False
+        except OSError as exc:
+            error(f"{path}: cannot write: {exc.strerror or exc}")
+            ok = False
+    return ok
 
 
 class _NotWritten(Exception):

@@ -5,7 +5,7 @@ One row per rule, read by the registry without importing any rule module.
 
 RULE_INDEX = (
     {'id': 'CACHE001', 'name': 'copy-before-install', 'severity': 'warning', 'category': 'performance', 'module': 'dockerlint.rules.context.CACHE001', 'on': ['ADD', 'COPY'], 'aliases': [], 'fixable': True, 'default_enabled': True, 'buildkit': None, 'causes': [], 'peers': {}},
-    {'id': 'CACHE002', 'name': 'context-clutter-sent', 'severity': 'warning', 'category': 'performance', 'module': 'dockerlint.rules.context.CACHE002', 'on': ['ADD', 'COPY'], 'aliases': [], 'fixable': False, 'default_enabled': True, 'buildkit': None, 'causes': [], 'peers': {}},
+    {'id': 'CACHE002', 'name': 'context-clutter-sent', 'severity': 'warning', 'category': 'performance', 'module': 'dockerlint.rules.context.CACHE002', 'on': ['ADD', 'COPY'], 'aliases': [], 'fixable': True, 'default_enabled': True, 'buildkit': None, 'causes': [], 'peers': {}},
     {'id': 'CACHE003', 'name': 'secret-copied-into-image', 'severity': 'error', 'category': 'security', 'module': 'dockerlint.rules.context.CACHE003', 'on': ['ADD', 'COPY'], 'aliases': [], 'fixable': False, 'default_enabled': True, 'buildkit': None, 'causes': [], 'peers': {}},
     {'id': 'CACHE004', 'name': 'copy-source-missing', 'severity': 'error', 'category': 'correctness', 'module': 'dockerlint.rules.context.CACHE004', 'on': ['ADD', 'COPY'], 'aliases': [], 'fixable': False, 'default_enabled': True, 'buildkit': None, 'causes': [], 'peers': {}},
     {'id': 'CACHE005', 'name': 'per-build-value-before-install', 'severity': 'warning', 'category': 'performance', 'module': 'dockerlint.rules.context.CACHE005', 'on': ['ARG', 'ENV'], 'aliases': [], 'fixable': False, 'default_enabled': True, 'buildkit': None, 'causes': [], 'peers': {}},

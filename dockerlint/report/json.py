@@ -23,7 +23,7 @@ SCHEMA_VERSION = "1.0"
 def _fix(fix: Fix, path: str, sources: Sources) -> dict[str, Any]:
     edits = []
     for edit in fix.edits:
-        span = sources.edit_span(path, edit)
+        span = sources.edit_span(path, edit) if fix.path is None else None
         edits.append({
             "start": edit.start,
             "end": edit.end,
@@ -33,7 +33,10 @@ def _fix(fix: Fix, path: str, sources: Sources) -> dict[str, Any]:
             "end_column": span.end_column if span else None,
             "replacement": edit.replacement,
         })
-    return {"description": fix.description, "safe": fix.safe, "edits": edits}
+    out: dict[str, Any] = {"description": fix.description, "safe": fix.safe, "edits": edits}
+    if fix.path is not None:
+        out["file"] = fix.path
+    return out
 
 
 def _finding(report: Report, f: Finding, sources: Sources) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def _result(f: Finding, rule_index: int, uri: str, index: int, fingerprint: str,
         "locations": [{"physicalLocation": location}],
         "partialFingerprints": partial,
     }
-    if f.fix is not None:
+    if f.fix is not None and f.fix.path is None:  # a file to create is not an artifact of the run
         result["fixes"] = [_fix(f.fix, uri, index)]
     if f.extra:
         result["properties"] = _json_safe(f.extra)

@@ -53,6 +53,9 @@ class Fix(_Model):
     description: str = Field(description="What the fix does, for humans.")
     safe: bool = Field(description="True when ``dockerlint --fix`` applies it; unsafe fixes are only shown.")
     edits: list[Edit]
+    file: str | None = Field(
+        None, description="The file the edits apply to when it is not the finding's: a file to create "
+                          "(`.dockerignore`), its edits made against the empty text.")
 
 
 class Finding(_Model):
