@@ -14,6 +14,10 @@ import re
 
 TORCH_INDEX = re.compile(r"download\.pytorch\.org/whl/(?:nightly/)?(?P<variant>cpu|cu\d{2,3}|rocm[\d.]+)", re.I)
 TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio"})
+# CuPy wheels name their CUDA major and load that CUDA's libraries from the system (ml_deps.md §3e;
+# BLAST-WarpX/warpx#4621: cupy-cuda11x on CUDA 12, "CuPy failed to load libnvrtc.so.11.2").
+# Names: cupy-cuda12x (v10+: a CUDA major) and cupy-cuda112 (older: major and minor, 11.2).
+CUPY = re.compile(r"cupy-cuda(\d+)x|cupy-cuda(\d+)(\d)")
 
 # What plain `pip install torch==X.Y` gets from PyPI on Linux x86_64: the CUDA major it bundles.
 TORCH_PYPI_CUDA: dict[tuple[int, ...], str] = {

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.ml.cuda import (
+    CUPY,
     NEEDS_NVCC,
     TF_TESTED,
     TORCH_INDEX,
@@ -31,7 +32,10 @@ def framework_cuda_mismatch(df: Dockerfile) -> Iterator[Finding]:
     mismatches the version that was used to compile PyTorch (12.1)`. TensorFlow
     only uses the GPU with the CUDA and cuDNN it was tested with (2.15: CUDA
     12.2, cuDNN 8.9); with another CUDA it logs `Cannot dlopen some GPU
-    libraries` and runs on the CPU.
+    libraries` and runs on the CPU. CuPy wheels name their CUDA (`cupy-cuda11x`,
+    `cupy-cuda12x`) and load that CUDA's libraries from the image: on a
+    CUDA 12 base `cupy-cuda11x` fails with `CuPy failed to load
+    libnvrtc.so.11.2`.
 
     Bad:
         FROM nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04
@@ -44,7 +48,7 @@ def framework_cuda_mismatch(df: Dockerfile) -> Iterator[Finding]:
 
     Fix: the message names the wheel index (`https://download.pytorch.org/whl/cuXYZ`)
     or the base image CUDA that matches, or `tensorflow[and-cuda]` (2.15+), which
-    brings its own CUDA libraries.
+    brings its own CUDA libraries, or the CuPy package of the base's CUDA.
 
     Note: the CUDA of the base comes from its tag (`nvidia/cuda:<X.Y.Z>-...`,
     `pytorch/pytorch:<v>-cuda<X.Y>-...`); an image whose CUDA is not known is
@@ -72,6 +76,8 @@ def framework_cuda_mismatch(df: Dockerfile) -> Iterator[Finding]:
                 finding = _torch(install, image, facts, builds_cuda)
             elif install.name in ("tensorflow", "tensorflow-gpu") and facts.image == "nvidia/cuda":
                 finding = _tensorflow(install, image, facts)
+            elif CUPY.fullmatch(install.name) and facts.image == "nvidia/cuda":
+                finding = _cupy(install, image, facts, env)
             else:
                 finding = None
             if finding is not None:
@@ -136,6 +142,21 @@ def _tensorflow(install: PyInstall, image: str, facts) -> str | None:
     return (f"TensorFlow {release} is built and tested with CUDA {cuda} and cuDNN {cudnn}, but {problem}: it cannot "
             f"load the GPU libraries (`Cannot dlopen some GPU libraries`) and runs on the CPU; use {alternative}"
             f"a base with CUDA {cuda.split('.')[0]}.x and cuDNN {cudnn.split('.')[0]}")
+
+
+def _cupy(install: PyInstall, image: str, facts, env: ImageEnv) -> str | None:
+    """``cupy-cuda11x`` loads the image's CUDA 11 libraries: on a CUDA 12 base it finds none."""
+    found = CUPY.fullmatch(install.name)
+    assert found is not None
+    major = int(found[1] or found[2])
+    if major == facts.cuda_major or install.extras or any(
+            i.name.startswith(("nvidia-", "cuda-toolkit")) for i in env.python_installs):
+        return None  # the [ctk] extra or nvidia-* wheels bring the CUDA libraries from PyPI
+    error = ("`CuPy failed to load libnvrtc.so.11.2: OSError: libnvrtc.so.11.2: cannot open shared object file: "
+             "No such file or directory`") if major == 11 else f"CuPy failing to load the CUDA {major} libnvrtc"
+    return (f"`{install.text or install.name}` is CuPy for CUDA {major}.x, but {image} has CUDA {facts.cuda}: CuPy "
+            f"loads the CUDA {major} libraries of the image, which are not there, and its first GPU call ends with "
+            f"{error}; install `cupy-cuda{facts.cuda_major}x`" + (" (CuPy 10 or later)" if found[2] else ""))
 
 
 def _star_pin(specifier: str | None) -> str | None:
