@@ -26,6 +26,9 @@ def test_plain_output_groups_by_file_with_code_frames():
     assert "\x1b[" not in text
     assert text.startswith(
         "Dockerfile\n"
+        "  4:1  error  CACHE001  `COPY . /app` before `pip install` re-installs torch on every code edit\n"
+        "    4 | COPY . /app\n"
+        "      | ^^^^^^^^^^^\n"
         "  1:13  warning  DL3007  Base image python uses the moving tag `latest`\n"
         "    1 | FROM python:latest\n"
         "      |             ^^^^^^\n"
@@ -34,6 +37,22 @@ def test_plain_output_groups_by_file_with_code_frames():
     assert "\ngpu image/Dockerfile.gpu\n" in text
     assert "clean.Dockerfile" not in text  # clean files are not listed
     assert text.endswith("\n7 problems (2 errors, 3 warnings, 1 info, 1 style) in 2 of 3 files. 1 fixable with --fix (1 more with --fix --unsafe-fixes).\n")
+
+
+def test_each_file_leads_with_what_costs_most_then_line_order():
+    """Errors first, then warnings that cost rebuild time, size or security, other warnings, info, style."""
+    text = _text(sample_report())
+    heads = [line.split()[:3] for line in text.splitlines() if re.match(r"  \d+:\d+  ", line)]
+    assert heads[:5] == [["4:1", "error", "CACHE001"], ["1:13", "warning", "DL3007"],
+                         ["3:42", "warning", "DL3008"], ["6:1", "info", "DL3025"], ["2:7", "style", "STY001"]]
+    report = sample_report()
+    first = report.findings[0]
+    report.findings[:] = [first.__class__(message="style", span=first.span, rule_id="DL3025", path="Dockerfile",
+                                          category="correctness"),
+                          first.__class__(message="cache", span=first.span, rule_id="DL3042", path="Dockerfile",
+                                          category="performance")]
+    assert [line.split()[2] for line in _text(report).splitlines() if re.match(r"  \d+:\d+  ", line)] == \
+        ["DL3042", "DL3025"]
 
 
 def test_carets_align_under_wide_characters():

@@ -14,6 +14,12 @@ through ``Console``/``Text`` was 20x slower on big reports, see
 bench/report_formats.py); without, the text is written as it is, so the plain
 path (pre-commit, pipes, CI logs) never imports rich. Control characters from
 Dockerfiles or messages are shown as U+FFFD, never sent to the terminal.
+
+Each file's findings lead with what costs most (``cost_rank``): errors (a
+build or a container that fails, a secret in the image), then the warnings
+that cost rebuild time, image size or security (the layer-order and context
+rules, ML dependencies, caches), then the other warnings, then info and style;
+in line order within each. Machine formats keep the file, line, column order.
 """
 from __future__ import annotations
 
@@ -141,11 +147,25 @@ def _finding_lines(finding: Finding, sources: Sources, gutter: int, *, frame: bo
     return lines
 
 
+_COSTLY = frozenset({"performance", "security", "ml"})
+
+
+def cost_rank(finding: Finding) -> int:
+    """0 for what breaks the build or the container (errors), 1 for warnings that cost rebuild time,
+    image size or security, 2 for other warnings, 3 for info, 4 for style."""
+    if finding.severity is Severity.ERROR:
+        return 0
+    if finding.severity is Severity.WARNING:
+        return 1 if finding.category in _COSTLY or finding.rule_id.startswith("CACHE") else 2
+    return 3 if finding.severity is Severity.INFO else 4
+
+
 def layout(report: Report) -> Iterator[Line]:
     sources = Sources(report)
     for path, findings in group_by_file(report).items():
         if not findings:
             continue
+        findings = sorted(findings, key=cost_rank)  # stable: line order within a rank
         yield [(path, "bold underline")]
         gutter = max(len(str(_last_shown(f))) for f in findings)  # one width per file: the bars align
         shown = None
