@@ -9,7 +9,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from dockerlint.syntax.nodes import Span
+from dockerlint.syntax.nodes import Edit, Span
+
+__all__ = ["Edit", "Finding", "Fix", "Severity", "Span"]
 
 
 class Severity(enum.IntEnum):
@@ -30,14 +32,6 @@ class Severity(enum.IntEnum):
 
     def __str__(self) -> str:
         return self.name.lower()
-
-
-class Edit(NamedTuple):
-    """Replace ``[start, end)`` of the source text with ``replacement``."""
-
-    start: int
-    end: int
-    replacement: str
 
 
 class Fix(NamedTuple):

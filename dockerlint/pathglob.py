@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from dockerlint.config import ConfigError
+from dockerlint.config.settings import ConfigError
 
 
 class GlobError(ConfigError):

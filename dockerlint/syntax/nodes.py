@@ -25,11 +25,17 @@ class Span(NamedTuple):
     end_line: int
     end_column: int
 
-    def replace(self, text: str):
-        """A ``dockerlint.findings.Edit`` replacing this span's source text with ``text``."""
-        from dockerlint.findings import Edit
-
+    def replace(self, text: str) -> Edit:
+        """An ``Edit`` replacing this span's source text with ``text``."""
         return Edit(self.start, self.end, text)
+
+
+class Edit(NamedTuple):
+    """Replace ``[start, end)`` of the source text with ``replacement`` (a fix is made of these)."""
+
+    start: int
+    end: int
+    replacement: str
 
 
 class Source:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dockerlint.context.kinds import clutter, secret_kind
+from dockerlint.verify.cachepaths import cache_cause
 from dockerlint.verify.layers import Entry, LayerSummary
 
 EXAMPLES = 3
@@ -88,7 +89,6 @@ def scan(summaries: Sequence[LayerSummary]) -> tuple[list[Carried], dict[tuple[i
     kind, and the group of each (layer, path) found (so the picture can count what later layers
     remove). The report leaves out the base image's caches (not the Dockerfile's to fix)."""
     from dockerlint.verify.catalogue import CATALOGUE
-    from dockerlint.verify.causes import cache_cause
 
     found: dict[tuple[int, str, str], Carried] = {}
     flagged: dict[tuple[int, str], Carried] = {}
@@ -128,34 +128,3 @@ FIXES = {
     "CACHE002": ("Keep data sets and weights out of the image (`.dockerignore`, mount or download them at run "
                  "time); an image that must ship them keeps them in a layer of their own, with verified hashes."),
 }
-
-
-def as_cause(group: Carried):
-    """The group as a :class:`~dockerlint.verify.causes.Cause`, to become a finding on its layer's line.
-    The message names paths and sizes only, never content."""
-    from dockerlint.findings import Severity
-    from dockerlint.verify.catalogue import CATALOGUE
-    from dockerlint.verify.causes import Cause
-    from dockerlint.verify.summary import human_size
-    from dockerlint.verify.textsafe import visible
-
-    shown = ", ".join(f"{visible(path)} ({human_size(size)})" for path, size in group.examples)
-    more = f" and {group.count - len(group.examples):,} more" if group.count > len(group.examples) else ""
-    files = "1 file" if group.count == 1 else f"{group.count:,} files"
-    if group.id == "CACHE003":
-        severity, fix = Severity.ERROR, FIXES["CACHE003"]
-        what = group.label if group.count == 1 else f"{files} ({group.label})"
-        message = f"{what} in this layer, readable by anyone who pulls the image: {shown}{more}"
-    elif group.id == "CACHE002":
-        severity, fix = Severity.INFO, FIXES["CACHE002"]
-        message = f"{files} of {group.label}, {human_size(group.size)} in this layer: {shown}{more}"
-    else:
-        severity, fix = Severity.WARNING, CATALOGUE[group.id].fix
-        message = f"{group.label} left in this layer: {files}, {human_size(group.size)}; e.g. {shown}{more}"
-    if group.removed:
-        message += (f"; a later layer deletes or overwrites {'it' if group.count == 1 else group.removed}, "
-                    "but the bytes stay in this layer")
-    return Cause(id=group.id, title=group.label, message=message, fix=fix, severity=severity, metadata=False,
-                 layer=group.layer, location=None, count=group.count,
-                 examples=tuple(path for path, _ in group.examples),
-                 details={"size": group.size, "removed_later": group.removed})

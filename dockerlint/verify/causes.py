@@ -16,9 +16,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dockerlint.findings import Severity
+from dockerlint.verify.cachepaths import APT_CACHE, CACHE_CONDA, CACHE_ML, CACHE_NPM, CACHE_PIP, rx
+from dockerlint.verify.carried import FIXES, Carried
 from dockerlint.verify.catalogue import CATALOGUE, ORDER, CauseKind, render_markdown
 from dockerlint.verify.diff import EntryDiff, ImageDiff, LayerDiff, verdict
 from dockerlint.verify.layers import HEADER_PROBLEMS, Entry
+from dockerlint.verify.summary import human_size
 from dockerlint.verify.textsafe import visible
 
 __all__ = ["CATALOGUE", "Cause", "CauseKind", "Location", "classify", "render_markdown",
@@ -53,31 +56,15 @@ class Cause:
 
 # --------------------------------------------------------------------------- path rules
 
-def _rx(*patterns: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
-_MACHINE_ID = _rx(r"^etc/machine-id$", r"^var/lib/dbus/machine-id$",
+_MACHINE_ID = rx(r"^etc/machine-id$", r"^var/lib/dbus/machine-id$",
                   r"^var/lib/systemd/random-seed$")
-_LDCONFIG = _rx(r"^var/cache/ldconfig(/|$)", r"^etc/ld\.so\.cache$")
-_CACHE_NPM = _rx(r"(^|/)\.npm(/|$)", r"(^|/)\.cache/yarn(/|$)", r"(^|/)\.yarn/cache(/|$)",
-                 r"(^|/)\.yarn-cache(/|$)", r"^tmp/node-compile-cache(/|$)",
-                 r"(^|/)\.node-gyp(/|$)", r"(^|/)\.cache/node(/|$)")
-_CACHE_PIP = _rx(r"(^|/)\.cache/(pip|uv|pypoetry)(/|$)", r"(^|/)\.cache/pip-tools(/|$)")
-_CACHE_CONDA = _rx(r"(^|/)(conda|miniconda3?|anaconda3?|mambaforge|miniforge3?|micromamba|"
-                   r"\.conda|\.mamba)/pkgs(/|$)", r"(^|/)conda-meta/history$")
-_CACHE_ML = _rx(r"(^|/)\.cache/(huggingface|torch|torch_extensions|clip|whisper|"
-                r"keras|tensorflow)(/|$)",
-                r"(^|/)\.(triton|keras)(/|$)", r"\.(nbi|nbc)$")
-_CACHE_OTHER = _rx(r"(^|/)\.cache(/|$)", r"^var/cache/fontconfig(/|$)",
+_LDCONFIG = rx(r"^var/cache/ldconfig(/|$)", r"^etc/ld\.so\.cache$")
+_CACHE_OTHER = rx(r"(^|/)\.cache(/|$)", r"^var/cache/fontconfig(/|$)",
                    r"(^|/)\.wget-hsts$", r"(^|/)\.config/matplotlib(/|$)")
-_APT = _rx(r"^var/lib/apt/lists(/|$)", r"^var/cache/apt(/|$)", r"^var/cache/debconf(/|$)",
-           r"^var/lib/dpkg/[^/]*-old$", r"^var/lib/apt/extended_states$",
-           r"^var/lib/apt/periodic(/|$)")
-_LOG = _rx(r"^var/log(/|$)", r"\.log$")
-_TMP = _rx(r"^(tmp|var/tmp|run)/")
-_PIP_META = _rx(r"\.dist-info/(RECORD|direct_url\.json|INSTALLER|REQUESTED|uv_cache\.json)$")
-_SHADOW = _rx(r"^etc/(g?shadow)-?$")
+_LOG = rx(r"^var/log(/|$)", r"\.log$")
+_TMP = rx(r"^(tmp|var/tmp|run)/")
+_PIP_META = rx(r"\.dist-info/(RECORD|direct_url\.json|INSTALLER|REQUESTED|uv_cache\.json)$")
+_SHADOW = rx(r"^etc/(g?shadow)-?$")
 # Installed-package records whose path carries name and version: Python dist-info /
 # egg-info directories, conda-meta/<name>-<version>-<build>.json.
 _VERSIONED = re.compile(r"(?:^|/)([A-Za-z0-9_.]+?)-([^-/]+)\.(?:dist|egg)-info(?:/|$)"
@@ -169,24 +156,6 @@ def _content_changed(d: EntryDiff) -> bool:
     return d.kind == "changed" and "content" in d.fields
 
 
-_CACHES = (("REPRO-CACHE-NPM", _CACHE_NPM), ("REPRO-CACHE-PIP", _CACHE_PIP), ("REPRO-CACHE-CONDA", _CACHE_CONDA),
-           ("REPRO-CACHE-ML", _CACHE_ML), ("REPRO-APT-CACHE", _APT))
-
-
-_ANY_CACHE = _rx(*(pattern.pattern for _, pattern in _CACHES))
-
-
-def cache_cause(path: str) -> str | None:
-    """The cache cause a path belongs to (npm, pip, conda, ML model caches, apt), or None;
-    what the image scan (:mod:`dockerlint.verify.carried`) reports caches under."""
-    if not _ANY_CACHE.search(path):       # one search for the common case: no cache at all
-        return None
-    for cause, pattern in _CACHES:
-        if pattern.search(path):
-            return cause
-    return None
-
-
 # Ordered rules: the first that claims an entry decides its cause.
 _Rule = Callable[[EntryDiff, _LayerContext], "str | None"]
 
@@ -200,12 +169,12 @@ def _rules() -> list[_Rule]:
         lambda d, ctx: "REPRO-MOUNT-STUB" if _is_stub(d, ctx) else None,
         path_rule(_MACHINE_ID, "REPRO-MACHINE-ID"),
         path_rule(_LDCONFIG, "REPRO-LDCONFIG-CACHE"),
-        path_rule(_CACHE_NPM, "REPRO-CACHE-NPM"),
-        path_rule(_CACHE_PIP, "REPRO-CACHE-PIP"),
-        path_rule(_CACHE_CONDA, "REPRO-CACHE-CONDA"),
-        path_rule(_CACHE_ML, "REPRO-CACHE-ML"),
+        path_rule(CACHE_NPM, "REPRO-CACHE-NPM"),
+        path_rule(CACHE_PIP, "REPRO-CACHE-PIP"),
+        path_rule(CACHE_CONDA, "REPRO-CACHE-CONDA"),
+        path_rule(CACHE_ML, "REPRO-CACHE-ML"),
         path_rule(_CACHE_OTHER, "REPRO-CACHE-OTHER"),
-        path_rule(_APT, "REPRO-APT-CACHE"),
+        path_rule(APT_CACHE, "REPRO-APT-CACHE"),
         path_rule(_LOG, "REPRO-LOG"),
         path_rule(_TMP, "REPRO-TMP"),
         lambda d, ctx: "REPRO-PACKAGE-DRIFT" if _is_drift(d, ctx) else None,
@@ -547,6 +516,32 @@ def classify(image_diff: ImageDiff,
     causes.sort(key=lambda c: (c.layer is None, c.layer if c.layer is not None else 0,
                                ORDER[c.id], -c.count))
     return causes
+
+
+def carried_cause(group: Carried) -> Cause:
+    """A group of the layer scan (``carried``) as a Cause, to become a finding on its layer's line.
+    The message names paths and sizes only, never content."""
+
+    shown = ", ".join(f"{visible(path)} ({human_size(size)})" for path, size in group.examples)
+    more = f" and {group.count - len(group.examples):,} more" if group.count > len(group.examples) else ""
+    files = "1 file" if group.count == 1 else f"{group.count:,} files"
+    if group.id == "CACHE003":
+        severity, fix = Severity.ERROR, FIXES["CACHE003"]
+        what = group.label if group.count == 1 else f"{files} ({group.label})"
+        message = f"{what} in this layer, readable by anyone who pulls the image: {shown}{more}"
+    elif group.id == "CACHE002":
+        severity, fix = Severity.INFO, FIXES["CACHE002"]
+        message = f"{files} of {group.label}, {human_size(group.size)} in this layer: {shown}{more}"
+    else:
+        severity, fix = Severity.WARNING, CATALOGUE[group.id].fix
+        message = f"{group.label} left in this layer: {files}, {human_size(group.size)}; e.g. {shown}{more}"
+    if group.removed:
+        message += (f"; a later layer deletes or overwrites {'it' if group.count == 1 else group.removed}, "
+                    "but the bytes stay in this layer")
+    return Cause(id=group.id, title=group.label, message=message, fix=fix, severity=severity, metadata=False,
+                 layer=group.layer, location=None, count=group.count,
+                 examples=tuple(path for path, _ in group.examples),
+                 details={"size": group.size, "removed_later": group.removed})
 
 
 if __name__ == "__main__":   # kept for old callers: the generator lives in catalogue

@@ -516,9 +516,9 @@ def explain(path: str, tree: SyntaxTree, image_diff, target: str | None, run_inf
 def _carried_findings(carried, tree: SyntaxTree, path: str, attribution: Attribution) -> list[Finding]:
     """Secrets, large files and caches found in image A, on the instruction whose layer holds them
     (a base layer's: the FROM)."""
-    from dockerlint.verify.carried import as_cause
+    from dockerlint.verify.causes import carried_cause
 
-    return [_finding(as_cause(g), tree.source, path, attribution.layers.get(g.layer) or attribution.image)
+    return [_finding(carried_cause(g), tree.source, path, attribution.layers.get(g.layer) or attribution.image)
             for g in carried]
 
 
