@@ -542,7 +542,7 @@ def _carried_in_b(image_diff, carried, explained, tree: SyntaxTree, path: str,
     FROM). A group A has in the paired layer with the same files is already A's finding."""
     import dataclasses
 
-    from dockerlint.verify.carried import as_cause
+    from dockerlint.verify.causes import carried_cause
 
     in_a = {(g.layer, g.id, g.label): (g.count, g.size, g.examples) for g in carried}
     found = []
@@ -550,7 +550,7 @@ def _carried_in_b(image_diff, carried, explained, tree: SyntaxTree, path: str,
         if (in_a.get((index, group.id, group.label)) == (group.count, group.size, group.examples)
                 or (group.id, index) in explained):
             continue
-        cause = as_cause(group)
+        cause = carried_cause(group)
         cause = dataclasses.replace(cause, message="image B: " + cause.message, layer=index,
                                     details={**cause.details, "image": "b", "layer_b": group.layer})
         ref = attribution.layers.get(index) if index is not None else None
