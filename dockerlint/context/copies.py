@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from dockerlint.context import BuildContext
     from dockerlint.model.dockerfile import Instr
 
-__all__ = ["Sent", "Source", "sent_by", "origin", "UNKNOWN_CWD"]
+__all__ = ["Sent", "Source", "match_source", "sent_by", "origin", "UNKNOWN_CWD"]
 
 UNKNOWN_CWD = "/\u2026cwd"  # the working directory when the base image's is unknown: equal to itself only
 _GLOB = re.compile(r"[*?\[]")
@@ -101,7 +101,7 @@ def sent_by(ctx: BuildContext, instr: Instr) -> Sent | None:
             continue
         if "://" in text or text.startswith("git@"):  # ADD <url>: not from the context
             continue
-        sources.append(_match(ctx, text, excluded))
+        sources.append(match_source(ctx, text, excluded))
     if not sources:
         return None
     files = tuple(sorted({f for s in sources for f in s.files}))
@@ -109,7 +109,10 @@ def sent_by(ctx: BuildContext, instr: Instr) -> Sent | None:
                 complete and not ctx.truncated)
 
 
-def _match(ctx: BuildContext, text: str, excluded: IgnoreMatcher | None) -> Source:
+def match_source(ctx: BuildContext, text: str, excluded: IgnoreMatcher | None = None) -> Source:
+    """The context files one COPY source argument names (after the ignore file and ``--exclude``):
+    itself, what is under it, or what a glob matches. The one matcher ``sent_by`` and
+    ``CopySpec.context_files()`` share."""
     path = clean_path(text.replace("/./", "/").lstrip("/")) if text not in ("/", "") else "."
     if path.startswith(".."):
         return Source(text, None, (), False, False)

@@ -9,9 +9,8 @@ costs about half a millisecond to define, paid by every ``dockerlint`` start.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from dockerlint.model.expand import UNKNOWN
@@ -168,20 +167,20 @@ class CopySpec:
         if context is None or self.exclude:
             return None
         from dockerlint.context import ContextError, DockerignoreError
+        from dockerlint.context.copies import match_source
 
+        chosen: set[str] = set()
         try:
-            files = context.files
+            if context.files is not None and context.truncated:  # (the first use walks the context)
+                return None
+            for source in self.sources:  # (heredoc bodies are not among the sources)
+                if source.value is None:
+                    return None
+                if self.is_add and ("://" in source.value or source.value.startswith("git@")):
+                    continue  # ADD of a URL or a git repository: nothing from the context
+                chosen.update(match_source(context, source.value).files)
         except (ContextError, DockerignoreError, OSError):
             return None
-        if context.truncated:
-            return None
-        chosen: set[str] = set()
-        for source in self.sources:  # (heredoc bodies are not among the sources)
-            if source.value is None:
-                return None
-            if self.is_add and ("://" in source.value or source.value.startswith("git@")):
-                continue  # ADD of a URL or a git repository: nothing from the context
-            chosen.update(_matching(context.relative(source.value), files))
         return tuple(sorted(chosen))
 
 
@@ -215,19 +214,3 @@ class HealthcheckSpec:
     kind: str  # "CMD" | "NONE" ("" when malformed)
     options: dict
     command: CommandSpec | None
-
-
-def _matching(source: str, files: Iterable[str]) -> Iterator[str]:
-    """The files a COPY source names: itself, what is under it, or (a glob) what it matches."""
-    if source == ".":
-        yield from files
-        return
-    if not any(c in source for c in "*?["):
-        prefix = source + "/"
-        yield from (f for f in files if f == source or f.startswith(prefix))
-        return
-    pattern = source.split("/")
-    for path in files:
-        parts = path.split("/")
-        if len(parts) >= len(pattern) and all(fnmatchcase(p, q) for p, q in zip(parts, pattern)):
-            yield path
