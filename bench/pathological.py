@@ -48,7 +48,12 @@ SHAPES = {
     "onbuild": lambda size: _repeat("FROM alpine:3\n", "ONBUILD RUN true\n", size),
     "deep-nesting": lambda size: "FROM alpine:3\n" + "".join(
         f"ARG Y{i}=" + "${Y:-" * 500 + "x" + "}" * 500 + "\n" for i in range(max(1, size // 3000))),
+    # one physical line past BuildKit's 64 KiB limit: a syntax error, found without reading it all
     "long-line": lambda size: _repeat("FROM alpine:3\nRUN echo", " a", size, "\n"),
+    # one logical line of continued short lines: every word was an object with a span
+    "continued-line": lambda size: _repeat("FROM alpine:3\nRUN echo \\\n", "  a b c d e f g h \\\n", size, "  end\n"),
+    # find -exec find -exec ...: each level's command held the rest of the line again
+    "find-exec": lambda size: "FROM alpine:3\nRUN " + "find . -exec " * (size // 16) + "true" + " \\;" * (size // 16) + "\n",
 }
 
 

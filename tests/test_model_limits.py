@@ -65,3 +65,27 @@ def test_scope_env_and_args_split_by_origin():
     scope = Scope().with_arg("A", "1").with_env([("E", "2"), ("A", "3")])
     assert dict(scope.vars) == {"E": "2", "A": "3"}
     assert dict(scope.env) == {"E": "2", "A": "3"} and dict(scope.args) == {"A": "1"}
+
+
+def test_nested_find_exec_is_bounded_and_shares_its_words():
+    depth = 3000
+    df = model("FROM alpine:3\nRUN " + "find . -exec " * depth + "apt-get install curl" + " \\;" * depth + "\n")
+    commands = df.stages[0].instructions[1].commands
+    words = 3 * depth + 2 + 2 * depth
+    # each unwrapped level held the rest of the line again: 3000 levels were 13.5 million words
+    assert sum(len(c.argv) for c in commands) < 50 * words
+    assert len([c for c in commands if c.wrapper == "find -exec"]) >= 40
+    assert len({id(w) for c in commands for w in c.argv if w.value == "curl"}) == 1  # one Word, shared
+    shallow = model("FROM alpine:3\nRUN find . -exec find . -exec apt-get install curl \\; \\;\n")
+    assert "apt-get" in [c.name for c in shallow.stages[0].instructions[1].commands]
+
+
+def test_a_script_longer_than_the_limit_has_unknown_commands():
+    from dockerlint.model.shell import MAX_SCRIPT_CHARS
+
+    line = "  apt-get install curl && \\\n"
+    short = "FROM alpine:3\nRUN \\\n" + line * 10 + "  true\n"
+    assert len(model(short).stages[0].instructions[1].commands) == 11
+    long = "FROM alpine:3\nRUN \\\n" + line * (MAX_SCRIPT_CHARS // 20) + "  true\n"
+    assert model(long).stages[0].instructions[1].commands == ()
+    assert not [i for i in _ids(long) if i.startswith(("DLINT", "SC", "DL3015"))]

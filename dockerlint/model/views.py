@@ -306,12 +306,13 @@ class _Once:
 
 
 def _parse_shell(instr: Instr, script: str, span_of, shell: tuple[str, ...], resolve) -> tuple:
-    from dockerlint.model.shell import parse_commands, shell_dialect
+    from dockerlint.model.shell import MAX_SCRIPT_CHARS, parse_commands, shell_dialect
 
     dialect = shell_dialect(shell)
-    if dialect is None or not script.strip():
-        return ()
-    return tuple(c.with_spans(span_of) for c in parse_commands(script, dialect=dialect, resolve=resolve))
+    if dialect is None or not script.strip() or len(script) > MAX_SCRIPT_CHARS:
+        return ()  # commands unknown, as for a shell we cannot read
+    memo: dict = {}  # keeps every original Word alive while its id is a key
+    return tuple(c.with_spans(span_of, memo) for c in parse_commands(script, dialect=dialect, resolve=resolve))
 
 
 def run_commands(instr: Instr) -> tuple:
@@ -327,7 +328,8 @@ def run_commands(instr: Instr) -> tuple:
             return ()
         literals = ((a.value, a.span.start, a.span.end) for a in syntax.args)
         parsed = parse_exec(source.text, literals, resolve=resolve).commands
-        return _with_environ([c.with_spans(source.span) for c in parsed], environ)
+        memo: dict = {}
+        return _with_environ([c.with_spans(source.span, memo) for c in parsed], environ)
     commands = list(_parse_shell(instr, syntax.rest, syntax.span_of, instr.shell, resolve)) \
         if syntax.rest_offsets else []
     if source is not None:

@@ -1,13 +1,16 @@
 """SC: ShellCheck's findings on the shell scripts of RUN (SC1000-SC9999, each an id of its own)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import PROXY_ARGS, Dockerfile
+from dockerlint.model.shell import MAX_SCRIPT_CHARS
 from dockerlint.rule import rule
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.STYLE}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WARNED: set[str] = set()  # what this process already said on stderr (once each)
 
 
@@ -69,10 +72,12 @@ def shellcheck(df: Dockerfile) -> Iterator[Finding]:
     for instr in df.walk():
         for script in instr.scripts:
             dialect = sc.dialect(script.shell)
-            if dialect is None or not script.text.strip():
+            if dialect is None or not script.text.strip() or len(script.text) > MAX_SCRIPT_CHARS:
                 continue
             runs.append(script)
-            jobs.append(sc.Job(script.text, dialect, tuple({*instr.vars, *PROXY_ARGS})))
+            # the scope's names the script mentions (listing the whole scope per RUN was quadratic)
+            known = {name for name in _NAME.findall(script.text) if name in instr.vars or name in PROXY_ARGS}
+            jobs.append(sc.Job(script.text, dialect, tuple(known)))
     if not jobs:
         return
     try:

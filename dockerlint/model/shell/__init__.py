@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from dockerlint.model.shell.parser import parse, parse_argv
 from dockerlint.model.shell.types import (
+    MAX_SCRIPT_CHARS,
     SHELL_DIALECTS,
     Command,
     Redirect,
@@ -38,7 +39,8 @@ from dockerlint.model.shell.types import (
 )
 
 __all__ = [
-    "Command", "Redirect", "Resolver", "SHELL_DIALECTS", "ShellIssue", "ShellScript", "Word", "is_posix_shell",
+    "Command", "MAX_SCRIPT_CHARS", "Redirect", "Resolver", "SHELL_DIALECTS", "ShellIssue", "ShellScript", "Word",
+    "is_posix_shell",
     "parse_commands", "parse_exec", "parse_script", "shell_dialect",
 ]
 

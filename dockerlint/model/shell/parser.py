@@ -893,7 +893,11 @@ class _Parser:
                 argv = command.argv[start:end]
                 inner = Command(argv, (), (), argv[0].start, argv[-1].end, "find -exec")
                 self.commands.append(inner)
-                self.unwrap(inner, origin[start:end], None)
+                self.depth += 1  # nesting bounded as for every other wrapper (each level copies argv)
+                try:
+                    self.unwrap(inner, origin[start:end], None)
+                finally:
+                    self.depth -= 1
             return
         found = unwrap(program, command.argv)
         if found is None:
