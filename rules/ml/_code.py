@@ -62,13 +62,14 @@ class Missing(NamedTuple):
         at the instruction when the only imports are inline ``python -c``/``-m`` code."""
         top = self.module.split(".")[0]
         first = next((p for p in self.places if p.file is not None), None)
-        others = [p.label for p in self.places if p is not first]
+        named = first or self.places[0]  # the place the message names first
+        others = [p.label for p in self.places if p is not named]
         here = first is not None and df.context is not None
         also = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         if here:
             where = f"`{self.module}` is imported here" + (f" (and in {also})" if also else "")
         else:
-            where = (first or self.places[0]).label + (f" (and {also})" if also else "") + f" imports `{self.module}`"
+            where = named.label + (f" (and {also})" if also else "") + f" imports `{self.module}`"
         if self.install is not None and self.via_file:
             fix = f"add `{self.distribution}` to {self.via_file} (installed on line {self.install.instr.span.line})"
         elif self.install is not None:
