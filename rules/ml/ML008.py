@@ -69,6 +69,16 @@ def tool_not_installed(df: Dockerfile) -> Iterator[Finding]:
             error = f"exec: \"{program}\": executable file not found in $PATH" if start.instr.cmd.exec_form \
                 and start.instr.cmd.argv and start.instr.cmd.argv[0] == start.argv[0] \
                 else f"/bin/sh: 1: {program}: not found"
+            if sub in JUPYTER_SUBCOMMANDS and _installed(env, tool.distributions, (), program):
+                what = f"`{program} {sub}`, a subcommand that comes with `{install}`"
+                error = f"Jupyter command `jupyter-{sub}` not found."  # jupyter-core is there, the subcommand not
+            shown = f"\"{error}\"" if "`" in error else f"`{error}`"
+            if "Jupyter command" in error:
+                provided = with_dependencies(env.installed_names)
+                brings = next((i.name for i in env.python_installs if i.name in provided and
+                               set(with_dependencies({i.name})) & set(tool.distributions)), None)
+                if brings:
+                    shown += f" ({brings} brings the `jupyter` program, not this subcommand)"
             command, via = install_to_extend(env)
             if command is not None and via:
                 fix = f"add `{install}` to {via} (installed on line {command.instr.span.line})"
@@ -78,7 +88,7 @@ def tool_not_installed(df: Dockerfile) -> Iterator[Finding]:
                 fix = f"add `RUN pip install --no-cache-dir {install}`"
             yield start.instr.finding(
                 f"{start.instr.keyword} runs {what}, but no step installs it and {facts.image} does not carry it: "
-                f"the container stops at start with `{error}`; {fix}")
+                f"the container stops at start with {shown}; {fix}")
 
 
 def _installed(env: ImageEnv, dists: tuple[str, ...], extras: tuple[tuple[str, str], ...], program: str) -> bool:
