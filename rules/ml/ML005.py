@@ -35,7 +35,9 @@ def framework_cuda_mismatch(df: Dockerfile) -> Iterator[Finding]:
     libraries` and runs on the CPU. CuPy wheels name their CUDA (`cupy-cuda11x`,
     `cupy-cuda12x`) and load that CUDA's libraries from the image: on a
     CUDA 12 base `cupy-cuda11x` fails with `CuPy failed to load
-    libnvrtc.so.11.2`.
+    libnvrtc.so.11.2`. ONNX Runtime 1.19 and later is built for cuDNN 9; next to
+    torch 2.3 or older (cuDNN 8) on an image without cuDNN 9 it fails with
+    `Failed to create CUDAExecutionProvider. Require cuDNN 9.* and CUDA 12.*`.
 
     Bad:
         FROM nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04
@@ -65,9 +67,12 @@ def framework_cuda_mismatch(df: Dockerfile) -> Iterator[Finding]:
     for stage in final_stages(df):
         env = ImageEnv(df, stage)
         facts = env.facts
-        if facts is None or facts.cuda is None:
+        if facts is None:
             continue
         image = stage.root_image.text if stage.root_image is not None else facts.image
+        yield from _cudnn_conflict(env, image)
+        if facts.cuda is None:
+            continue
         builds_cuda = facts.has_nvcc is True and _builds_cuda_code(env)
         for install in env.python_installs:
             if install.command.ecosystem != "pypi":
@@ -157,6 +162,33 @@ def _cupy(install: PyInstall, image: str, facts, env: ImageEnv) -> str | None:
     return (f"`{install.text or install.name}` is CuPy for CUDA {major}.x, but {image} has CUDA {facts.cuda}: CuPy "
             f"loads the CUDA {major} libraries of the image, which are not there, and its first GPU call ends with "
             f"{error}; install `cupy-cuda{facts.cuda_major}x`" + (" (CuPy 10 or later)" if found[2] else ""))
+
+
+def _cudnn_conflict(env: ImageEnv, image: str) -> Iterator[Finding]:
+    """torch 2.3 or older (cuDNN 8) with onnxruntime-gpu 1.19 or newer (built for cuDNN 9, which the
+    image does not have): ONNX Runtime finds no cuDNN 9 and cannot use the GPU."""
+    facts = env.facts
+    if facts is None or facts.cudnn == "9" or facts.image not in ("python", "nvidia/cuda", "debian", "ubuntu"):
+        return  # a cuDNN 9 in the image serves ONNX Runtime; vendor images are not known
+    torch = [i for i in env.python_installs if i.name == "torch" and i.command.ecosystem == "pypi" and i.version
+             and not i.marker and (version_tuple(i.version) or (99,)) <= (2, 3)]
+    if not torch or any(i.name.startswith("nvidia-cudnn") for i in env.python_installs):
+        return
+    for install in env.python_installs:
+        if install.name != "onnxruntime-gpu" or install.marker or install.command.ecosystem != "pypi" or \
+                install.indexes:
+            continue
+        version = version_tuple(install.version) if install.version else None
+        if install.version is None and install.specifier:
+            continue  # a range: which release is not known
+        if version is not None and version < (1, 19):
+            continue
+        old = torch[0]
+        yield install.command.instr.finding(
+            f"`{install.text or install.name}` is built for cuDNN 9, but `{old.text or old.name}` brings cuDNN 8 and "
+            f"{image} has no cuDNN 9: ONNX Runtime cannot use the GPU (`Failed to create CUDAExecutionProvider. "
+            f"Require cuDNN 9.* and CUDA 12.*`) and runs on the CPU; use torch 2.4 or newer (cuDNN 9), or a "
+            f"base image with cuDNN 9 (`nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04`)", span=install.span)
 
 
 def _star_pin(specifier: str | None) -> str | None:
