@@ -11,6 +11,10 @@ from dockerlint.rules.ml._env import ImageEnv, declared_names
 
 _TOOLKIT = ("cuda-nvcc", "cuda-toolkit", "nvidia-cuda-toolkit", "cuda-compiler", "cuda-minimal-build")
 _SKIP_BUILD = {"flash-attn": "FLASH_ATTENTION_SKIP_CUDA_BUILD"}
+# Packages that compile CUDA code only when a variable asks for it (DeepSpeed's prebuilt ops: its
+# op_builder raises MissingCUDAException without a toolkit, microsoft/DeepSpeed#2772).
+_BUILD_WHEN = {"deepspeed": ("DS_BUILD_OPS", "deepspeed.ops.op_builder.builder.MissingCUDAException: CUDA_HOME does "
+                                             "not exist, unable to compile CUDA op(s)")}
 
 
 @rule(id="ML006", name="cuda-build-without-nvcc", severity=Severity.ERROR, category="ml", on=("RUN",))
@@ -36,6 +40,9 @@ def cuda_build_without_nvcc(df: Dockerfile) -> Iterator[Finding]:
     Fix: build in a `-devel` stage and copy the environment into a `-runtime`
     stage, or install a prebuilt wheel by URL.
 
+    DeepSpeed compiles its ops at install time when `DS_BUILD_OPS=1` is set,
+    and fails the same way (`MissingCUDAException: CUDA_HOME does not exist`).
+
     Note: silent when a step installs the toolkit (`cuda-nvcc`, `cuda-toolkit`,
     `nvidia-cuda-toolkit` with apt or conda), when the package comes as a wheel
     file or URL, for flash-attn with `FLASH_ATTENTION_SKIP_CUDA_BUILD` set
@@ -55,7 +62,13 @@ def cuda_build_without_nvcc(df: Dockerfile) -> Iterator[Finding]:
         image = stage.root_image.text if stage.root_image is not None else facts.image
         kind = "has the CUDA libraries but no nvcc" if facts.cuda is not None else "has no CUDA toolkit"
         for install in env.python_installs:
-            if install.command.instr.stage is not stage or install.name not in NEEDS_NVCC:
+            if install.command.instr.stage is not stage:
+                continue
+            error = NEEDS_NVCC.get(install.name)
+            when = _BUILD_WHEN.get(install.name)
+            if when is not None and (install.command.command.env(when[0]) or "").strip() not in ("", "0"):
+                error = when[1]
+            if error is None:
                 continue
             if (install.text or "").endswith(".whl") or "://" in (install.text or ""):
                 continue
@@ -64,7 +77,7 @@ def cuda_build_without_nvcc(df: Dockerfile) -> Iterator[Finding]:
                 continue
             yield install.command.instr.finding(
                 f"`{install.text or install.name}` compiles CUDA code when installed, but {image} {kind}: the build "
-                f"fails with `{NEEDS_NVCC[install.name]}`; build it on a `-devel` CUDA image (and copy the result "
+                f"fails with `{error}`; build it on a `-devel` CUDA image (and copy the result "
                 f"into the runtime stage) or install a prebuilt wheel", span=install.span)
 
 
