@@ -163,3 +163,17 @@ def test_two_builds_are_dumped_before_their_images_are_removed(base_image, docke
     assert a != b and a.strip().isdigit() and b.strip().isdigit()
     assert not (out / "a/fixed").exists()
     assert images_on(docker_client, base_image) == before
+
+
+def test_hostile_names_are_skipped_with_a_reason_or_kept_inside_the_directory(tmp_path):
+    """An absolute member name lands below DIR/a; a name no file system takes is a reason, not a crash."""
+    long_name = "app/" + "x" * 300
+    a, b = tmp_path / "a.tar", tmp_path / "b.tar"
+    for path, stamp in ((a, b"1"), (b, b"2")):
+        layers = [BASE, layer(F("/etc/abs.conf", stamp), F(long_name, stamp))]
+        path.write_bytes(docker_save(layers, config(layers)))
+    code, report, _, stderr = dump(tmp_path, (str(a), str(b)), tmp_path / "d")
+    assert (code, stderr) == (1, "")
+    assert (tmp_path / "d/a/etc/abs.conf").read_bytes() == b"1" and not (tmp_path / "etc").exists()
+    assert report["extra"]["verify"]["dump"]["skipped_because"] == {
+        "could not be written: File name too long": 2}
