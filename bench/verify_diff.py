@@ -9,6 +9,8 @@ mtimes, .pyc header timestamps, a log, one big file's content, config
 * ``diff_images`` + ``classify`` over the two archives: wall time, MB/s, max RSS
 * the per-layer picture (sizes, wasted space) and the carried scan (secrets, weights,
   caches) alone, over image A's layer summaries (they run inside ``diff_images`` too)
+* ``--dump``: the second read of both archives that writes each differing regular file's
+  two versions (default limits: the 64 MiB blob is over the 64 MB file limit)
 * the same child doing nothing but imports (baseline RSS)
 * ``sha256sum`` over the same two archives (reads and hashes every byte once),
   one process for both and two processes in parallel
@@ -162,6 +164,15 @@ elif sys.argv[1] == "scan":
     scanned = time.perf_counter()
     picture(summaries, watch=flagged)
     print(json.dumps({"scan": scanned - start, "picture": time.perf_counter() - scanned}))
+elif sys.argv[1] == "dump":
+    from dockerlint.verify.dump import write
+    with open(sys.argv[2], "rb", buffering=0) as a, open(sys.argv[3], "rb", buffering=0) as b:
+        result = diff_images(a, b)
+    differences = [d for l in result.layers for d in l.entries] + list(result.merged)
+    start = time.perf_counter()
+    summary = write(sys.argv[4], differences, lambda side: open(sys.argv[2 if side == "a" else 3], "rb"))
+    print(json.dumps({"seconds": time.perf_counter() - start, "written": summary["written"],
+                      "bytes": summary["bytes"], "skipped": summary["skipped_because"]}))
 """
 
 
@@ -231,6 +242,9 @@ def main() -> None:
               f"{cpu / sha_cpu:.2f}x CPU; load average {os.getloadavg()[0]:.1f} on "
               f"{os.cpu_count()} CPUs")
         print(f"verdict: {result['verdict']}; causes: {result['causes']}")
+        dumped, _, _ = run_child("dump", str(a), str(b), str(work / "dump"))
+        print(f"--dump (after the diff, reading both archives again): {dumped['seconds']:.2f} s wall; "
+              f"{dumped['written']:,} files, {dumped['bytes']:,} bytes written; not written: {dumped['skipped']}")
         scans, _, _ = run_child("scan", str(a))
         print(f"picture of image A: {scans['picture']:.2f} s; carried scan: {scans['scan']:.2f} s "
               f"(both included in the diff time above); wasted {result['wasted']:,} bytes, "
