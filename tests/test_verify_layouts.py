@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verif
 from imagesynth import EPOCH, F, config, docker_save, layer, oci_layout
 
 from dockerlint.verify.command import run
+from dockerlint.verify.images import layout_tar
 
 BASE = layer(F("bin/", type="dir"), F("bin/sh", b"#!"))
 
@@ -60,10 +61,17 @@ def test_an_unpacked_docker_save_with_a_linked_layer_and_a_dump(tmp_path):
     link (inside the directory), and --dump reads the directory a second time."""
     a = unpacked(tmp_path, "a", image(EPOCH + 1))
     b = unpacked(tmp_path, "b", image(EPOCH + 2))
-    first = json.loads((b / "manifest.json").read_text())[0]["Layers"][0]
-    moved = b / "shared-base.tar"
-    shutil.move(b / first, moved)
-    os.symlink(os.path.relpath(moved, (b / first).parent), b / first)
+    first = json.loads((b / "manifest.json").read_text())[0]["Layers"][0]    # <64 hex>/layer.tar
+    shared = b / ("f" * 64)                       # as docker save links a layer two images share
+    shared.mkdir()
+    shutil.move(b / first, shared / "layer.tar")
+    os.symlink(f"../{'f' * 64}/layer.tar", b / first)
+    (b / "notes").mkdir()                         # not part of a layout: never read
+    (b / "notes" / "big.bin").write_bytes(b"\0" * 1000)
+    with tarfile.open(fileobj=io.BytesIO(b"".join(layout_tar(str(b))))) as streamed:
+        names = streamed.getnames()
+    assert f"{first}" in names and f"{'f' * 64}/layer.tar" in names and "manifest.json" in names
+    assert not any(name.startswith("notes") for name in names)
     code, report, stderr = compare(tmp_path, a, b, dump=str(tmp_path / "d"))
     assert (code, stderr) == (1, "")
     assert [r["status"] for r in report["extra"]["verify"]["layers"]] == ["identical", "different"]

@@ -16,6 +16,7 @@ each finding still sits on the step that made its layer.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tarfile
 from collections.abc import Iterator
@@ -86,16 +87,31 @@ def is_layout(directory: str) -> bool:
     return any(os.path.isfile(os.path.join(directory, name)) for name in ("index.json", "manifest.json"))
 
 
+_LEGACY_LAYER_DIR = re.compile(r"[0-9a-f]{64}")
+
+
 def _layout_files(root: str) -> Iterator[tuple[str, os.stat_result, int]]:
     """(path relative to ``root``, lstat, size) of the regular files and symlinks of an image
-    layout directory, in a stable order; links are listed, never followed."""
-    for directory, dirs, files in os.walk(root, onerror=_raise):
-        dirs.sort()
-        for name in sorted(dirs + files):
-            path = os.path.join(directory, name)
-            info = os.lstat(path)
-            if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
-                yield os.path.relpath(path, root), info, info.st_size if stat.S_ISREG(info.st_mode) else 0
+    layout directory, in a stable order; links are listed, never followed. Only what a layout
+    holds is read: the top level's files, ``blobs/`` (OCI) and the 64-hex layer directories of
+    a legacy ``docker save``; anything else in the directory is left alone."""
+    top = sorted(os.listdir(root))
+    for name in top:
+        path = os.path.join(root, name)
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+            yield name, info, info.st_size if stat.S_ISREG(info.st_mode) else 0
+    for name in top:
+        if not (name == "blobs" or _LEGACY_LAYER_DIR.fullmatch(name)) or \
+                not stat.S_ISDIR(os.lstat(os.path.join(root, name)).st_mode):
+            continue
+        for directory, dirs, files in os.walk(os.path.join(root, name), onerror=_raise):
+            dirs.sort()
+            for entry in sorted(dirs + files):
+                path = os.path.join(directory, entry)
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+                    yield os.path.relpath(path, root), info, info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def _raise(exc: OSError) -> None:
