@@ -122,7 +122,9 @@ def check(jobs: Sequence[Job], exclude: Iterable[str] = ()) -> list[list[Comment
                 f"export {name}=1\n" for name in sorted(set(job.known))
                 if name in job.text and _NAME.fullmatch(name))
             name = os.path.join(tmp, f"{i}.sh")
-            with open(name, "w", encoding="utf-8", newline="") as fh:
+            # a byte that is not UTF-8 (decoded as a surrogate) is written as "?": one character for
+            # one, so ShellCheck's columns still index the text
+            with open(name, "w", encoding="utf-8", errors="replace", newline="") as fh:
                 fh.write(header + job.text.replace("\0", " "))
             names.append(name)
             headers.append(header.count("\n"))

@@ -3,6 +3,7 @@ nothing is lost, every problem is one clear line (issue 8)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -270,3 +271,41 @@ def test_a_context_that_is_not_a_directory_is_one_line(tmp_path, command):
         assert code == 2 and out == ""
         [line] = err.strip().splitlines()
         assert line.startswith("dockerlint: error: Invalid value for '--context': ") and ("directory" in line or "is a file" in line)
+
+
+# ---------------------------------------------------------------- bytes that are not UTF-8, in every format
+
+HOSTILE_BYTES = (b"FROM debian:12\nRUN apt-get install -y --no-install-recommends curl && echo caf\xe9\n"
+                 b"LABEL a\xe9\x1b[2J=1\nUSER r\xe9\x1b]52;c;aGk=\x07\nCMD echo caf\xe9\n")
+
+
+def _structured(fmt, data):
+    if fmt in ("json", "sarif", "gitlab"):
+        import json
+
+        return json.loads(data.decode("utf-8"))  # strict: a raw byte or an escaped lone surrogate fails
+    import xml.etree.ElementTree as ET
+
+    return ET.fromstring(data)
+
+
+@pytest.mark.parametrize("fmt", ["tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "gnu"])
+def test_bytes_that_are_not_utf8_give_a_valid_report_in_every_format(tmp_path, fmt):
+    f = tmp_path / "Dockerfile"
+    f.write_bytes(HOSTILE_BYTES)
+    summary = tmp_path / "summary.md"
+    report = tmp_path / f"report.{fmt}"
+    proc = subprocess.run([sys.executable, "-m", "dockerlint", "-f", fmt, "-o", str(report), str(f)],
+                          capture_output=True, timeout=120, env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)})
+    assert proc.returncode == 1, proc.stderr  # findings, not an internal error
+    data = report.read_bytes()
+    assert not re.search(rb"rule \S+ \(\S+\) crashed", data)  # no DLINT001 finding (a rule that crashed)
+    text = data.decode("utf-8")  # strict: every format writes valid UTF-8
+    assert "\\ud" not in text and "\\udce9" not in text.lower()
+    if fmt in ("json", "sarif", "gitlab", "checkstyle", "junit"):
+        assert "Invalid label key" in str(data.decode()) and _structured(fmt, data) is not None
+    else:  # a log or a terminal: no control character, the byte shown
+        assert not [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
+        assert "\\xe9" in text or "\ufffd" in text
+    if fmt == "github":
+        summary.read_bytes().decode("utf-8")

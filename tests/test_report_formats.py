@@ -107,3 +107,34 @@ def test_any_text_any_path(fmt, findings, source_text):
     elif fmt == "github":
         commands = [line for line in parsed.splitlines() if line.startswith("::")]
         assert len(commands) == len(findings)
+
+
+def _read_as_the_engine_does(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")  # a byte that is not UTF-8 is a lone surrogate
+
+
+@st.composite
+def byte_findings(draw):
+    finding = draw(odd_findings())
+    message = _read_as_the_engine_does(draw(st.binary(max_size=40)))
+    path = _read_as_the_engine_does(draw(st.binary(min_size=1, max_size=20)).replace(b"\0", b"_"))
+    return Finding(message=message, span=finding.span, rule_id=finding.rule_id, severity=finding.severity,
+                   path=path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(byte_findings(), max_size=4), st.binary(max_size=200))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_any_bytes_give_valid_utf8_and_no_control_characters_in_text_formats(fmt, findings, source):
+    from dockerlint.textsafe import document_text
+
+    findings.sort(key=lambda f: f.sort_key)
+    report = Report(findings=findings, files=sorted({f.path for f in findings}), rules=RULES,
+                    sources={f.path: _read_as_the_engine_does(source) for f in findings}, tool_version="0.1.0")
+    text = _render(fmt, report)
+    text.encode("utf-8")  # strict: no lone surrogate reaches a file or a terminal
+    parsed = _parse(fmt, text)
+    if fmt == "json":
+        assert [f["message"] for f in parsed["findings"]] == [document_text(f.message) for f in findings]
+    if fmt in ("tty", "gnu", "github"):
+        assert not [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from report_sample import GPU, MAIN, empty_report, sample_report
 
 from dockerlint.report import github
+from dockerlint.textsafe import escape_controls
 
 COMMAND = re.compile(r"^::(?P<cmd>error|warning|notice) (?P<props>[^:]*)::(?P<data>.*)$")
 
@@ -88,8 +89,10 @@ def test_any_message_and_path_round_trip(text):
     line = github.annotation(odd, title=text, path="a," + text)
     assert "\n" not in line and "\r" not in line
     _, props, message = parse(line)
-    assert message == text
-    assert props["file"] == "a," + text and props["title"] == text
+    # printable text round-trips; control characters and bytes that were not UTF-8 arrive as \xNN
+    assert message == escape_controls(text, keep_newlines=True)
+    assert props["file"] == escape_controls("a," + text) and props["title"] == escape_controls(text)
+    assert not any(ord(c) < 0x20 and c not in "\n\t" for c in message + props["file"] + props["title"])
 
 
 def test_step_summary_is_appended_as_a_markdown_table(tmp_path):

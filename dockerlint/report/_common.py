@@ -35,6 +35,14 @@ def posix_path(path: str) -> str:
     return path
 
 
+def uri_path(path: str) -> str:
+    """``path`` percent-encoded for a URI (``/`` kept); a byte of a file name that is not UTF-8
+    (a lone surrogate here) is encoded as that byte."""
+    from urllib.parse import quote
+
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
+
+
 def rule_help_uri(rule_id: str) -> str:
     """The documentation page of a rule, of a ``dockerlint verify`` cause (``REPRO-…``), or
     ShellCheck's wiki page of an SC id."""

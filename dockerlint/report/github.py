@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
 from dockerlint.findings import Severity
-from dockerlint.report._common import last_line, plural, rule_help_uri, rule_title, summary_line
+from dockerlint.report._common import last_line, plural, rule_help_uri, rule_title, summary_line, uri_path
+from dockerlint.textsafe import document_text, escape_controls, replace_controls
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -53,8 +54,9 @@ def annotation(finding: Finding, title: str, path: str) -> str:
     message = finding.message
     if finding.fix is not None:
         message += f"\nFix: {finding.fix.description}"
-    properties = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
-    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}"
+    # escape sequences and bytes that are not UTF-8 shown as \xNN: the log viewer renders ANSI codes
+    properties = ",".join(f"{key}={escape_property(escape_controls(str(value)))}" for key, value in props)
+    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(escape_controls(message, keep_newlines=True))}"
 
 
 def _cell(text: str) -> str:
@@ -77,10 +79,8 @@ def _file_link(path: str, line: int, env: Mapping[str, str]) -> str:
     server, repo, sha = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), env.get("GITHUB_SHA")
     if not (server and repo and sha) or os.path.isabs(path) or path.startswith("../"):
         return label
-    from urllib.parse import quote
-
     anchor = f"#L{line}" if line >= 1 else ""
-    return f"[{label}]({server}/{repo}/blob/{sha}/{quote(path)}{anchor})"
+    return f"[{label}]({server}/{repo}/blob/{sha}/{uri_path(path)}{anchor})"
 
 
 def step_summary(report: Report, env: Mapping[str, str]) -> str:
@@ -171,10 +171,7 @@ def _log_line(report: Report, f: Finding) -> str:
     """A finding as plain log text: starts with its severity, so the runner never reads a command."""
     s = f.span
     text = f"{f.severity}: {report.ci_path(f.path)}:{s.line}:{s.column}: {rule_title(report, f)}: {f.message}"
-    return " ".join(text.translate(_CONTROLS).split())
-
-
-_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x20), *range(0x7f, 0xa0)]}
+    return " ".join(replace_controls(text).split())
 
 
 def render(report: Report, stream: TextIO, env: Mapping[str, str] | None = None) -> None:
@@ -199,4 +196,4 @@ def render(report: Report, stream: TextIO, env: Mapping[str, str] | None = None)
         stream.write(summary_line(report) + "\n")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as out:
-            out.write(step_summary(report, env))
+            out.write(document_text(step_summary(report, env)))

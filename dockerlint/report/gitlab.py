@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from dockerlint.findings import Severity
 from dockerlint.report._common import Sources, last_line, rule_help_uri
 from dockerlint.report.fingerprints import fingerprints
+from dockerlint.textsafe import document_text
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -73,4 +74,4 @@ def to_list(report: Report) -> list[dict[str, Any]]:
 
 def render(report: Report, stream: TextIO) -> None:
     # Compact, like the json format (the indenting encoder is pure Python and slow).
-    stream.write(json.dumps(to_list(report), ensure_ascii=False, separators=(",", ":")) + "\n")
+    stream.write(document_text(json.dumps(to_list(report), ensure_ascii=False, separators=(",", ":"))) + "\n")

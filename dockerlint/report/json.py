@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import TOOL_NAME, Sources, rule_help_uri, severity_counts
+from dockerlint.textsafe import document_text
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding, Fix
@@ -86,5 +87,5 @@ def render(report: Report, stream: TextIO) -> None:
     # Compact: with ``indent`` the json module falls back to its pure-Python encoder,
     # 5x slower on big reports (bench/report_formats.py). Pretty-print with `jq .`.
     text = json.dumps(to_dict(report), ensure_ascii=False, default=str, separators=(",", ":"))
-    stream.write(text + "\n")
+    stream.write(document_text(text) + "\n")
 

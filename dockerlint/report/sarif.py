@@ -17,7 +17,6 @@ import gzip
 import json
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import quote
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import (
@@ -28,8 +27,10 @@ from dockerlint.report._common import (
     plural,
     posix_path,
     rule_help_uri,
+    uri_path,
 )
 from dockerlint.report.fingerprints import fingerprints, line_hashes
+from dockerlint.textsafe import document_text
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding, Fix
@@ -57,8 +58,8 @@ def artifact_uri(path: str) -> str:
     non-ASCII characters are percent-encoded as URIs require."""
     posix = posix_path(path)
     if PurePath(path).is_absolute():
-        return "file://" + quote(posix if posix.startswith("/") else "/" + posix)
-    return quote(posix, safe="/")
+        return "file://" + uri_path(posix if posix.startswith("/") else "/" + posix)
+    return uri_path(posix)
 
 
 def _artifact_location(uri: str) -> dict[str, Any]:
@@ -224,7 +225,7 @@ def _build(report: Report, keep: list[int] | None, notifications: list[dict[str,
 def _dump(log: dict[str, Any]) -> str:
     # Compact: with ``indent`` the json module falls back to its pure-Python encoder,
     # 5x slower on big reports (bench/report_formats.py). Pretty-print with `jq .`.
-    return json.dumps(log, ensure_ascii=False, separators=(",", ":"))
+    return document_text(json.dumps(log, ensure_ascii=False, separators=(",", ":")))
 
 
 def _gzip_size(text: str) -> int:

@@ -13,7 +13,8 @@ rich turns each style into its ANSI codes (one ``Style`` per style name; going
 through ``Console``/``Text`` was 20x slower on big reports, see
 bench/report_formats.py); without, the text is written as it is, so the plain
 path (pre-commit, pipes, CI logs) never imports rich. Control characters from
-Dockerfiles or messages are shown as U+FFFD, never sent to the terminal.
+Dockerfiles or messages, and bytes that are not UTF-8, are shown as U+FFFD, never sent to the
+terminal.
 
 Each file's findings lead with what costs most (``cost_rank``): errors (a
 build or a container that fails, a secret in the image), then the warnings
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from dockerlint.findings import Severity
 from dockerlint.report._common import Sources, group_by_file, last_line, severity_counts, summary_line
+from dockerlint.textsafe import replace_controls
 
 if TYPE_CHECKING:
     from dockerlint.findings import Finding
@@ -42,13 +44,12 @@ FRAME_MAX_LINES = 4  # longer spans show their first lines and how many more the
 FRAME_MAX_WIDTH = 120  # columns of source text a frame shows; longer lines are cut around the span
 FRAME_LEFT_CONTEXT = 30  # columns kept before a span that starts far right on a long line
 TAB_SIZE = 4
-# C0 controls (but tab and line feed), DEL and C1 controls: a Dockerfile must not
-# be able to drive the terminal (escape sequences) or garble the layout.
-_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)]}
 
 
 def _safe(text: str) -> str:
-    return text.translate(_CONTROLS)
+    """C0 controls (but tab and line feed), DEL, C1 controls and bytes that were not UTF-8 as U+FFFD:
+    a Dockerfile must not be able to drive the terminal (escape sequences) or garble the layout."""
+    return replace_controls(text, keep_newlines=True)
 
 
 def cell_width(text: str) -> int:
