@@ -86,3 +86,18 @@ def test_a_directory_without_dockerfiles_is_one_error_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"dockerlint: error: {tmp_path}: no Dockerfiles found (looked for Dockerfile, "
                              "Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*)\n")
+
+
+def test_an_interrupted_run_stops_and_lists_the_rest_as_not_run(tmp_path, monkeypatch):
+    from dockerlint.verify import command
+
+    monkeypatch.setattr(command, "_attempt", lambda options, *a: command.Attempt(options.dockerfile, 130,
+                                                                               error="interrupted"))
+    tty, stderr = io.StringIO(), io.StringIO()
+    code = run_many(["one/Dockerfile", "two/Dockerfile"], outputs=[("tty", None)], stdout=tty, stderr=stderr)
+    assert code == 130
+    assert stderr.getvalue() == "dockerlint: verify 1/2: one/Dockerfile\n"
+    rows = tty.getvalue().split("verdicts (2 Dockerfiles):\n", 1)[1].splitlines()
+    assert rows[1].split() == ["one/Dockerfile", "error:", "interrupted", "130"]
+    assert rows[2].split() == ["two/Dockerfile", "not", "run"]
+    assert rows[3] == "1 could not be checked, 1 not run"
