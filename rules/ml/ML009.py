@@ -147,8 +147,8 @@ def _requirements_not_copied(df, ctx) -> Iterator[Finding]:
             continue
         for read in ctx.installed(cmd):
             word = read.written
-            if word is None or read.copied_by is not None or word.value is None:
-                continue
+            if word is None or read.copied_by is not None or not word.value or word.value.startswith("-"):
+                continue  # an option where the file name should be (`--file=`) is not a file
             if read.role not in ("requirements", "constraints", "environment") or \
                     read.image_path.startswith("/\u2026"):
                 continue

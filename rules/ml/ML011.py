@@ -48,8 +48,9 @@ def conflicting_packages(df: Dockerfile) -> Iterator[Finding]:
     Note: only for installs into one Python environment: the same pip (or
     uv) program with the same PATH and VIRTUAL_ENV, without `--target`,
     `--prefix`, `--root` or `--user`. Dependencies count where the table of
-    `dockerlint/ml/pypi.py` is certain of them. Silent when a later step
-    uninstalls a package of the group, and for conda installs.
+    `dockerlint/ml/pypi.py` is certain of them. Silent when a step
+    uninstalls a package of the group (or packages it cannot name:
+    `pip uninstall -r file`), and for conda installs.
     References:
     - https://github.com/opencv/opencv-python#installation-and-usage
     - https://github.com/microsoft/onnxruntime/issues/26996
@@ -70,7 +71,7 @@ def conflicting_packages(df: Dockerfile) -> Iterator[Finding]:
             where = (*_environment(cmd), epochs.get(id(cmd.instr.parent or cmd.instr)))
             for name, via in [(install.name, None), *((d, install.name) for d in DEPENDENCIES.get(install.name, ()))]:
                 for module, members in EXCLUSIVE.items():
-                    if name in members and not removed & set(members):
+                    if name in members and removed is not None and not removed & set(members):
                         groups.setdefault((where, module), {}).setdefault(name, (install, via))
         for (_where, module), found in groups.items():
             if len(found) < 2:
@@ -111,15 +112,19 @@ def _switches_environment(instr) -> bool:
     return False
 
 
-def _removed(env: ImageEnv) -> set[str]:
-    """Distributions some pip/uv uninstall of the image removes."""
+def _removed(env: ImageEnv) -> set[str] | None:
+    """Distributions some pip/uv uninstall of the image removes; None when which is not known
+    (``pip uninstall -r file``, a name from a variable)."""
     out: set[str] = set()
     for run in env.runs(env.chain):
         for cmd in run.package_commands:
             if cmd.action == "remove" and cmd.manager in ("pip", "uv"):
-                words = cmd.command.argv
-                after = [w.value for w in words if w.start > cmd.verb.start and w.value]
-                out.update(canonical_name(v) for v in after if not v.startswith("-"))
+                if cmd.requirement_files or cmd.args.has("requirement") or cmd.args.has("r"):
+                    return None
+                words = [w for w in cmd.command.argv if w.start > cmd.verb.start]
+                if any(w.value is None for w in words):
+                    return None
+                out.update(canonical_name(w.value) for w in words if w.value and not w.value.startswith("-"))
     return out
 
 

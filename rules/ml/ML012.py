@@ -59,7 +59,12 @@ def cuda_driver_floor(df: Dockerfile) -> Iterator[Finding]:
         image = stage.root_image.text if stage.root_image is not None else facts.image
         if major is not None and major >= 13:
             cuda = ".".join(facts.cuda.split(".")[:2]) if facts.cuda else str(major)
-            if not _checks_disabled(stage.chain):
+            if facts.image != "nvidia/cuda":  # pytorch/pytorch: torch's CUDA (no start-time driver check)
+                yield stage.root.from_.finding(
+                    f"{image} has CUDA {facts.cuda}: its torch needs an NVIDIA driver {DRIVER_FLOOR[major]} or newer "
+                    f"on the host; with an older driver torch sees no GPU (`{_TORCH_ERROR}`); use a CUDA 12 tag if "
+                    f"your GPU hosts run drivers {DRIVER_FLOOR[12]}-{DRIVER_FLOOR[13] - 1}")
+            elif not _checks_disabled(stage.chain):
                 yield stage.root.from_.finding(
                     f"{image} has CUDA {facts.cuda}: it needs a host NVIDIA driver that supports CUDA {cuda} "
                     f"({DRIVER_FLOOR[major]} or newer at the least); with an older driver the container does not "
