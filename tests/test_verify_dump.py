@@ -177,3 +177,22 @@ def test_hostile_names_are_skipped_with_a_reason_or_kept_inside_the_directory(tm
     assert (tmp_path / "d/a/etc/abs.conf").read_bytes() == b"1" and not (tmp_path / "etc").exists()
     assert report["extra"]["verify"]["dump"]["skipped_because"] == {
         "could not be written: File name too long": 2}
+
+
+def test_the_timeout_covers_the_dump(tmp_path, archives, monkeypatch):
+    """--timeout reached while the images are read again: one error line, exit 2; what was written stays,
+    without a manifest and without the scratch file."""
+    import time
+
+    from dockerlint.verify import command
+
+    real = command._dump
+
+    def late(*args):
+        return real(*args[:-1], time.monotonic() - 1)     # the deadline has just passed
+
+    monkeypatch.setattr(command, "_dump", late)
+    code, report, _, stderr = dump(tmp_path, archives, tmp_path / "d", timeout=60)
+    assert (code, report) == (2, {})
+    assert stderr == "dockerlint: error: writing the --dump files timed out (--timeout reached)\n"
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["a"]

@@ -311,7 +311,7 @@ def verify(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
             sources = (ImageSource(result_a.image_id, "daemon"), source_b)
             image_diff = _diff(client, sources, bars, deadline, scan_b=options.against is not None)
             diff_seconds = time.monotonic() - diff_started
-            dumped = _dump(options, client, sources, image_diff, bars)
+            dumped = _dump(options, client, sources, image_diff, bars, deadline)
         tags: list[str] = []
         if options.keep_images and options.against is None:
             tracker.keep(result_a.image_id)
@@ -361,7 +361,7 @@ def compare(options: Options, stderr: TextIO = sys.stderr) -> Outcome:
             started = time.monotonic()
             image_diff = _diff(client, sources, bars, deadline, scan_b=True)
             seconds = time.monotonic() - started
-            dumped = _dump(options, client, sources, image_diff, bars)
+            dumped = _dump(options, client, sources, image_diff, bars, deadline)
     finally:
         if client is not None:
             client.close()
@@ -454,8 +454,9 @@ def _diff(client, sources: tuple[ImageSource, ImageSource], bars, deadline: floa
 
 
 def _dump(options: Options, client, sources: tuple[ImageSource, ImageSource], image_diff,
-          bars) -> dict | None:
-    """``--dump DIR``: read both images again and write each differing file's two versions."""
+          bars, deadline: float | None = None) -> dict | None:
+    """``--dump DIR``: read both images again and write each differing file's two versions
+    (``--timeout`` covers this read too)."""
     if options.dump is None:
         return None
     from dockerlint.verify import dump
@@ -464,10 +465,15 @@ def _dump(options: Options, client, sources: tuple[ImageSource, ImageSource], im
     differences = [d for layer in image_diff.layers for d in layer.entries] + list(image_diff.merged)
     differences.sort(key=lambda d: (d.layer if d.layer is not None else -1, d.path))
     task = bars.task("dump", total=sum(size_of(s, client) for s in sources) or None, unit="bytes")
+
+    def progress(done: int) -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise BuildTimeout("writing the --dump files timed out (--timeout reached)")
+        task.update(completed=done)
+
     return dump.write(options.dump, differences,
                       lambda side: open_image(sources["ab".index(side)], client, side.upper()),
-                      max_file=options.dump_max_size or dump.DEFAULT_MAX_FILE,
-                      progress=lambda done: task.update(completed=done))
+                      max_file=options.dump_max_size or dump.DEFAULT_MAX_FILE, progress=progress)
 
 
 # --------------------------------------------------------------------------- explaining
