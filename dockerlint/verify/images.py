@@ -95,23 +95,21 @@ def _layout_files(root: str) -> Iterator[tuple[str, os.stat_result, int]]:
     layout directory, in a stable order; links are listed, never followed. Only what a layout
     holds is read: the top level's files, ``blobs/`` (OCI) and the 64-hex layer directories of
     a legacy ``docker save``; anything else in the directory is left alone."""
-    top = sorted(os.listdir(root))
-    for name in top:
-        path = os.path.join(root, name)
-        info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
-            yield name, info, info.st_size if stat.S_ISREG(info.st_mode) else 0
-    for name in top:
-        if not (name == "blobs" or _LEGACY_LAYER_DIR.fullmatch(name)) or \
-                not stat.S_ISDIR(os.lstat(os.path.join(root, name)).st_mode):
-            continue
-        for directory, dirs, files in os.walk(os.path.join(root, name), onerror=_raise):
-            dirs.sort()
-            for entry in sorted(dirs + files):
-                path = os.path.join(directory, entry)
-                info = os.lstat(path)
-                if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
-                    yield os.path.relpath(path, root), info, info.st_size if stat.S_ISREG(info.st_mode) else 0
+    def listed(directory: str, names: list[str]) -> Iterator[tuple[str, os.stat_result, int]]:
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+                yield os.path.relpath(path, root), info, info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+    top = os.listdir(root)
+    yield from listed(root, top)
+    for name in sorted(top):
+        if (name == "blobs" or _LEGACY_LAYER_DIR.fullmatch(name)) and \
+                stat.S_ISDIR(os.lstat(os.path.join(root, name)).st_mode):
+            for directory, dirs, files in os.walk(os.path.join(root, name), onerror=_raise):
+                dirs.sort()
+                yield from listed(directory, dirs + files)
 
 
 def _raise(exc: OSError) -> None:
