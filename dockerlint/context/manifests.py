@@ -92,6 +92,7 @@ class Entry(NamedTuple):
     group: str | None = None
     ecosystem: str = "pypi"
     extras: tuple[str, ...] = ()  # PEP 508 extras: ``torch[cuda]`` -> ("cuda",)
+    optional: bool = False  # installed only when one of its extras (``group``) is asked for
 
 
 @dataclass(frozen=True)
@@ -370,7 +371,7 @@ def _poetry_optional(entries: list[Entry], poetry: dict) -> list[Entry]:
         if entry.name in optional:
             names = [str(x) for x, items in extras.items() if isinstance(items, list) and
                      entry.name in {normalize(str(i)) for i in items}]
-            entry = entry._replace(group=",".join(names) or "optional")
+            entry = entry._replace(group=",".join(names) or "optional", optional=True)
         out.append(entry)
     return out
 
@@ -382,7 +383,8 @@ def _read_pyproject(path: str, kind: str, lock: bool, text: str) -> Manifest:
     project = data.get("project") or {}
     entries += _pep508_entries(project.get("dependencies"), lines, None, lines.header("project"))
     for extra, items in (project.get("optional-dependencies") or {}).items():
-        entries += _pep508_entries(items, lines, extra, lines.header("project.optional-dependencies"))
+        entries += [e._replace(optional=True) for e in
+                    _pep508_entries(items, lines, extra, lines.header("project.optional-dependencies"))]
     for group, items in (data.get("dependency-groups") or {}).items():  # PEP 735
         entries += _pep508_entries(items, lines, group, lines.header("dependency-groups"))
     tool = data.get("tool") or {}

@@ -69,12 +69,11 @@ _EXTRAS = re.compile(r"\[([^\]]*)\]$")
 
 
 def _wanted_groups(cmd) -> set[str] | None:
-    """The extras and dependency groups an install asks for (``.[gpu]``, ``-E gpu``, ``--with dev``);
-    None when it asks for all of them (``--all-extras``, ``--all-groups``)."""
-    if cmd.args.has("all-extras") or cmd.args.has("all-groups"):
+    """The extras an install asks for (``.[gpu]``, ``-E gpu``, ``--extra gpu``); None when it asks for
+    all of them (``--all-extras``)."""
+    if cmd.args.has("all-extras"):
         return None
-    wanted = {canonical_name(a.value) for a in cmd.args.values("extras", "extra", "with", "group", "only")
-              if a.value}
+    wanted = {canonical_name(a.value) for a in cmd.args.values("extras", "extra") if a.value}
     for package in cmd.packages:
         found = _EXTRAS.search(package.text or "") if package.pin == "local" else None
         if found:
@@ -82,12 +81,13 @@ def _wanted_groups(cmd) -> set[str] | None:
     return wanted
 
 
-def _group_installed(group: str | None, role: str, wanted: set[str] | None) -> bool:
-    """A manifest entry of ``group`` is installed: main entries always, an extra or group of a project
-    only when asked for (pip's ``-r`` files have no groups)."""
-    if group in (None, "pip") or role != "project" or wanted is None:
+def _group_installed(entry, role: str, wanted: set[str] | None) -> bool:
+    """A manifest entry is installed: an extra of a project (PEP 621 optional-dependencies, Poetry's
+    ``optional = true``) only when asked for; everything else counts (dependency groups are installed
+    by default by poetry, uv and pdm: counting them is the safe side)."""
+    if not entry.optional or entry.group is None or role != "project" or wanted is None:
         return True
-    return any(canonical_name(g) in wanted for g in group.split(","))
+    return any(canonical_name(g) in wanted for g in entry.group.split(","))
 
 
 class ImageEnv:
@@ -254,7 +254,7 @@ class ImageEnv:
             span = read.written.span if read.written is not None else first
             indexes = _indexes(cmd) + manifest.indexes
             for entry in manifest.entries:
-                if entry.ecosystem != "pypi" or not _group_installed(entry.group, read.role, wanted):
+                if entry.ecosystem != "pypi" or not _group_installed(entry, read.role, wanted):
                     continue
                 if entry.name is None or entry.pin in ("local", "unknown"):
                     self.open_reasons.append(f"`{entry.text}` in {label}")
