@@ -125,7 +125,7 @@ def check(jobs: Sequence[Job], exclude: Iterable[str] = ()) -> list[list[Comment
             # a byte that is not UTF-8 (decoded as a surrogate) is written as "?": one character for
             # one, so ShellCheck's columns still index the text
             with open(name, "w", encoding="utf-8", errors="replace", newline="") as fh:
-                fh.write(header + job.text.replace("\0", " "))
+                fh.write(header + as_the_shell_reads(job.text))
             names.append(name)
             headers.append(header.count("\n"))
         argv = [program, "--norc", "--format=json1", "--severity=style", f"--exclude={','.join(excluded)}",
@@ -156,6 +156,20 @@ def check(jobs: Sequence[Job], exclude: Iterable[str] = ()) -> list[list[Comment
             continue
         out[i].append(Comment(code, level, message, start, max(start, end)))
     return out
+
+
+_CR_LINE_END = re.compile(r"(\\*)\r\n")
+
+
+def as_the_shell_reads(text: str) -> str:
+    """The script as the shell gets it, offset for offset: BuildKit drops the ``\\r`` of a CRLF line
+    end (so ShellCheck must not see it: SC1017 on every line), and NUL never reaches a shell. Each
+    dropped character becomes a space, before a line-continuing backslash so that it still continues."""
+    def line_end(m: re.Match) -> str:
+        run = m[1]
+        return f"{run[:-1]} \\\n" if len(run) % 2 else f"{run} \n"
+
+    return _CR_LINE_END.sub(line_end, text).replace("\0", " ")
 
 
 def _line_starts(text: str) -> list[int]:

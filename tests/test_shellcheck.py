@@ -140,3 +140,21 @@ def test_nothing_imported_or_spawned_when_no_script_is_checked(text, options, im
     assert done.returncode == 0, done.stderr
     if imported is not None:
         assert done.stdout.strip() == imported
+
+
+def test_a_crlf_dockerfile_gets_the_findings_of_its_lf_twin_at_the_same_places():
+    # BuildKit drops the \r of CRLF line ends before the shell runs the line: no SC1017 on every
+    # line, and a backslash before \r\n still continues the command
+    text = ("FROM debian:12.7\nRUN echo $x && \\\n    cd /tmp\nRUN <<EOF\nset -e\necho $y\nEOF\n"
+            "RUN printf '%s\\\\' a\n")
+    lf = ids(lint_text(text))
+    crlf = ids(lint_text(text.replace("\n", "\r\n")))
+    assert lf and crlf == lf
+    assert "SC1017" not in {rule for rule, _, _ in crlf}
+
+
+def test_the_script_shellcheck_reads_keeps_every_offset():
+    for text, expected in [("a\r\nb", "a \nb"), ("a \\\r\n b", "a  \\\n b"), ("a \\\\\r\nb", "a \\\\ \nb"),
+                           ("x\0y", "x y")]:
+        assert shellcheck.as_the_shell_reads(text) == expected
+        assert len(expected) == len(text)
