@@ -1,7 +1,7 @@
 """Read and validate one config file (TOML, or a .hadolint.yaml through its translation).
 
-pydantic is imported only when a config file is actually read, so linting a
-project without one pays nothing for it.
+The keys and what each takes are ``config.schema``; this module reads the
+file, checks paths and globs, and turns the table into ``Settings``.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dockerlint.config.hadolint import HADOLINT_FILES, read_hadolint
+from dockerlint.config.schema import KEYS, Invalid, check_table
 from dockerlint.config.settings import DEFAULT_THRESHOLD, ConfigError, Settings, parse_threshold
 from dockerlint.findings import Severity
 from dockerlint.registry import Selection
@@ -90,12 +91,9 @@ def has_tool_table(data: bytes) -> bool:
 def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = False,
               chain: tuple[str, ...] = (), spelled: Mapping[str, str] | None = None) -> Settings:
     """``spelled`` maps our key names back to the file's (a .hadolint.yaml's) for error messages."""
-    from pydantic import ValidationError
-
-    model = _file_model()
     try:
-        cfg = model.model_validate(dict(table))
-    except ValidationError as exc:
+        cfg = check_table(table)
+    except Invalid as exc:
         raise ConfigError(_describe(exc, path, prefix, spelled or {})) from None
     root = os.path.dirname(path)
     from dockerlint.pathglob import GlobError, PathGlob
@@ -145,7 +143,7 @@ def _validate(table: Mapping[str, Any], path: str, prefix: str, lenient: bool = 
     base = load_config(base_path, explicit=True, _chain=chain)
     if base is None:  # explicit=True raises instead; kept for the type checker
         raise ConfigError(f"{path}: key '{prefix}extend': {cfg.extend!r} holds no dockerlint config")
-    return _extend(base, own, cfg.model_fields_set)
+    return _extend(base, own, cfg.written)
 
 
 # Settings whose value in an extending file replaces the base's only when written there.
@@ -155,7 +153,7 @@ _REPLACED = {"failure_threshold": "failure_threshold", "trusted_registries": "tr
              "no_color": "no_color", "no_fail": "no_fail"}
 
 
-def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
+def _extend(base: Settings, own: Settings, written: frozenset[str]) -> Settings:
     """``own`` on top of ``base``: selections and per-file ignores stack, maps merge, the rest replaces."""
     merged: dict[str, Any] = {
         "selection": base.selection + own.selection,
@@ -172,81 +170,13 @@ def _extend(base: Settings, own: Settings, written: set[str]) -> Settings:
     return own._replace(**merged)
 
 
-def _describe(exc, path: str, prefix: str, spelled: Mapping[str, str]) -> str:
-    """First pydantic error as 'FILE: key 'a.b': what is wrong (allowed: …)'."""
-    err = exc.errors()[0]
-    parts = [str(p) for p in err["loc"]]
+def _describe(exc: Invalid, path: str, prefix: str, spelled: Mapping[str, str]) -> str:
+    """'FILE: key 'a.b': what is wrong (allowed: …)', with a .hadolint.yaml's own key names."""
+    parts = list(exc.where)
     if parts:
         parts[0] = spelled.get(parts[0], parts[0])
     loc = ".".join(parts)
     key = f"{prefix}{loc}" if loc else prefix.rstrip(".") or "(top level)"
-    if err["type"] == "extra_forbidden":
-        allowed = ", ".join(_file_model().model_fields_by_alias())
-        return f"{path}: unknown key {key!r} (allowed: {allowed})"
-    msg = err["msg"]
-    if err["type"] == "literal_error":
-        msg = f"invalid value {err['input']!r} (allowed: {err['ctx']['expected']})"
-    elif err["type"] in _EXPECTED:
-        msg = f"expected {_EXPECTED[err['type']]}, got {err['input']!r}"
-    return f"{path}: key {key!r}: {msg}"
-
-
-# pydantic error types in the words of a config file
-_EXPECTED = {"list_type": "a list of strings", "string_type": "a string", "bool_type": "true or false",
-             "dict_type": "a table"}
-
-
-_MODEL = None
-
-
-def _file_model():
-    """The pydantic model of a config table, built on first use (pydantic is heavy)."""
-    global _MODEL
-    if _MODEL is not None:
-        return _MODEL
-    from typing import Literal
-
-    from pydantic import BaseModel, ConfigDict, field_validator
-
-    from dockerlint.report import FORMATS
-
-    Level = Literal["error", "warning", "info", "style"]
-    Threshold = Literal["error", "warning", "info", "style", "none"]
-    LabelFormat = Literal["text", "url", "semver", "hash", "rfc3339", "spdx", "email"]
-    Format = Literal[FORMATS]  # type: ignore[valid-type]
-
-    class FileConfig(BaseModel):
-        model_config = ConfigDict(extra="forbid", strict=True,
-                                  alias_generator=lambda name: name.replace("_", "-"))
-
-        select: list[str] | None = None
-        extend_select: list[str] = []
-        ignore: list[str] = []
-        severity: dict[str, Level] = {}
-        failure_threshold: Threshold | None = None
-        per_file_ignores: dict[str, list[str]] = {}
-        trusted_registries: list[str] = []
-        required_labels: dict[str, LabelFormat] = {}
-        strict_labels: bool = False
-        build_args: dict[str, str] = {}
-        context: str | None = None
-        target: str | None = None
-        disable_ignore_pragma: bool = False
-        exclude: list[str] | None = None
-        extend_exclude: list[str] = []
-        format: list[Format] | None = None
-        no_color: bool = False
-        no_fail: bool = False
-        extend: str | None = None
-
-        @field_validator("format", mode="before")
-        @classmethod
-        def _one_format(cls, v):
-            return [v] if isinstance(v, str) else v
-
-        @classmethod
-        def model_fields_by_alias(cls) -> list[str]:
-            return [f.alias or n for n, f in cls.model_fields.items()]
-
-    _MODEL = FileConfig
-    return FileConfig
+    if exc.unknown:
+        return f"{path}: unknown key {key!r} (allowed: {', '.join(KEYS)})"
+    return f"{path}: key {key!r}: {exc.message}"
