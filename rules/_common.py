@@ -6,6 +6,19 @@ from collections.abc import Iterator
 from dockerlint.model import Dockerfile, ImageRef, Instr, KeyValue, Stage
 from dockerlint.rule import RuleOptions
 
+# What ADD unpacks (and so is a reason to use it), as hadolint lists archive extensions
+# (``archiveFileFormatExtensions``): tar archives, plain or compressed.
+ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2", ".tar.xz", ".txz", ".tar.lz",
+            ".tlz", ".tar.lzma", ".tar.z", ".taz", ".tz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz", ".lz",
+            ".lzma", ".z", ".zst")
+# Of those, the names that say the file is a tar archive (``x.gz`` may be one gzip'd file).
+TAR_ARCHIVES = tuple(e for e in ARCHIVES if e.startswith(".t"))
+
+
+def is_archive(path: str) -> bool:
+    """Whether a path names a file ADD would unpack (by hadolint's extension list)."""
+    return path.lower().endswith(ARCHIVES)
+
 
 def runs(df) -> Iterator:
     """Every RUN instruction of the Dockerfile, ONBUILD RUN included.

@@ -6,11 +6,8 @@ from collections.abc import Iterator
 from dockerlint.findings import Edit, Finding, Fix, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
+from dockerlint.rules._common import is_archive
 
-# What ADD unpacks (and so is a reason to use it), as hadolint lists archive extensions.
-_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2", ".tar.xz", ".txz", ".tar.lz",
-             ".tlz", ".tar.lzma", ".tar.z", ".taz", ".tz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz", ".lz",
-             ".lzma", ".z", ".zst")
 _REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
 
 
@@ -45,7 +42,7 @@ def copy_not_add(df: Dockerfile) -> Iterator[Finding]:
         values = [s.value for s in spec.sources]
         if any(v is None for v in values):
             continue
-        if any(v.startswith(_REMOTE) or v.lower().endswith(_ARCHIVES) for v in values if v is not None):
+        if any(v.startswith(_REMOTE) or is_archive(v) for v in values if v is not None):
             continue
         if spec.checksum is not None or spec.keep_git_dir or spec.unpack is not None:
             continue
