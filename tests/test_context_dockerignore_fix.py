@@ -87,3 +87,17 @@ def test_a_line_that_would_exclude_a_copied_file_is_left_out(tmp_path):
     assert fix["file"] == ".dockerignore" and fix["safe"] is True
     assert fix["edits"][0]["replacement"] == HEADER + ".git\n**/__pycache__\n"
     assert os.listdir(tmp_path).count(".dockerignore") == 0
+
+
+def test_a_secret_joins_the_one_proposed_file_and_makes_it_unsafe(tmp_path):
+    _project(tmp_path)
+    (tmp_path / ".env").write_text("API_KEY=replace-me\n")
+    out = _run(tmp_path, "-f", "json")
+    fixes = {f["rule"]: f["fix"] for f in json.loads(out.stdout)["findings"] if f["rule"] in ("CACHE002", "CACHE003")}
+    assert fixes["CACHE002"] == fixes["CACHE003"] and fixes["CACHE003"]["safe"] is False
+    assert fixes["CACHE003"]["edits"][0]["replacement"] == HEADER + ".git\n**/.ipynb_checkpoints\n**/__pycache__\n.env\n"
+    _run(tmp_path, "--fix")
+    assert not (tmp_path / ".dockerignore").exists()
+    out = _run(tmp_path, "--fix", "--unsafe-fixes")
+    assert (tmp_path / ".dockerignore").read_text().endswith("**/__pycache__\n.env\n")
+    assert "fixed 2 problems in 1 file" in out.stderr

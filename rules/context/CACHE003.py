@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dockerlint.context.kinds import secret_kind
+from dockerlint.context.ignorefix import dockerignore_fix, secrets_sent
 from dockerlint.findings import Finding, Severity
 from dockerlint.model import Dockerfile
 from dockerlint.rule import rule
@@ -11,7 +11,7 @@ from dockerlint.rules._common import summarize
 
 
 @rule(id="CACHE003", name="secret-copied-into-image", severity=Severity.ERROR, category="security",
-      on=("COPY", "ADD"), hadolint=())
+      on=("COPY", "ADD"), fixable=True, hadolint=())
 def secret_copied_into_image(df: Dockerfile) -> Iterator[Finding]:
     """Keep credentials out of the image: exclude them in `.dockerignore`, pass them as build secrets.
 
@@ -32,21 +32,28 @@ def secret_copied_into_image(df: Dockerfile) -> Iterator[Finding]:
     `.pypirc`, `.git-credentials`, `.kube/config`, `.docker/config.json`);
     `.npmrc` only when it holds an auth token. The content is never printed.
     Only with a build context.
+    Fix: when the build has no ignore file, the `.dockerignore` CACHE002
+    proposes, with the secrets' paths in it (one file, written once).
+    Fix safety: unsafe (`--unsafe-fixes`): the program may read the file at
+    start (a `.env` loaded by python-dotenv); give it the values at run time
+    (`docker run --env-file .env`) instead.
     """
     ctx = df.context
     if ctx is None:
         return
+    fix = None
     for copy in df.walk():
         if copy.keyword not in ("COPY", "ADD"):
             continue
         sent = ctx.sent(copy)
         if sent is None:
             continue
-        found = [(rel, kind) for rel in sent.files if (kind := secret_kind(ctx, rel)) is not None]
+        found = secrets_sent(ctx, sent)
         if not found:
             continue
+        fix = fix or dockerignore_fix(df)
         names = [f"{rel} ({kind})" for rel, kind in found]
         yield copy.finding(
             f"This copies {len(found)} secret file{'s' if len(found) != 1 else ''} into the image: "
             f"{summarize(names, 4)}; add {'it' if len(found) == 1 else 'them'} to `.dockerignore` and pass what "
-            f"a step needs with `RUN --mount=type=secret`", span=copy.span)
+            f"a step needs with `RUN --mount=type=secret`", span=copy.span, fix=fix)
