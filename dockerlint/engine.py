@@ -46,6 +46,72 @@ from dockerlint.syntax.nodes import Span
 MAX_FIX_PASSES = 10
 
 
+def _rule_seconds(default: float = 60.0) -> float:
+    try:
+        seconds = float(os.environ.get("DOCKERLINT_RULE_SECONDS") or default)
+    except ValueError:
+        return default
+    return seconds if 0 < seconds < 1e6 else default
+
+
+#: Time one rule may take on one file before it is stopped and reported as DLINT001
+#: (a plugin rule that loops forever must not hang a CI job). Where SIGALRM is unavailable
+#: (Windows, a thread other than the main one) rules run without the limit. DOCKERLINT_RULE_SECONDS
+#: changes it.
+RULE_SECONDS = _rule_seconds()
+
+
+class RuleTimeout(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(f"took more than {seconds:g} s on this file and was stopped")
+
+
+class _time_limit:
+    """Raise RuleTimeout in the main thread ``seconds`` after the last ``restart()`` (SIGALRM; the
+    handler is installed once for all the rules of a file); a no-op elsewhere."""
+
+    __slots__ = ("seconds", "previous", "armed")
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+            return self
+        if signal.getitimer(signal.ITIMER_REAL)[0]:
+            return self  # someone else's timer is running: leave it alone
+
+        def expired(signum, frame):
+            raise RuleTimeout(self.seconds)
+
+        self.previous = signal.signal(signal.SIGALRM, expired)
+        self.armed = True
+        return self
+
+    def restart(self) -> None:
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc) -> None:
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
 @dataclass
 class FileResult:
     """What linting one file produced."""
@@ -125,26 +191,8 @@ class Linter:
             check = suppressions.check_options(tree, settings.build_args)
             to_run += [self.rules[rid] for rid in suppressions.experimental_rules(check, self.rules)
                        if rid not in plan.enabled_ids]  # `# check=experimental=`: opt-in checks for this file
-        for rule in to_run:
-            if rule.on and rule.on.isdisjoint(present):
-                continue  # the file has nothing this rule reads: its module is not even imported
-            try:
-                produced = rule.check(df, options=plan.options) if rule.wants_options else rule.check(df)
-                for f in produced or ():
-                    if not isinstance(f, Finding) or not isinstance(f.span, Span):
-                        raise TypeError(f"yielded {type(f).__name__} without a Span, not a Finding"
-                                        if isinstance(f, Finding) else f"yielded {type(f).__name__}, not Finding")
-                    if rule.codes is not None and f.rule_id and rule.owns(f.rule_id):
-                        if plan.enabled_ids.allows(f.rule_id.upper()):  # a family's id (SC2086): selected one by one
-                            findings.append(self._stamp_code(f, rule, plan, path))
-                        continue
-                    findings.append(self._stamp(f, rule, plan, path))
-            except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the run
-                internal += 1
-                findings.append(self._stamp(
-                    Finding(message=f"rule {rule.id} ({rule.name}) crashed: {type(exc).__name__}: {exc}",
-                            span=tree.source.span(0, 0)),
-                    self.rules[INTERNAL_ERROR], plan, path))
+        with _time_limit(RULE_SECONDS) as limit:
+            internal += self._run_rules(to_run, present, df, tree, plan, path, findings, limit)
 
         if INLINE_PRAGMA in plan.enabled_ids:
             from dockerlint import suppressions
@@ -165,6 +213,37 @@ class Linter:
         findings = plan.filter_path(findings, path)
         findings.sort(key=lambda f: f.sort_key)
         return FileResult(path, findings, tree.source.text, settings, internal_errors=internal)
+
+    def _run_rules(self, to_run: list[Rule], present, df, tree, plan: _Plan, path: str,
+                   findings: list[Finding], limit: _time_limit) -> int:
+        """Run each rule on the model, appending its findings; the number of rules that failed."""
+        internal = 0
+        for rule in to_run:
+            if rule.on and rule.on.isdisjoint(present):
+                continue  # the file has nothing this rule reads: its module is not even imported
+            try:
+                limit.restart()
+                try:
+                    produced = rule.check(df, options=plan.options) if rule.wants_options else rule.check(df)
+                    produced = list(produced or ())  # a generator runs here, under the limit
+                finally:
+                    limit.stop()
+                for f in produced:
+                    if not isinstance(f, Finding) or not isinstance(f.span, Span):
+                        raise TypeError(f"yielded {type(f).__name__} without a Span, not a Finding"
+                                        if isinstance(f, Finding) else f"yielded {type(f).__name__}, not Finding")
+                    if rule.codes is not None and f.rule_id and rule.owns(f.rule_id):
+                        if plan.enabled_ids.allows(f.rule_id.upper()):  # a family's id (SC2086): selected one by one
+                            findings.append(self._stamp_code(f, rule, plan, path))
+                        continue
+                    findings.append(self._stamp(f, rule, plan, path))
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's bug (even sys.exit) must not stop the run
+                internal += 1
+                findings.append(self._stamp(
+                    Finding(message=f"rule {rule.id} ({rule.name}) crashed: {type(exc).__name__}: {exc}",
+                            span=tree.source.span(0, 0)),
+                    self.rules[INTERNAL_ERROR], plan, path))
+        return internal
 
     def _fix(self, result: FileResult, context_dir: str | None) -> FileResult:
         """Apply safe fixes and re-lint until nothing changes.
@@ -210,6 +289,13 @@ class Linter:
         return current
 
     # -- helpers --------------------------------------------------------------
+    def internal_error(self, message: str, path: str, settings: Settings, text: str) -> Finding:
+        """A DLINT001 finding at the start of ``path`` (a rule or a worker failed there)."""
+        from dockerlint.syntax.nodes import Source
+
+        return self._stamp(Finding(message=message, span=Source(text).span(0, 0)),
+                           self.rules[INTERNAL_ERROR], self._plan(settings), path)
+
     def _plan(self, settings: Settings) -> _Plan:
         plan = self._plans.get(settings)
         if plan is None:
@@ -437,9 +523,50 @@ def _init_worker(explicit: str | None, overrides: Overrides, unsafe_fixes: bool)
 def _work(item: tuple[str, bool]) -> FileResult | OSError:
     path, fix = item
     try:
-        return _WORKER.lint_file(path, fix=fix)  # type: ignore[union-attr]
+        result = _WORKER.lint_file(path, fix=fix)  # type: ignore[union-attr]
     except OSError as exc:
         return exc
+    return _sendable(result, _WORKER)  # type: ignore[arg-type]
+
+
+def _sendable(result: FileResult, linter: Linter) -> FileResult:
+    """``result`` as it can travel back from a worker: a finding that cannot be pickled (a plugin's
+    lambda in ``extra``) becomes a DLINT001 finding naming its rule; the others are kept."""
+    import pickle
+
+    try:
+        pickle.dumps(result)
+        return result
+    except Exception:  # noqa: BLE001 - whatever pickling raises
+        pass
+    kept: list[Finding] = []
+    bad = 0
+    for f in result.findings:
+        try:
+            pickle.dumps(f)
+            kept.append(f)
+        except Exception as exc:  # noqa: BLE001
+            bad += 1
+            kept.append(linter.internal_error(
+                f"rule {f.rule_id} produced a finding that cannot be sent back from a --jobs worker: "
+                f"{type(exc).__name__}: {exc}", result.path, result.settings, result.source))
+    kept.sort(key=lambda f: f.sort_key)
+    return replace(result, findings=kept, applied=[], internal_errors=result.internal_errors + bad)
+
+
+def _dead_worker(path: str, linter: Linter, why: str) -> FileResult | OSError:
+    """The result of a file whose worker process died (a plugin calling ``os._exit``, a crash)."""
+    from dockerlint.files import MAX_DOCKERFILE_BYTES, read_bounded
+
+    try:
+        text = read_bounded(path, MAX_DOCKERFILE_BYTES).decode("utf-8", "surrogateescape")
+        settings = linter.finder.for_file(path)
+    except OSError as exc:
+        return exc
+    finding = linter.internal_error(f"the worker process linting this file died ({why}); "
+                                    "its findings are lost: run with --jobs 1 to see which rule", path,
+                                    settings, text)
+    return FileResult(path, [finding], text, settings, internal_errors=1)
 
 
 def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = False):
@@ -460,13 +587,37 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context(_start_method())
-    chunk = max(1, min(32, len(paths) // (jobs * 4) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(linter.finder.explicit, linter.finder.overrides,
-                                       linter.unsafe_fixes)) as pool:
-        yield from zip(paths, pool.map(_work, [(p, fix) for p in paths], chunksize=chunk))
+    initargs = (linter.finder.explicit, linter.finder.overrides, linter.unsafe_fixes)
+
+    def pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=initargs)
+
+    # A worker that dies (a plugin rule calling os._exit) breaks the whole pool: the files from the
+    # first one without a result on are linted again, that one alone in a pool of its own (so a
+    # death there is its own, a DLINT001 finding), then the rest in a fresh pool.
+    rest = list(paths)
+    while rest:
+        chunk = max(1, min(32, len(rest) // (jobs * 4) or 1))
+        done = 0
+        try:
+            with pool(min(jobs, len(rest))) as workers:
+                for result in workers.map(_work, [(p, fix) for p in rest], chunksize=chunk):
+                    yield rest[done], result
+                    done += 1
+            return
+        except BrokenProcessPool:
+            pass
+        suspect, rest = rest[done], rest[done + 1:]
+        try:
+            with pool(1) as alone:
+                result = alone.submit(_work, (suspect, fix)).result()
+        except BrokenProcessPool:
+            result = _dead_worker(suspect, linter, "it exited without a result")
+        yield suspect, result
 
 
 def _start_method() -> str:

@@ -171,3 +171,84 @@ def test_plain_paths_run_without_click_and_match_the_check_command(tmp_path):
     assert fast.stderr.strip().splitlines()[-1] == "1 False"
     parsed = dockerlint("check", TITANIC, cwd="/")
     assert parsed.returncode == 1 and fast.stdout == parsed.stdout and "DL3007" in fast.stdout
+
+
+HOSTILE_PLUGIN = '''
+import os, sys, time
+from dockerlint.findings import Finding, Severity
+from dockerlint.rule import rule
+
+
+def _wants(df, word):
+    return any(word in i.syntax.rest for i in df.instructions if i.keyword == "LABEL")
+
+
+@rule(id="EVIL001", name="evil-exit", severity=Severity.WARNING, category="correctness")
+def evil_exit(df):
+    """Exits."""
+    if _wants(df, "sys-exit"):
+        sys.exit(3)
+    if _wants(df, "os-exit"):
+        os._exit(7)
+    if _wants(df, "hang"):
+        while True:
+            time.sleep(0.01)
+    if _wants(df, "unpicklable"):
+        f = Finding(message="cannot travel", span=df.instructions[0].span)
+        f.extra["callback"] = lambda: None
+        yield f
+    if _wants(df, "raise"):
+        raise RuntimeError("boom")
+    yield from ()
+'''
+
+
+def _hostile_plugin(tmp_path: Path) -> dict:
+    site = tmp_path / "site"
+    dist = site / "evil_rules-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: evil-rules\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[dockerlint.rules]\nevil = evil_rules\n")
+    (site / "evil_rules.py").write_text(HOSTILE_PLUGIN)
+    return {"PYTHONPATH": str(site), "DOCKERLINT_RULE_SECONDS": "2"}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_plugin_rule_that_exits_raises_or_hangs_is_one_dlint001_finding(tmp_path, jobs):
+    env = _hostile_plugin(tmp_path)
+    files = []
+    for i, what in enumerate(["fine", "sys-exit", "raise", "hang", "unpicklable", "fine"]):
+        f = tmp_path / f"{i}.Dockerfile"
+        f.write_text(f"FROM alpine:3.20\nLABEL x={what}\nCMD [\"true\"]\n")
+        files.append(f)
+    proc = dockerlint("-f", "json", "--select", "EVIL001,DL3007", "-j", jobs, *files, env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["files"] == [str(f) for f in files]  # every file's result is there
+    by_file = {}
+    for f in report["findings"]:
+        by_file.setdefault(Path(f["file"]).name, []).append((f["rule"], f["message"]))
+    assert "0.Dockerfile" not in by_file and "5.Dockerfile" not in by_file
+    assert by_file["1.Dockerfile"] == [("DLINT001", "rule EVIL001 (evil-exit) crashed: SystemExit: 3")]
+    assert by_file["2.Dockerfile"] == [("DLINT001", "rule EVIL001 (evil-exit) crashed: RuntimeError: boom")]
+    assert by_file["3.Dockerfile"][0][0] == "DLINT001" and "took more than 2 s" in by_file["3.Dockerfile"][0][1]
+    if jobs == "2":  # only a worker must send its findings back
+        assert by_file["4.Dockerfile"][0][0] == "DLINT001" and "cannot be sent back" in by_file["4.Dockerfile"][0][1]
+    else:
+        assert by_file["4.Dockerfile"] == [("EVIL001", "cannot travel")]
+
+
+def test_a_plugin_rule_calling_os_exit_in_a_worker_loses_no_other_file(tmp_path):
+    env = _hostile_plugin(tmp_path)
+    files = []
+    for i in range(8):
+        f = tmp_path / f"{i}.Dockerfile"
+        f.write_text(f"FROM alpine:latest\nLABEL x={'os-exit' if i == 3 else 'fine'}\n")
+        files.append(f)
+    proc = dockerlint("-f", "json", "--select", "EVIL001,DL3007", "-j", "2", *files, env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    assert sorted(Path(f["file"]).name for f in findings if f["rule"] == "DL3007") == \
+        [f"{i}.Dockerfile" for i in range(8) if i != 3]
+    dead = [f for f in findings if f["rule"] == "DLINT001"]
+    assert [Path(f["file"]).name for f in dead] == ["3.Dockerfile"] and "worker process" in dead[0]["message"]
