@@ -37,17 +37,46 @@ def _only_paths(args: list[str]) -> bool:
     return not any(a.startswith("-") for a in args) and not (args and args[0] in COMMANDS)
 
 
+PRE_COMMIT = "--pre-commit"
+
+
+def _pre_commit_args(args: list[str]) -> list[str]:
+    """With ``--pre-commit`` (the hook's entry), an argument that names an existing file is a file
+    even when it starts with ``-``.
+
+    pre-commit runs ``entry + args + file names`` with no ``--`` between them, and an ``--`` at the
+    end of the entry would make the user's own ``args:`` file names. A committed file named
+    ``-oapp.Dockerfile`` must not become ``-o app.Dockerfile`` (overwriting it with the report),
+    nor ``-cx`` a config: such arguments are moved after a ``--``. Nothing else changes, so the
+    user's ``args:`` keep working (an option spelled like an existing file is linted as that
+    file: the hook fails, it never obeys).
+    """
+    end = args.index("--") if "--" in args else len(args)
+    if PRE_COMMIT not in args[:end]:
+        return args
+    options: list[str] = []
+    files: list[str] = []
+    for a in args[:end]:
+        if a == PRE_COMMIT:
+            continue
+        (files if a.startswith("-") and os.path.lexists(a) else options).append(a)
+    files += args[end + 1:]
+    return [*options, "--", *files] if files else options
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command, turn every expected error into one line + exit 2."""
     from dockerlint.discover import DiscoveryError
     from dockerlint.engine import TargetError
     from dockerlint.registry import PluginError, SelectorError
 
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = _pre_commit_args(sys.argv[1:] if argv is None else list(argv))
     _escape_undecodable_output()
     try:
         if _only_paths(args):
             code = lint(args or ["."], Overrides())
+        elif args[:1] == ["--"] and len(args) > 1:
+            code = lint(args[1:], Overrides())  # file names only (pre-commit without args:)
         else:
             from dockerlint import commands
 

@@ -309,3 +309,23 @@ def test_bytes_that_are_not_utf8_give_a_valid_report_in_every_format(tmp_path, f
         assert "\\xe9" in text or "\ufffd" in text
     if fmt == "github":
         summary.read_bytes().decode("utf-8")
+
+
+def test_pre_commit_mode_takes_existing_dash_names_for_files(tmp_path):
+    from dockerlint.cli import _pre_commit_args
+
+    for name in ("-oapp.Dockerfile", "-cx.Dockerfile", "--fix"):
+        (tmp_path / name).write_text("FROM alpine:3.20\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert _pre_commit_args(["--pre-commit", "--force-exclude", "-t", "error", "-oapp.Dockerfile",
+                                 "Dockerfile", "-cx.Dockerfile"]) == \
+            ["--force-exclude", "-t", "error", "Dockerfile", "--", "-oapp.Dockerfile", "-cx.Dockerfile"]
+        assert _pre_commit_args(["--pre-commit", "-o", "report.txt"]) == ["-o", "report.txt"]
+        assert _pre_commit_args(["--pre-commit", "--", "-x"]) == ["--", "-x"]
+        assert _pre_commit_args(["--fix", "-oapp.Dockerfile"]) == ["--fix", "-oapp.Dockerfile"]  # not a hook
+        code, out, err = run("--pre-commit", "-f", "gnu", "-oapp.Dockerfile", "--fix", cwd=tmp_path)
+        assert code == 0 and err == "" and (tmp_path / "app.Dockerfile").exists() is False
+    finally:
+        os.chdir(cwd)

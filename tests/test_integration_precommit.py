@@ -19,7 +19,7 @@ def test_manifest_is_valid_and_uses_the_python_entry_point():
                     str(REPO / ".pre-commit-hooks.yaml")], check=True, capture_output=True)
     (hook,) = HOOKS
     assert (hook["id"], hook["language"], hook["entry"], hook["types"]) == (
-        "dockerlint", "python", "dockerlint --force-exclude", ["file"])
+        "dockerlint", "python", "dockerlint --pre-commit --force-exclude", ["file"])
 
 
 @pytest.mark.parametrize("path, matched", [
@@ -75,3 +75,27 @@ def test_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(project):
     good = _try_repo(project, "Dockerfile", "README.md")
     assert good.returncode == 0, good.stdout + good.stderr
     assert re.search(r"^dockerlint\.+Passed$", good.stdout, re.MULTILINE), good.stdout
+
+
+def test_a_file_named_like_an_option_is_linted_and_the_users_args_still_apply(project):
+    """pre-commit runs entry + args + file names with no "--": a committed `-oapp.Dockerfile` must
+    not become `-o app.Dockerfile` (the report written over it), `-c…` no config, and the user's
+    own args: keep working. The hook's entry runs as written in the manifest, through pre-commit."""
+    (hook,) = HOOKS
+    (project / "app.Dockerfile").write_text(GOOD, encoding="utf-8")
+    (project / "-oapp.Dockerfile").write_text(BAD, encoding="utf-8")
+    (project / "-c.evil.toml.Dockerfile").write_text(GOOD, encoding="utf-8")
+    program = str(Path(sys.executable).with_name("dockerlint"))
+    config = {"repos": [{"repo": "local", "hooks": [{
+        **{k: hook[k] for k in ("id", "name", "files", "exclude", "types")},
+        "entry": hook["entry"].replace("dockerlint", program, 1), "language": "system",
+        "args": ["--format", "gnu", "--failure-threshold", "warning"]}]}]}
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(project, "add", ".")
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=project,
+                          capture_output=True, text=True, timeout=600, env=clean_env())
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (project / "app.Dockerfile").read_text(encoding="utf-8") == GOOD  # no report written over it
+    assert "-oapp.Dockerfile:" in proc.stdout and "[DL3007]" in proc.stdout  # linted, in the user's gnu format
+    assert "-c.evil.toml.Dockerfile" not in proc.stdout  # a good file, linted: no finding
+    assert "error:" not in proc.stdout
