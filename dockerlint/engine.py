@@ -204,6 +204,7 @@ class Linter:
                 for p in suppressions.collect(tree) if p.kind != "check")
         if check is not None:
             pragmas = suppressions.collect(tree, settings.build_args)
+            _warn_unknown_pragmas(pragmas, self.rules, path)
             if pragmas or UNUSED_SUPPRESSION in plan.enabled_ids:
                 findings = suppressions.apply(findings, pragmas, self.rules,
                                               UNUSED_SUPPRESSION in plan.enabled_ids, path, plan.enabled_ids)
@@ -363,6 +364,26 @@ class _Plan:
                     out |= ids
             self._path_cache[path] = frozenset(out)
         return self._path_cache[path]
+
+
+_WARNED: set[tuple[str, int, str]] = set()  # (path, line, id): --fix lints a file more than once
+
+
+def _warn_unknown_pragmas(pragmas, rules: Mapping[str, Rule], path: str) -> None:
+    """One warning line per id in a ``# hadolint``/``# dockerlint ignore=`` comment that names no rule
+    (DLINT002, when selected, reports it as a finding too)."""
+    from dockerlint.console import warning
+    from dockerlint.registry import unknown
+
+    for p in pragmas:
+        if p.kind == "check":  # BuildKit's own names: BuildKit's business
+            continue
+        for sel in unknown(p.selectors, rules):
+            key = (path, p.span.line, sel)
+            if key not in _WARNED:
+                _WARNED.add(key)
+                warning(f"{path}:{p.span.line}: unknown rule {sel!r} in a `{p.tool} ignore=` comment: "
+                        "no dockerlint rule has that id; it suppresses nothing")
 
 
 def _strict(settings: Settings) -> bool:

@@ -330,10 +330,27 @@ def match(selector: str, rules: Mapping[str, Rule]) -> tuple[list[str], bool]:
     return [rid for rid in rules if rid.casefold().startswith(folded)], False
 
 
-def check_selectors(selectors: Iterable[str], rules: Mapping[str, Rule], where: str = "") -> None:
-    """Raise SelectorError for the first selector that matches no rule."""
+# A hadolint rule id (or a ShellCheck one): one dockerlint lacks (a retired DL3005, a newer hadolint's)
+# is skipped with a warning (``unknown()``), never an error, so a hadolint user's config keeps working.
+HADOLINT_ID = re.compile(r"(?:DL|SC)\d{4}", re.IGNORECASE)
+
+
+def unknown(selectors: Iterable[str], rules: Mapping[str, Rule]) -> list[str]:
+    """The selectors that name no rule (in order, once each): the ones a warning names."""
+    out: list[str] = []
     for sel in selectors:
-        if sel.strip().casefold() in CATEGORIES:  # a category is valid even when no rule has it yet
+        if sel.strip().casefold() in CATEGORIES or sel in out:
+            continue
+        if not sel.strip() or not match(sel, rules)[0]:
+            out.append(sel)
+    return out
+
+
+def check_selectors(selectors: Iterable[str], rules: Mapping[str, Rule], where: str = "") -> None:
+    """Raise SelectorError for the first selector that matches no rule (hadolint ids excepted:
+    those are skipped, and the command line warns about them)."""
+    for sel in selectors:
+        if sel.strip().casefold() in CATEGORIES or HADOLINT_ID.fullmatch(sel.strip()):
             continue
         if not sel.strip() or not match(sel, rules)[0]:
             suffix = f" in {where}" if where else ""

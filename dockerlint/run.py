@@ -79,6 +79,7 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
         shown = stdin_filename or "-"
         settings = finder.for_file(stdin_filename)
         context = implied_context(stdin_filename) if stdin_filename else None
+        _warn_unknown_rules(overrides, [settings], rules)
         results.append(linter.lint_data(data, shown, settings, context_dir=context))
     else:
 
@@ -90,6 +91,7 @@ def lint(paths: list[str], overrides: Overrides, options: RunOptions = RunOption
         _refuse_reports_over_inputs(pairs, files)
         if verbose:
             _explain_settings(files, finder, rules)
+        _warn_unknown_rules(overrides, list(dict.fromkeys(finder.for_file(f) for f in files)), rules)
         for path, result in lint_files(files, linter, jobs=jobs, fix=fix or diff):
             if isinstance(result, OSError):
                 error(f"{path}: cannot read: {result.strerror or result}")
@@ -269,6 +271,36 @@ def _setting_text(value) -> str:
         return ", ".join("=".join(str(part) for part in item) if isinstance(item, tuple) else str(item)
                          for item in value)
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+# hadolint ids that hadolint itself no longer has (its git history): said in the warning.
+_RETIRED = frozenset({"DL3005", "DL3017", "DL3031", "DL3039", "DL4002"})
+
+
+def _warn_unknown_rules(overrides: Overrides, settings: list, rules) -> None:
+    """One warning line per rule id that names no rule, on the command line or in a config file
+    (a hadolint id dockerlint lacks, anything in a .hadolint.yaml): it is skipped, never silently."""
+    from dockerlint.registry import HADOLINT_ID, Selection, unknown
+
+    def selectors(layers, severity, per_file) -> list[str]:
+        return [*(s for layer in layers for s in (*(layer.select or ()), *layer.extend_select, *layer.ignore)),
+                *(sel for sel, _ in severity), *(sel for *_, sels in per_file for sel in sels)]
+
+    said: set[str] = set()
+    cli = Selection(overrides.select, overrides.extend_select, overrides.ignore)
+    found = [(sel, "on the command line") for sel in unknown(
+        selectors([cli], overrides.severity, overrides.per_file_ignores), rules)]
+    for s in settings:
+        lenient = not all(layer.strict for layer in s.selection)  # a .hadolint.yaml: any unknown id is skipped
+        found += [(sel, f"in {s.origin}" if s.origin else "in the HADOLINT_* environment variables")
+                  for sel in unknown(selectors(s.selection, s.severity, s.per_file_ignores), rules)
+                  if lenient or HADOLINT_ID.fullmatch(sel.strip())]  # the others are errors
+    for sel, where in found:
+        if sel in said:
+            continue
+        said.add(sel)
+        retired = " (hadolint retired it too)" if sel.strip().upper() in _RETIRED else ""
+        warning(f"unknown rule {sel!r} {where}: no dockerlint rule has that id{retired}; it is skipped")
 
 
 def _explain_settings(files: list[str], finder, rules) -> None:
