@@ -492,6 +492,7 @@ def _overrides(options: Mapping[str, Any]) -> Overrides:
 def _linter(config: str | os.PathLike | bool | None, rules: Iterable[Rule] | None,
             options: Mapping[str, Any], discover: bool) -> Linter:
     overrides = _overrides(options)
+    _warn_unknown_options(overrides, rules)
     explicit = None if config is None or isinstance(config, bool) else os.fspath(config)
     finder = ConfigFinder(explicit, overrides, discover=discover and config is not False)
     if rules is not None:
@@ -499,6 +500,24 @@ def _linter(config: str | os.PathLike | bool | None, rules: Iterable[Rule] | Non
         table.update({r.id: r for r in rules})
         return Linter(dict(sorted(table.items())), finder)
     return Linter(None, finder)
+
+
+def _warn_unknown_options(overrides: Overrides, rules: Iterable[Rule] | None) -> None:
+    """A hadolint id the rules lack, given to the API, is skipped (as on the command line) with a
+    ``UserWarning``, never silently; any other unknown selector raises SelectorError later."""
+    import warnings
+
+    from dockerlint.registry import HADOLINT_ID, unknown
+
+    selectors = [*(overrides.select or ()), *overrides.extend_select, *overrides.ignore,
+                 *(sel for sel, _ in overrides.severity), *(s for _, sels in overrides.per_file_ignores for s in sels)]
+    if not selectors:
+        return
+    table = installed_rules() if rules is None else {r.id: r for r in (*ENGINE_RULES, *rules)}
+    for sel in unknown(selectors, table):
+        if HADOLINT_ID.fullmatch(sel.strip()):
+            warnings.warn(f"unknown rule {sel!r}: no dockerlint rule has that id; it is skipped", UserWarning,
+                          stacklevel=4)
 
 
 def lint_text(text: str | bytes, *, path: str = "Dockerfile", config: str | os.PathLike | None = None,

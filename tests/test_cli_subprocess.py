@@ -29,7 +29,7 @@ def test_module_entry_point_lints_and_exits_1_on_findings():
 
 @pytest.mark.parametrize("args, message", [
     (["no/such/Dockerfile"], "no/such/Dockerfile: no such file or directory"),
-    (["--select", "DL9999", str(TITANIC)], "unknown rule 'DL9999'"),
+    (["--select", "DL999", str(TITANIC)], "unknown rule 'DL999'"),
     (["--fix", "-"], "--fix/--diff cannot be used with stdin"),
     (["explain", "NOPE"], "unknown rule 'NOPE'"),
 ])

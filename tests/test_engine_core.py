@@ -125,8 +125,13 @@ def test_a_selection_that_enables_no_rule_is_an_error_not_a_clean_result():
 
 
 def test_unknown_selector_is_an_error_naming_it():
-    with pytest.raises(SelectorError, match="'DL9999'"):
-        lint_text("FROM alpine:3.20\n", rules=RULES, ignore=["DL9999"])
+    with pytest.raises(SelectorError, match="'DL999'"):
+        lint_text("FROM alpine:3.20\n", rules=RULES, ignore=["DL999"])
+
+
+def test_an_unknown_hadolint_id_is_skipped_with_a_warning():
+    with pytest.warns(UserWarning, match="unknown rule 'DL9999': no dockerlint rule has that id; it is skipped"):
+        assert lint_text("from alpine:3.20\n", rules=RULES, ignore=["DL9999"])
 
 
 def test_severity_override_by_id_and_by_prefix_later_wins():
