@@ -14,18 +14,24 @@ _MANAGERS = {
                                       "source", "reinstall"})),
     "apt": ("update", frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "reinstall"})),
     "apk": ("update", frozenset({"add", "upgrade", "fix"})),
+    "zypper": ("refresh", frozenset({"install", "update", "dist-upgrade", "patch", "source-install"})),
+    "dnf": ("makecache", frozenset({"install", "upgrade", "update", "reinstall", "downgrade", "distro-sync"})),
+    "yum": ("makecache", frozenset({"install", "upgrade", "update", "reinstall", "downgrade"})),
 }
-_FAMILY = {"apt": "apt-get"}  # apt and apt-get share one index
+_VERBS = {"ref": "refresh", "in": "install", "up": "update", "dup": "dist-upgrade", "si": "source-install"}
+_FAMILY = {"apt": "apt-get", "yum": "dnf"}  # apt and apt-get share one index, as yum and dnf do
 
 
 @rule(id="SEC008", name="update-without-install", severity=Severity.WARNING, category="security",
-      on=("RUN",), hadolint=(), trivy=("DS017",), checkov=("CKV_DOCKER_5",))
+      on=("RUN",), aliases=("CACHE006",), hadolint=(), trivy=("DS017",), checkov=("CKV_DOCKER_5",))
 def update_without_install(df: Dockerfile) -> Iterator[Finding]:
     """Run `apt-get update` in the same RUN as the `apt-get install` that needs it.
 
     Why: a RUN of its own is cached; later installs then use the package
     index of the day the cache was made and install outdated versions,
-    missing security fixes, until the cache is thrown away.
+    missing security fixes, until the cache is thrown away. When the install
+    line changes, only it reruns, against the old index: the versions it
+    names are gone from the mirror and the build fails with `404 Not Found`.
 
     Bad:
         RUN apt-get update
@@ -33,9 +39,11 @@ def update_without_install(df: Dockerfile) -> Iterator[Finding]:
     Good:
         RUN apt-get update && apt-get install -y --no-install-recommends curl
 
-    Note: apt-get, apt and apk, whose `update` only refreshes the index
-    (yum/dnf `update` installs upgrades, so it is not "alone"); `apt` and
-    `apt-get` share one index. An upgrade in the same RUN counts as using
+    Note: apt-get, apt and apk `update`, zypper `refresh` and dnf/yum
+    `makecache`, which only refresh the index (yum/dnf `update` installs
+    upgrades, so it is not "alone"); `apt` and `apt-get` share one index.
+    Also answers to CACHE006, its id in the layer-order family before the
+    two were one rule. An upgrade in the same RUN counts as using
     the index. Reported only when a later RUN of the stage (or of a stage
     built FROM it) installs with that manager: that install is the one the
     stale cache hurts (Trivy DS017 and Checkov CKV_DOCKER_5 report every lone
@@ -58,16 +66,19 @@ def update_without_install(df: Dockerfile) -> Iterator[Finding]:
             positional = [w.value for w in command.positional() if w.value]
             if not positional:
                 continue
-            verbs.setdefault(family, set()).add(positional[0])
-            if positional[0] == _MANAGERS[program][0]:
+            verb = _VERBS.get(positional[0], positional[0]) if family == "zypper" else positional[0]
+            verbs.setdefault(family, set()).add(verb)
+            if verb == _MANAGERS[family][0]:
                 first.setdefault(family, command)
         else:
             for family, command in first.items():
                 if not verbs[family] & _MANAGERS[family][1] and _installs_later(df, instr, family):
                     name = command.program  # type: ignore[attr-defined]
                     verb = "add" if family == "apk" else "install"
-                    yield instr.finding(f"`{name} update` without `{name} {verb}` in the same RUN: later installs "
-                                        "use a stale cached index", span=command.span)  # type: ignore[attr-defined]
+                    yield instr.finding(f"`{name} {_MANAGERS[family][0]}` without `{name} {verb}` in the same RUN: "
+                                        "later installs use a stale cached index (outdated packages, or `404 Not "
+                                        "Found` once the versions are gone from the mirror)",
+                                        span=command.span)  # type: ignore[attr-defined]
 
 
 def _installs_later(df, update, family: str) -> bool:
@@ -80,7 +91,9 @@ def _installs_later(df, update, family: str) -> bool:
             if _FAMILY.get(command.program or "", command.program) != family:
                 continue
             positional = [w.value for w in command.positional() if w.value]
-            if positional and positional[0] in _MANAGERS[family][1]:
+            verb = _VERBS.get(positional[0], positional[0]) if positional and family == "zypper" else \
+                (positional[0] if positional else None)
+            if verb in _MANAGERS[family][1]:
                 return True
     return False
 
