@@ -629,7 +629,10 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context(_start_method())
+    method = _start_method()
+    if method == "fork":
+        _say_shellcheck_missing(linter)
+    ctx = multiprocessing.get_context(method)
     initargs = (linter.finder.explicit, linter.finder.overrides, linter.unsafe_fixes)
 
     def pool(workers: int) -> ProcessPoolExecutor:
@@ -658,6 +661,21 @@ def lint_files(paths: list[str], linter: Linter, *, jobs: int = 1, fix: bool = F
         except BrokenProcessPool:
             result = _dead_worker(suspect, linter, "it exited without a result")
         yield suspect, result
+
+
+def _say_shellcheck_missing(linter: Linter) -> None:
+    """Before forking workers: when the SC rules are selected and ShellCheck is missing, say so here,
+    once; the forked workers inherit that it was said (each would say it again otherwise)."""
+    family = next((r for r in linter.rules.values() if r.codes and r.owns("SC1000")), None)
+    try:
+        if family is None or not linter._plan(linter.finder.for_file(None)).enabled_ids.wants(family):
+            return
+    except SelectorError:  # the workers report it, file by file
+        return
+    from dockerlint import shellcheck
+
+    if shellcheck.binary() is None:
+        shellcheck.warn_once(shellcheck.not_installed())
 
 
 def _start_method() -> str:

@@ -85,6 +85,22 @@ def _program(word: str) -> str:
 
 
 _BINARY: list[str | None] = []
+_WARNED: set[str] = set()  # what this process already said on stderr
+
+
+def warn_once(message: str) -> None:
+    """Say ``message`` on stderr the first time only (per process; forked workers inherit what the
+    parent said, see ``engine.lint_files``)."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        from dockerlint.console import warning
+
+        warning(message)
+
+
+def not_installed() -> str:
+    return ("ShellCheck is not installed, so the SC rules are skipped "
+            "(apt-get install shellcheck, or pip install 'dockerlint[shellcheck]')")
 
 
 def binary() -> str | None:
@@ -109,8 +125,7 @@ def check(jobs: Sequence[Job], exclude: Iterable[str] = ()) -> list[list[Comment
         return []
     program = binary()
     if program is None:
-        raise Unavailable("ShellCheck is not installed, so the SC rules are skipped "
-                          "(apt-get install shellcheck, or pip install 'dockerlint[shellcheck]')")
+        raise Unavailable(not_installed())
     excluded = sorted({*EXCLUDED, *(c for c in exclude if CODE.fullmatch(c))})
     env = {k: v for k, v in os.environ.items() if k != "SHELLCHECK_OPTS"}
     with tempfile.TemporaryDirectory(prefix="dockerlint-sc-") as tmp:

