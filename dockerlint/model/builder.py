@@ -34,10 +34,14 @@ class _Builder:
         scope = global_scope(self.build_args, target_name)
         instrs: list[Instr] = []
         globals_: list[Instr] = []
+        preamble_env: list[tuple[str, str | None]] = []  # ENV before any FROM (a build error; hadolint reads on)
         for ins in syntax[:first_from]:
-            instr = Instr(df, ins, None, len(instrs), scope, None, DEFAULT_SHELL)
+            instr = Instr(df, ins, None, len(instrs), scope.with_env(preamble_env) if preamble_env else scope,
+                          None, DEFAULT_SHELL)
             instrs.append(instr)
-            if ins.keyword == "ARG":
+            if ins.keyword == "ENV":
+                preamble_env.extend((p.key, p.value.value) for p in instr.pairs or ())
+            elif ins.keyword == "ARG":
                 globals_.append(instr)
                 decls, scope = declare_args(instr, scope, self.build_args, None)
                 instr.__dict__["arg_decls"] = decls  # fills the cached_property
