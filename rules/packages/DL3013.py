@@ -1,6 +1,7 @@
 """DL3013: pip packages installed without a version."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
@@ -28,7 +29,8 @@ def pip_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     Note: also checks `pip3`, `python -m pip`, `uv pip install`,
     `ONBUILD RUN` and exec form (`RUN ["pip", "install", ...]`,
     `RUN ["sh", "-c", ...]`). Any version specifier counts as a pin (`==`, `~=`, `>=`,
-    `<`, as hadolint); so do VCS URLs with `@ref`, direct URLs, local paths,
+    `<`, as hadolint), except exclusions alone: `pip install 'alabaster!=0.7'`
+    still takes every new release, so it is reported (hadolint accepts it); so do VCS URLs with `@ref`, direct URLs, local paths,
     wheels and `.` / `-e .`. A command using `-c/--constraint` is skipped (the
     constraints may pin everything); with `-r`, only the packages named on the
     command line are checked. Arguments that cannot be resolved are skipped.
@@ -47,4 +49,5 @@ def _pin_hint(requirement: str) -> str:
     if "://" in requirement:
         url, _, fragment = requirement.partition("#")
         return f"pin a tag or commit: `{url}@<ref>{'#' + fragment if fragment else ''}`"
-    return f"use `{requirement}==<version>` or a requirements file"
+    name = re.split(r"[\s;<>=!~]", requirement, maxsplit=1)[0] or requirement
+    return f"use `{name}==<version>` or a requirements file"
