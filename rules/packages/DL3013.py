@@ -29,11 +29,12 @@ def pip_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     Note: also checks `pip3`, `python -m pip`, `uv pip install`,
     `ONBUILD RUN` and exec form (`RUN ["pip", "install", ...]`,
     `RUN ["sh", "-c", ...]`). Any version specifier counts as a pin (`==`, `~=`, `>=`,
-    `<`, as hadolint), except exclusions alone: `pip install 'alabaster!=0.7'`
-    still takes every new release, so it is reported (hadolint accepts it); so do VCS URLs with `@ref`, direct URLs, local paths,
+    `<`, as hadolint); so do VCS URLs with `@ref`, direct URLs, local paths,
     wheels and `.` / `-e .`. A command using `-c/--constraint` is skipped (the
     constraints may pin everything); with `-r`, only the packages named on the
     command line are checked. Arguments that cannot be resolved are skipped.
+    Exclusions alone are no pin: `pip install 'alabaster!=0.7'` still takes
+    every new release, so it is reported (hadolint accepts it).
     """
     return unpinned_findings(df, ("pip", "uv"), _command, _pin_hint)
 
