@@ -9,6 +9,7 @@ are recomputed against the new text (the engine loops until nothing changes).
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 from collections.abc import Iterable
@@ -21,10 +22,14 @@ def fixable(findings: Iterable[Finding], unsafe: bool = False) -> list[Finding]:
 
 
 def apply_fixes(text: str, findings: Iterable[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
-    """The text with every non-conflicting safe fix (and unsafe one, if asked) applied, and the findings fixed."""
+    """The text with every non-conflicting safe fix (and unsafe one, if asked) applied, and the findings fixed.
+
+    Linear in the text and the fixes (20,000 fixes were quadratic: each was checked against every
+    accepted edit, and each edit copied the whole text).
+    """
     candidates = sorted((f for f in fixable(findings, unsafe) if f.fix is not None and f.fix.path is None),
                         key=lambda f: (min(e.start for e in _edits(f)), f.rule_id))
-    accepted: list[Edit] = []
+    accepted = _Accepted()
     applied_fixes: set[tuple[Edit, ...]] = set()
     fixed: list[Finding] = []
     for finding in candidates:
@@ -32,15 +37,47 @@ def apply_fixes(text: str, findings: Iterable[Finding], unsafe: bool = False) ->
         if edits in applied_fixes:  # two findings, one identical fix: apply it once
             fixed.append(finding)
             continue
-        if not _valid(edits, len(text)) or any(_overlap(a, b) for a in edits for b in accepted):
+        if not _valid(edits, len(text)) or any(accepted.overlaps(e) for e in edits):
             continue
-        accepted.extend(edits)
+        for e in edits:
+            accepted.add(e)
         applied_fixes.add(edits)
         fixed.append(finding)
-    out = text
-    for edit in sorted(accepted, key=lambda e: (e.start, e.end), reverse=True):
-        out = out[:edit.start] + edit.replacement + out[edit.end:]
-    return out, fixed
+    pieces: list[str] = []
+    at = 0
+    for edit in accepted.edits:  # in text order, pairwise disjoint
+        pieces += (text[at:edit.start], edit.replacement)
+        at = edit.end
+    pieces.append(text[at:])
+    return "".join(pieces), fixed
+
+
+class _Accepted:
+    """Pairwise non-overlapping edits (``_overlap``), sorted by (start, end).
+
+    Disjoint intervals sorted by start have non-decreasing ends, so an edit can only overlap
+    the last accepted one starting before its end, or be a second insertion at one point.
+    """
+
+    __slots__ = ("edits", "keys", "insertions")
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+        self.keys: list[tuple[int, int]] = []
+        self.insertions: set[int] = set()
+
+    def overlaps(self, e: Edit) -> bool:
+        if e.start == e.end and e.start in self.insertions:
+            return True
+        i = bisect.bisect_left(self.keys, (e.end, -1))  # the accepted edits starting before e.end
+        return i > 0 and _overlap(self.edits[i - 1], e)
+
+    def add(self, e: Edit) -> None:
+        i = bisect.bisect_right(self.keys, (e.start, e.end))
+        self.keys.insert(i, (e.start, e.end))
+        self.edits.insert(i, e)
+        if e.start == e.end:
+            self.insertions.add(e.start)
 
 
 def new_files(findings: Iterable[Finding], unsafe: bool = False) -> dict[str, tuple[str, list[Finding]]]:

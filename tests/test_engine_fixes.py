@@ -132,3 +132,65 @@ def test_accepted_fixes_never_overlap_and_apply_like_one_by_one_edits(text, fixe
     assert out == expected
     assert all(0 <= e.start <= e.end <= len(text) for e in edits)
     assert apply_fixes(text, [])[0] == text
+
+
+def test_apply_fixes_agrees_with_pairwise_checks_on_random_edits():
+    """The bisected overlap check accepts exactly what checking every pair accepted (hypothesis)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dockerlint.findings import Edit, Finding, Fix
+    from dockerlint.fixes import _overlap, apply_fixes
+    from dockerlint.syntax.nodes import Span
+
+    text = "0123456789" * 3
+
+    def edit(draw_start, length, rep):
+        return Edit(draw_start, min(len(text), draw_start + length), rep)
+
+    edits_st = st.builds(edit, st.integers(0, len(text)), st.integers(0, 4), st.sampled_from(["", "x", "yy"]))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(edits_st, min_size=1, max_size=3), max_size=12))
+    def check(fixes):
+        findings = [Finding(message=str(i), span=Span(0, 0, 1, 1, 1, 1), rule_id="X1",
+                            fix=Fix(description="d", edits=tuple(es), safe=True)) for i, es in enumerate(fixes)]
+        out, fixed = apply_fixes(text, findings)
+        # the reference: the quadratic loop this replaced
+        candidates = sorted(findings, key=lambda f: (min(e.start for e in f.fix.edits), f.rule_id))
+        accepted, seen, expected = [], set(), []
+        for f in candidates:
+            es = tuple(sorted(f.fix.edits, key=lambda e: (e.start, e.end)))
+            if es in seen:
+                expected.append(f)
+                continue
+            pairwise = any(_overlap(a, b) for i, a in enumerate(es) for b in es[i + 1:])
+            if pairwise or any(_overlap(a, b) for a in es for b in accepted):
+                continue
+            accepted.extend(es)
+            seen.add(es)
+            expected.append(f)
+        ref = text
+        for e in sorted(accepted, key=lambda e: (e.start, e.end), reverse=True):
+            ref = ref[:e.start] + e.replacement + ref[e.end:]
+        assert fixed == expected and out == ref
+
+    check()
+
+
+def test_twenty_thousand_fixes_are_applied_in_linear_time(monkeypatch):
+    from dockerlint import fixes
+    from dockerlint.findings import Edit, Finding, Fix
+    from dockerlint.syntax.nodes import Span
+
+    n = 20000
+    text = "RUN apt-get install p\n" * n
+    findings = [Finding(message="m", span=Span(0, 0, 1, 1, 1, 1), rule_id="X1",
+                        fix=Fix(description="d", edits=(Edit(i * 22 + 19, i * 22 + 19, " -y"),), safe=True))
+                for i in range(n)]
+    calls = []
+    real = fixes._overlap
+    monkeypatch.setattr(fixes, "_overlap", lambda a, b: calls.append(1) or real(a, b))
+    out, fixed = fixes.apply_fixes(text, findings)
+    assert len(fixed) == n and out == "RUN apt-get install -y p\n" * n
+    assert len(calls) < 4 * n  # each fix was checked against every accepted edit: n * n / 2 checks
