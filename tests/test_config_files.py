@@ -202,7 +202,8 @@ def test_a_complete_hadolint_config_from_its_readme_loads(tmp_path):
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "engine" / "hadolint.yaml"
     cfg = write(tmp_path / ".hadolint.yaml", fixture.read_text())
     s = load_config(cfg)
-    assert s.failure_threshold == Severity.WARNING and s.formats == ("json",) and s.no_color
+    # hadolint's `format: json` means hadolint's JSON shape
+    assert s.failure_threshold == Severity.WARNING and s.formats == ("hadolint-json",) and s.no_color
     assert s.selection[0].ignore == ("DL3000", "SC1010") and not s.selection[0].strict
     assert dict(s.severity)["DL3002"] == Severity.ERROR and dict(s.severity)["DL3015"] == Severity.STYLE
     assert dict(s.required_labels) == {"author": "text", "contact": "email", "created": "rfc3339",

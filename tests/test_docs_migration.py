@@ -66,3 +66,17 @@ def test_the_command_lines_run(tmp_path):
         codes.append(done.returncode)
     assert codes == [1, 1, 0, 0, 0]  # the last: no finding reaches HADOLINT_FAILURE_THRESHOLD=error
     assert json.loads((tmp_path / "dockerlint.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_hadolint_json_keeps_hadolints_shape_and_a_hadolint_yaml_json_means_it(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM debian:12.7\nRUN echo $HOME\n")
+    done = subprocess.run([sys.executable, "-m", "dockerlint", "-f", "hadolint-json", "--select", "SC2086",
+                           "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    expected = [{"code": "SC2086", "column": 10, "file": "Dockerfile", "level": "info", "line": 2,
+                 "message": "Double quote to prevent globbing and word splitting."}]
+    assert json.loads(done.stdout) == expected
+    assert list(json.loads(done.stdout)[0]) == ["code", "column", "file", "level", "line", "message"]
+    (tmp_path / ".hadolint.yaml").write_text("format: json\nignored: [DL3059]\n")
+    done = subprocess.run([sys.executable, "-m", "dockerlint", "--select", "SC2086", "Dockerfile"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout) == expected

@@ -19,7 +19,7 @@ from dockerlint.findings import Finding, Severity
 from dockerlint.report import FORMATS, Report, render
 from dockerlint.syntax.nodes import Span
 
-JSON_FORMATS = ("json", "sarif", "gitlab")
+JSON_FORMATS = ("json", "sarif", "gitlab", "hadolint-json")
 XML_FORMATS = ("checkstyle", "junit")
 
 
@@ -102,6 +102,8 @@ def test_any_text_any_path(fmt, findings, source_text):
         assert [r["message"]["text"] for r in parsed["runs"][0]["results"]] == [f.message for f in findings]
     elif fmt == "gitlab":
         assert len({i["fingerprint"] for i in parsed}) == len(findings)
+    elif fmt == "hadolint-json":
+        assert [(f["code"], f["file"], f["message"]) for f in parsed] == [(f.rule_id, f.path, f.message) for f in findings]
     elif fmt == "gnu":
         assert parsed.count("\n") == len(findings)
     elif fmt == "github":

@@ -106,7 +106,8 @@ def _from_hadolint(data: Mapping[str, Any], path: str) -> dict[str, Any]:
             out[ours] = _as_list(value)
         elif key in ("format", "formats"):
             formats = _as_list(value)
-            out[ours] = [HADOLINT_FORMATS.get(f, f) if isinstance(f, str) else f
+            yaml_formats = {**HADOLINT_FORMATS, "json": "hadolint-json"}  # in hadolint's file, hadolint's shape
+            out[ours] = [yaml_formats.get(f, f) if isinstance(f, str) else f
                          for f in formats] if isinstance(formats, list) else formats
         elif key == "failure-threshold" and value == "ignore":
             out[ours] = "none"

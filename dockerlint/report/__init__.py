@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from dockerlint.findings import Finding
     from dockerlint.rule import Rule
 
-FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "gnu")
+FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "gnu", "hadolint-json")
 
 
 @dataclass
@@ -46,4 +46,4 @@ class Report:
 def render(fmt: str, report: Report, stream: TextIO) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (allowed: {', '.join(FORMATS)})")
-    importlib.import_module(f"dockerlint.report.{fmt}").render(report, stream)
+    importlib.import_module(f"dockerlint.report.{fmt.replace('-', '_')}").render(report, stream)
