@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockerlint.findings import Finding, Severity
-from dockerlint.model import Dockerfile, Stage
+from dockerlint.model import Dockerfile, Instr
 from dockerlint.rule import rule
 
 
@@ -27,25 +27,39 @@ def copy_relative_without_workdir(df: Dockerfile) -> Iterator[Finding]:
         COPY requirements.txt .
 
     Note: as hadolint, a WORKDIR earlier in the stage or in a stage it is built
-    FROM counts; absolute (`/x`, `C:\\x`) and variable destinations are not
+    FROM counts (for an `ONBUILD COPY`, an earlier `ONBUILD WORKDIR` too); absolute (`/x`, `C:\\x`) and variable destinations are not
     judged.
     """
     for instr in df.walk():
         spec = instr.copy
-        if instr.keyword != "COPY" or spec is None or spec.dest is None or instr.stage is None:
+        if instr.keyword != "COPY" or spec is None or spec.dest is None:
             continue
         dest = spec.dest.raw.strip("\"'")
         if dest.startswith(("/", "$")) or dest[1:3] in (":\\", ":/"):
             continue
-        if not _workdir_before(instr.stage, instr.index):
+        if not _workdir_before(df, instr):
             yield instr.finding("COPY to a relative destination without WORKDIR set: "
                                 f"`{spec.dest.raw}` depends on the base image's working directory",
                                 span=spec.dest.span)
 
 
-def _workdir_before(stage: Stage, index: int) -> bool:
-    """A WORKDIR in the stage before ``index``, or anywhere in the stages it is built FROM."""
+def _workdir_before(df: Dockerfile, instr: Instr) -> bool:
+    """A WORKDIR before ``instr`` in its stage or anywhere in the stages it is built FROM.
+
+    An ONBUILD COPY also counts an earlier ONBUILD WORKDIR of its stage (both run
+    in the child build, in order). Instructions before any FROM (no stage: a
+    build error, judged as hadolint does) count the WORKDIRs before them.
+    """
+    trigger = instr.parent
+    index = trigger.index if trigger is not None else instr.index
+    stage = instr.stage
+    if stage is None:
+        return any(i.keyword == "WORKDIR" and i.stage is None and i.index < index for i in df.instructions)
     for s in stage.chain:
-        if any(i.keyword == "WORKDIR" and (s is not stage or i.index < index) for i in s.instructions):
-            return True
+        for i in s.instructions:
+            if s is stage and i.index >= index:
+                break
+            if i.keyword == "WORKDIR" or (trigger is not None and s is stage and i.onbuild is not None
+                                          and i.onbuild.keyword == "WORKDIR"):
+                return True
     return False
