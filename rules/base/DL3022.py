@@ -33,15 +33,16 @@ def copy_from_known_stage(df: Dockerfile) -> Iterator[Finding]:
     """
     for instr in df.walk():
         spec = instr.copy
-        if instr.keyword != "COPY" or spec is None or spec.from_ is None or instr.stage is None:
+        if instr.keyword != "COPY" or spec is None or spec.from_ is None:
             continue
         name = spec.from_
         target = spec.from_stage
-        if target is not None and target.index < instr.stage.index:
+        here = instr.stage.index if instr.stage is not None else -1  # before any FROM: every stage is later
+        if target is not None and target.index < here:
             continue
         if "$" in name or (target is None and (name.isdigit() or any(c in name for c in ":/@"))):
             continue  # a variable, an index (out of range is BuildKit's error), or an explicit image
-        if target is not None and target.index == instr.stage.index:
+        if target is not None and target.index == here:
             continue  # DL3023
         why = (f"stage `{name}` is defined later, on line {target.from_.line}" if target is not None
                else f"no stage is called `{name}`: unless the build is given a context of that name "
