@@ -27,8 +27,8 @@ def copy_relative_without_workdir(df: Dockerfile) -> Iterator[Finding]:
         COPY requirements.txt .
 
     Note: as hadolint, a WORKDIR earlier in the stage or in a stage it is built
-    FROM counts (for an `ONBUILD COPY`, an earlier `ONBUILD WORKDIR` too); absolute (`/x`, `C:\\x`) and variable destinations are not
-    judged.
+    FROM counts (for an `ONBUILD COPY`, an earlier `ONBUILD WORKDIR` too);
+    absolute (`/x`, `C:\\x`) and variable destinations are not judged.
     """
     for instr in df.walk():
         spec = instr.copy
