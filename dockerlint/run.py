@@ -311,6 +311,12 @@ def _explain_settings(files: list[str], finder, rules) -> None:
 
     by_settings = Counter(finder.for_file(f) for f in files)
     note(f"{plural(len(files), 'file')} to lint")
+    if finder.explicit is None and finder.discover:
+        from dockerlint.config.discovery import shadowed_hadolint
+
+        for found in dict.fromkeys(shadowed_hadolint(os.path.dirname(os.path.realpath(f))) for f in files):
+            if found is not None:
+                note(f"{found[0]} is not read: {found[1]} applies (a dockerlint config wins over hadolint's)")
     for settings, count in by_settings.items():
         enabled = len(select(rules, settings.selection))
         uses = "uses" if count == 1 else "use"

@@ -80,3 +80,18 @@ def test_hadolint_json_keeps_hadolints_shape_and_a_hadolint_yaml_json_means_it(t
     done = subprocess.run([sys.executable, "-m", "dockerlint", "--select", "SC2086", "Dockerfile"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert json.loads(done.stdout) == expected
+
+
+def test_verbose_names_the_hadolint_yaml_a_dockerlint_config_shadows(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM debian\n")
+    (tmp_path / "app" / ".hadolint.yaml").write_text("ignored: [DL3006]\n")
+    (tmp_path / ".dockerlint.toml").write_text('ignore = ["DL3007"]\n')
+    done = subprocess.run([sys.executable, "-m", "dockerlint", "-v", "-q", "-f", "gnu", "app/Dockerfile"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert f"dockerlint: {tmp_path / 'app' / '.hadolint.yaml'} is not read: {tmp_path / '.dockerlint.toml'} " \
+           "applies (a dockerlint config wins over hadolint's)" in done.stderr.splitlines()
+    assert "[DL3006]" in done.stdout  # the .hadolint.yaml's ignore is indeed not applied
+    done = subprocess.run([sys.executable, "-m", "dockerlint", "-q", "app/Dockerfile"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert "is not read" not in done.stderr  # said under -v only

@@ -89,6 +89,25 @@ def find_config(directory: str | os.PathLike) -> str | None:
         d = parent
 
 
+def shadowed_hadolint(directory: str | os.PathLike) -> tuple[str, str] | None:
+    """(the ``.hadolint.yaml``, the dockerlint config that wins over it) when a dockerlint config
+    applies to ``directory`` and a hadolint file sits between them (or beside the winner): that file is
+    not read, which a user moving over should be told (``-v``)."""
+    found = find_config(directory)
+    if found is None or os.path.basename(found) not in DOCKERLINT_FILES:
+        return None
+    top = os.path.dirname(found)
+    d = os.path.abspath(directory)
+    while True:
+        hadolint = next((os.path.join(d, n) for n in HADOLINT_FILES if os.path.isfile(os.path.join(d, n))), None)
+        if hadolint is not None:
+            return hadolint, found
+        parent = os.path.dirname(d)
+        if d == top or parent == d:
+            return None
+        d = parent
+
+
 def _has_tool_table(pyproject: str) -> bool:
     try:
         with open(pyproject, "rb") as fh:
