@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
+from typing import Any
 
 from dockerlint.model.expand import Env
 
@@ -48,6 +49,9 @@ PROXY_ARGS = frozenset({
 PREDEFINED_ARGS = frozenset(PLATFORM_ARGS) | {"TARGETSTAGE"} | PROXY_ARGS
 
 _EMPTY: Mapping[str, str | None] = MappingProxyType({})
+
+
+_REMOVED: Any = object()  # the value of a VarMap entry that ``without`` took out
 
 
 class _History:
@@ -105,12 +109,16 @@ class VarMap(Mapping[str, "str | None"]):
 
     def __getitem__(self, name: str) -> str | None:
         i = self._index(name)
-        if i < 0:
+        value = self._history.values[name][i] if i >= 0 else _REMOVED
+        if value is _REMOVED:
             raise KeyError(name)
-        return self._history.values[name][i]
+        return value
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._index(name) >= 0
+        if not isinstance(name, str):
+            return False
+        i = self._index(name)
+        return i >= 0 and self._history.values[name][i] is not _REMOVED
 
     def _flatten(self) -> dict[str, str | None]:
         if self._flat is None:
@@ -118,7 +126,7 @@ class VarMap(Mapping[str, "str | None"]):
             last: list[tuple[int, str]] = []
             for name, at in h.at.items():
                 i = len(at) - 1 if at[-1] < v else bisect_left(at, v) - 1
-                if i >= 0:
+                if i >= 0 and h.values[name][i] is not _REMOVED:
                     last.append((at[i], name))
             last.sort()
             self._flat = {name: self[name] for _, name in last}
@@ -132,6 +140,10 @@ class VarMap(Mapping[str, "str | None"]):
 
     def __repr__(self) -> str:
         return f"VarMap({self._flatten()!r})"
+
+    def without(self, name: str) -> VarMap:
+        """This mapping with ``name`` removed (``unset``); O(1) as ``put``."""
+        return self.put(name, _REMOVED) if name in self else self
 
     def put(self, name: str, value: str | None) -> VarMap:
         """This mapping with ``name`` set (last); O(1) unless an older scope is extended again."""

@@ -8,12 +8,11 @@ import bisect
 import csv
 import posixpath
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from dockerlint.model.expand import UNKNOWN, Expansion, expand
 from dockerlint.model.imageref import ImageRef, parse_image
-from dockerlint.model.scope import PROXY_ARGS, Scope
+from dockerlint.model.scope import PROXY_ARGS, Scope, VarMap
 from dockerlint.model.values import ArgDecl, CommandSpec, CopySpec, KeyValue, Mount, Value
 from dockerlint.syntax.nodes import Arg, Flag, Instruction, Source, Span
 
@@ -342,18 +341,16 @@ def _with_environ(commands, environ: Mapping[str, str | None]) -> tuple:
     """Give each command the environment it starts in: ``environ`` plus what earlier
     ``export NAME=value`` (or ``NAME=value`` of an exported name, or ``unset``) changed."""
     out = []
-    current = environ
+    current: Mapping[str, str | None] = environ
     for cmd in commands:
         out.append(cmd._replace(environ=current))
         changes = _environ_changes(cmd, current)
         if changes is not None:
-            updated = dict(current)
+            # shared, not copied: a dict per export made 12,000 exports in one RUN cost 2 GB
+            updated = VarMap.of(current)
             for name, value, remove in changes:
-                if remove:
-                    updated.pop(name, None)
-                else:
-                    updated[name] = value
-            current = MappingProxyType(updated)
+                updated = updated.without(name) if remove else updated.put(name, value)
+            current = updated
     return tuple(out)
 
 
