@@ -464,6 +464,13 @@ def explain_command(rule_id: str) -> int:
         raise fail(f"{rule_id!r} matches {len(ids)} rules ({shown}); explain takes one rule id or name")
     if not exact:
         raise fail(f"unknown rule {rule_id!r} ({suggest(rule_id, rules) or 'see `dockerlint rules`'})")
+    if ids[0] not in rules:  # one id of a rule family (SC2086): the family's page, and where the id's is
+        from dockerlint.registry import owner
+        from dockerlint.report._common import rule_help_uri
+
+        stdout().write(f"{ids[0]} is reported by {owner(ids[0], rules)}; its own page: {rule_help_uri(ids[0])}\n\n"
+                       + _docs().render_rule(rules[owner(ids[0], rules)]))
+        return EXIT_OK
     stdout().write(_docs().render_rule(rules[ids[0]]))
     return EXIT_OK
 

@@ -159,3 +159,10 @@ def test_the_script_shellcheck_reads_keeps_every_offset():
                            ("x\0y", "x y")]:
         assert shellcheck.as_the_shell_reads(text) == expected
         assert len(expected) == len(text)
+
+
+def test_explain_an_sc_id_shows_the_family_page_and_the_wiki(tmp_path):
+    code, out, err = run("explain", "sc2086", cwd=tmp_path)
+    assert code == 0 and err == ""
+    assert out.splitlines()[:3] == ["SC2086 is reported by SC; its own page: https://www.shellcheck.net/wiki/SC2086",
+                                    "", "# SC"]
