@@ -26,8 +26,12 @@ def go_install_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     - https://go.dev/ref/mod#go-install
     Note: a version (`@v1.2.3`), a commit hash or a version range counts as
     pinned; `@latest`, `@master` and a missing `@` do not (as hadolint);
-    local packages (`./cmd/x`, `./...`) are built from the context. `go get`
-    is checked the same way. Versions held in ARG/ENV count when they resolve
+    local packages (`./cmd/x`, `./...`, `main.go`) are built from the context,
+    and the patterns `tool`, `all`, `std`, `cmd` name the module's own
+    packages and tools (go.mod pins them). `go get` and `go run <package>`
+    (its first operand; the rest are the program's arguments) are checked
+    the same way. Versions held in ARG/ENV count when they resolve
     (`@${GOPLS_VERSION}`, #928).
     """
-    return unpinned_findings(df, ("go",), "go install", lambda name: f"use `{name.partition('@')[0]}@<version>`")
+    return unpinned_findings(df, ("go",), lambda pc: f"go {pc.subcommand}",
+                             lambda name: f"use `{name.partition('@')[0]}@<version>`")

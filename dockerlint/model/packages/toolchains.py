@@ -30,7 +30,10 @@ GO_OPTIONS = OptionSpec("Cop", frozenset({
         "ldflags", "mod", "modfile", "overlay", "pgo", "pkgdir", "tags", "toolexec", "trimpath", "race",
         "msan", "asan", "cover", "linkshared", "modcacherw", "work", "json", "exec", "modcache", "cache",
         "testcache", "fuzzcache"}))
-GO_ACTIONS = {"install": "install", "get": "add", "mod": "mod", "clean": "clean"}
+# `go run pkg@version` downloads and builds like `go install`: its package is judged the same way.
+GO_ACTIONS = {"install": "install", "get": "add", "run": "install", "mod": "mod", "clean": "clean"}
+# go help packages: patterns naming the main module's packages or tools (pinned by go.mod) or the toolchain's.
+_GO_META = frozenset({"all", "std", "cmd", "tool"})
 # cargo install --help: options that take a value.
 CARGO_OPTIONS = OptionSpec("jZFp", frozenset({
     "version", "vers", "git", "branch", "tag", "rev", "path", "root", "index", "registry", "bin",
@@ -95,6 +98,8 @@ def parse_go(cmd: Command, instr: Instr, later: Sequence[Command]) -> PackageCom
     args = line.args
     if action == "clean" and not args.has("modcache", "cache"):
         return None
+    if line.verbs[0].value == "run":
+        operands = operands[:1]  # go run pkg [arguments to the program]
     packages = tuple(go_package(w) for w in operands) if action in ("install", "add") else ()
     dirs = (cmd.env("GOMODCACHE"), f"{cmd.env('GOPATH')}/pkg/mod" if cmd.env("GOPATH") else None)
     cache = cache_state(cmd, instr, later, dirs=dirs, suffixes=("/go/pkg/mod", "/go/pkg", "/go"),
@@ -112,7 +117,7 @@ def go_package(word: Word) -> Package:
     text = word.value
     if not text:
         return unknown(word)
-    if text.startswith((".", "/")):
+    if text.startswith((".", "/")) or text in _GO_META or text.endswith(".go"):
         return Package(word, text, None, LOCAL, span=word.span)
     name, at, query = text.partition("@")
     if not at:
