@@ -53,7 +53,8 @@ SHAPES = {
     # one logical line of continued short lines: every word was an object with a span
     "continued-line": lambda size: _repeat("FROM alpine:3\nRUN echo \\\n", "  a b c d e f g h \\\n", size, "  end\n"),
     # find -exec find -exec ...: each level's command held the rest of the line again
-    "find-exec": lambda size: "FROM alpine:3\nRUN " + "find . -exec " * (size // 16) + "true" + " \\;" * (size // 16) + "\n",
+    "find-exec": lambda size: "FROM alpine:3\nRUN " + "find . -exec \\\n" * (size // 18) + "true"
+    + " \\;" * (size // 18) + "\n",
 }
 
 

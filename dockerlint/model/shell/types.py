@@ -22,8 +22,9 @@ Resolver = Callable[[str], "str | None"]
 #: A shell script (a RUN body, a heredoc) longer than this is not split into commands by the
 #: model, nor given to ShellCheck: its commands are unknown, as under a shell we cannot read.
 #: The longest RUN of the shared corpus is 4.7 kB; a 5 MB one cost 30 s and 1.6 GB here (every
-#: word is an object with its span) and ShellCheck's 60 s timeout with 1.5 GB.
-MAX_SCRIPT_CHARS = 256 * 1024
+#: word is an object with its span) and ShellCheck's 60 s timeout with 1.5 GB; ShellCheck takes
+#: 20 s on a 200 kB one. BuildKit's own limit for one line is the same 64 KiB.
+MAX_SCRIPT_CHARS = 64 * 1024
 SpanOf = Callable[[int, int], Span]
 
 
