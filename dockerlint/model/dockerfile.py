@@ -454,10 +454,10 @@ class Instr:
 
     @cached_property
     def scripts(self) -> tuple:
-        """The shell scripts a shell-form RUN runs (``dockerlint.model.shell.scripts.Script``: text,
-        interpreter, span mapping): its body with its here-documents, and each here-document
-        BuildKit or a shell runs as a script; () for other instructions and exec form."""
-        if self.keyword != "RUN" or self.syntax.json_form:
+        """The shell scripts a RUN runs (``dockerlint.model.shell.scripts.Script``: text, interpreter,
+        span mapping): its shell-form body with its here-documents, each here-document BuildKit or
+        a shell runs as a script, or the script of exec-form ``["sh", "-c", "..."]``."""
+        if self.keyword != "RUN":
             return ()
         from dockerlint.model.shell.scripts import run_scripts
         return run_scripts(self.syntax, self.shell, self.commands if self.syntax.heredocs else ())

@@ -46,15 +46,17 @@ def shellcheck(df: Dockerfile) -> Iterator[Finding]:
     reported. Here-documents are part of the script; one that BuildKit runs
     (`RUN <<EOF`, its `#!` line choosing the shell) or that feeds a shell
     (`RUN bash <<EOF`) is checked as a script of its own. ONBUILD RUNs are
-    checked too. Differences from hadolint, on purpose: every finding is
+    checked too, and so is the script of an exec-form `RUN ["sh", "-c",
+    "..."]` (at its place in the JSON string when that has no escapes).
+    Differences from hadolint, on purpose: every finding is
     reported at its word (hadolint reports the instruction's first line and
     keeps one finding per RUN), ENV inherited from a parent stage counts as
     set (hadolint forgets it at each FROM), the SHELL stays the dialect after
     an ARG or ENV (hadolint 2.15 falls back to sh there: `SHELL
     ["/bin/bash", "-c"]`, `ENV D=1`, `RUN [ "$B" == 1 ]` is SC3014 in
     hadolint, nothing here), PowerShell scripts are not read as sh, and
-    exec-form RUNs are not read as shell scripts (hadolint joins their words
-    into one). The findings are those of the installed ShellCheck: 0.9 still
+    the script of an exec-form `["sh", "-c", "..."]` is checked (hadolint
+    checks no exec-form RUN). The findings are those of the installed ShellCheck: 0.9 still
     reports SC2002 (useless cat), which 0.10 turned off by default. ShellCheck must
     be installed (`apt-get install shellcheck`, or `pip install
     'dockerlint[shellcheck]'`); without it dockerlint says so once and these

@@ -118,19 +118,23 @@ class Script(NamedTuple):
 
     text: str
     shell: tuple[str, ...]  # the interpreter argv (the SHELL, or a heredoc's ``#!`` line or reader)
-    kind: str  # "body" or "heredoc"
+    kind: str  # "body", "heredoc" or "exec" (the script of ``RUN ["sh", "-c", "..."]``)
     span: SpanOf
 
 
 def run_scripts(instr: Instruction, shell: tuple[str, ...], commands: Iterable = ()) -> tuple[Script, ...]:
-    """The shell scripts of a shell-form RUN (``Instr.scripts``); () for exec form.
+    """The shell scripts of a RUN (``Instr.scripts``): a shell-form body, its heredoc scripts, or the
+    script of an exec-form ``["sh", "-c", "..."]``.
 
     ``commands`` are the RUN's parsed commands (they say which here-documents
     feed a shell, see ``heredoc_scripts``).
     """
-    if instr.json_form or instr.keyword != "RUN" or instr.source is None:
+    if instr.keyword != "RUN" or instr.source is None:
         return ()
     source = instr.source
+    if instr.json_form:
+        script = _exec_script(instr, source)
+        return (script,) if script is not None else ()
     scripts: list[Script] = []
     alone = len(instr.heredocs) == 1 and _MARKER.fullmatch(instr.rest) is not None
     if instr.rest_offsets and instr.rest.strip() and not alone:
@@ -138,6 +142,39 @@ def run_scripts(instr: Instruction, shell: tuple[str, ...], commands: Iterable =
     scripts.extend(Script(doc.content, interpreter, "heredoc", heredoc_span_of(doc, source))
                    for doc, interpreter in heredoc_scripts(instr, shell, commands))
     return tuple(scripts)
+
+
+def _exec_script(instr: Instruction, source: Source) -> Script | None:
+    """The script of an exec-form ``["bash", "-c", "script"]`` (options before ``-c`` allowed:
+    ``-e``, ``-o pipefail``, ``-ec``); None for any other argv. Offsets map into the JSON string
+    when it holds no escapes, else every offset maps to the whole string."""
+    args = instr.args
+    if not args or shell_dialect((args[0].value,)) is None:
+        return None
+    k = 1
+    while k < len(args):
+        word = args[k].value
+        if word in ("-o", "+o"):
+            k += 2
+            continue
+        if not word.startswith(("-", "+")) or word.startswith("--"):
+            return None
+        k += 1
+        if "c" in word[1:]:
+            break
+    else:
+        return None
+    if k >= len(args):
+        return None
+    literal, value = args[k].span, args[k].value
+    inner = literal.start + 1
+    if source.text[inner:literal.end - 1] == value:
+        def span(lo: int, hi: int) -> Span:
+            return source.span(inner + lo, inner + max(hi, lo))
+    else:
+        def span(lo: int, hi: int) -> Span:
+            return literal
+    return Script(value, tuple(a.value for a in args[:k - 1]), "exec", span)
 
 
 def _body(instr: Instruction, shell: tuple[str, ...], source: Source) -> Script:
