@@ -94,3 +94,24 @@ def test_sh_c_scripts_round_trip_through_the_outer_quotes(name, args, shell):
     assert list(unwrapped[0].args) == args
     for word in unwrapped[0].argv:
         assert text[word.start:word.end] == word.raw
+
+
+WRAPPED = st.lists(st.sampled_from(["find . -exec", "sudo", "env A=1", "xargs", "nohup", "sh -c 'true;", "\\;",
+                                    "'", "apt-get install curl", "&&", "|", "2>&1", "> log"]), max_size=30)
+
+
+@SETTINGS
+@given(WRAPPED, st.sampled_from(["sh", "bash"]))
+def test_shared_spans_equal_spans_computed_per_command(pieces, dialect):
+    """with_spans shares one copy per Word across a script's commands (wrapper chains were
+    quadratic); every command and word still gets exactly the span it would get alone."""
+    from dockerlint.syntax.nodes import Source
+
+    text = " ".join(pieces)
+    source = Source(text)
+    commands = parse_commands(text, dialect=dialect)
+    memo: dict = {}
+    shared = [c.with_spans(source.span, memo) for c in commands]
+    alone = [c.with_spans(source.span) for c in commands]
+    assert shared == alone
+    assert len(parse_commands("find . -exec " * 200 + "true" + " \\;" * 200)) <= 42  # nesting is bounded
