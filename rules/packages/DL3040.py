@@ -29,9 +29,12 @@ def dnf_clean_all(df: Dockerfile) -> Iterator[Finding]:
     Note: `microdnf` is checked too (`microdnf clean all`); installs and
     upgrades (`dnf upgrade`, `microdnf update`) are, as in hadolint. The clean must
     come after the install and be `clean all` (`dnf clean packages` leaves
-    the metadata; hadolint accepts any `clean`); `rm -rf /var/cache/dnf`
-    counts, and so does a cache or tmpfs mount on the cache directory
-    (#1139; hadolint reports those). Only the image that is built is judged.
+    the metadata; hadolint accepts any `clean`) by the same tool (`microdnf
+    clean all` leaves dnf's cache); `rm -rf /var/cache/dnf` counts (for dnf,
+    `/var/cache/yum` does not: hadolint accepts it, but dnf caches in
+    `/var/cache/dnf`; microdnf's cache is `/var/cache/yum`), and so does a
+    cache or tmpfs mount on the cache directory (#1139; hadolint reports
+    those). Only the image that is built is judged.
     """
     return kept_cache_findings(df, ("dnf", "microdnf"), ("install", "upgrade", "dist-upgrade"),
                                lambda pc: f"`{pc.tool} clean all` missing after {pc.tool} command "

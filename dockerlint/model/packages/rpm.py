@@ -87,7 +87,9 @@ def parse_dnf(cmd: Command, instr: Instr, later: Sequence[Command]) -> PackageCo
     packages = tuple(rpm_package(w, group) for w in operands) if action == "install" else ()
 
     def cleaned(other: Command) -> bool:  # `yum clean all` (hadolint DL3032/DL3040 ask for `all`)
+        # yum and dnf clean each other's caches (yum is dnf on EL8+); microdnf keeps its own.
         return other.program in PROGRAMS and other.program not in ("zypper", "rpm") \
+            and (other.program == "microdnf") == (tool == "microdnf") \
             and "clean" in other.args and "all" in other.args
 
     cache = cache_state(cmd, instr, later, dirs=CACHE_DIRS[manager], cleans=cleaned)
