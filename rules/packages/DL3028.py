@@ -26,6 +26,10 @@ def gem_pin_versions(df: Dockerfile) -> Iterator[Finding]:
     - https://guides.rubygems.org/command-reference/#gem-install
     Note: `-v`/`--version` pins every gem of the command, as in hadolint;
     `.gem` files and paths are local. Versions held in ARG/ENV count when
-    they resolve (#928); unresolvable arguments are never judged.
+    they resolve (#928); unresolvable arguments are never judged. The words
+    after `--` are the extension's build flags, not gems. An option gem does
+    not know is read as a flag without a value: in `gem install x:1
+    --use-system-libraries true`, `true` is a gem name (hadolint skips it;
+    gem rejects the option, the build flag belongs after `--`).
     """
     return unpinned_findings(df, ("gem",), "gem install", lambda name: f"use `{name}:<version>`")

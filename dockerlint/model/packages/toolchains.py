@@ -54,7 +54,11 @@ def parse_gem(cmd: Command, instr: Instr, later: Sequence[Command]) -> PackageCo
         return None
     args = line.args
     version = args.values("version")
-    packages = tuple(gem_package(w, version[-1] if version else None) for w in line.operands) \
+    # gem install NAME -- --with-foo: the words after `--` are the extension's build flags, not gems.
+    dashdash = next((i for i, w in enumerate(cmd.argv) if w.value == "--"), len(cmd.argv))
+    before = {id(w) for w in cmd.argv[:dashdash]}
+    operands = [w for w in line.operands if id(w) in before]
+    packages = tuple(gem_package(w, version[-1] if version else None) for w in operands) \
         if action in ("install", "upgrade") else ()
     return PackageCommand(
         manager="gem", tool="gem", ecosystem="gem", action=action, subcommand=line.subcommand, command=cmd,
