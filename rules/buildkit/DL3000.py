@@ -35,6 +35,11 @@ def workdir_relative_path(df: Dockerfile) -> Iterator[Finding]:
     - https://docs.docker.com/reference/build-checks/workdir-relative-path/
     - https://github.com/hadolint/hadolint/wiki/DL3000
     """
+    preamble = next((i for i in df.instructions if i.stage is None and i.keyword == "WORKDIR"), None)
+    if preamble is not None and preamble.workdir is not None and preamble.workdir.value \
+            and not preamble.workdir.value.startswith("/") and not _WINDOWS_ABSOLUTE.match(preamble.workdir.value):
+        yield preamble.finding(f'Relative workdir "{preamble.workdir.value}" can have unexpected results '
+                               "if the base image changes")  # before any FROM: a build error, judged as hadolint
     for stage in df.stages:
         chain = stage.chain[1:]
         if any(i.keyword == "WORKDIR" for parent in chain for i in parent.instructions):
