@@ -66,7 +66,7 @@ def context_clutter_sent(df: Dockerfile) -> Iterator[Finding]:
         shown = ", ".join(f"`{p}` ({g[0]}, {_files(g[1])}, {human(g[2])})" for p, g in ordered[:4])
         more = f" and {len(ordered) - 4} more" if len(ordered) > 4 else ""
         where = "to `.dockerignore`" if ctx.ignore_file is not None else "to a new `.dockerignore`"
-        lines = "\\n".join(p for p, _ in ordered)
+        lines = ", ".join(f"`{p}`" for p, _ in ordered)  # a message is one line
         fix = fix or dockerignore_fix(df)
         yield copy.finding(f"This sends {human(total)} that do not belong in the image: {shown}{more}; "
                            f"add {where}: {lines}", span=copy.span, fix=fix)
