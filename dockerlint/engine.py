@@ -605,7 +605,7 @@ def _dead_worker(path: str, linter: Linter, why: str) -> FileResult | OSError:
     except OSError as exc:
         return exc
     finding = linter.internal_error(f"the worker process linting this file died ({why}); "
-                                    "its findings are lost: run with --jobs 1 to see which rule", path,
+                                    "its findings are lost: a rule ended the process (os._exit) or crashed it", path,
                                     settings, text)
     return FileResult(path, [finding], text, settings, internal_errors=1)
 
