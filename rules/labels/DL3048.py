@@ -29,7 +29,8 @@ def invalid_label_key(df: Dockerfile) -> Iterator[Finding]:
     Note: as hadolint: a key starts with a lower-case letter, ends with a letter
     or digit, holds only `a-z`, `0-9`, `.` and `-`, never `..` or `--`, and is
     in no reserved namespace. A key that comes from an unknown variable is not
-    judged.
+    judged: `LABEL invalid$character=x` has a key BuildKit expands (hadolint
+    reads the `$` as a character of the key and reports it).
     """
     for instr in df.walk():
         if instr.keyword != "LABEL":
