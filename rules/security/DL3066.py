@@ -31,10 +31,10 @@ def numeric_user(df: Dockerfile) -> Iterator[Finding]:
     unknown variable is not judged.
     """
     target = df.target
-    if target is None:
-        return
-    for stage in target.chain:
-        users = [i for i in stage.instructions if i.keyword == "USER" and i.user is not None]
+    # No stage at all: the USERs before any FROM (a build error, judged as hadolint does).
+    groups = [s.instructions for s in target.chain] if target is not None else [df.instructions]
+    for instructions in groups:
+        users = [i for i in instructions if i.keyword == "USER" and i.user is not None]
         if not users:
             continue
         last = users[-1]
