@@ -105,6 +105,19 @@ def test_a_fifo_named_as_a_dockerfile_does_not_hang(tmp_path):
     assert code == 2 and "not a regular file (a FIFO)" in err
 
 
+def test_a_dockerfile_over_4_mib_is_one_line_and_one_of_4_mib_is_linted(tmp_path):
+    limit = 4 * 1024 * 1024
+    head, line = b"FROM alpine:3.20\n", b"#" * 1023 + b"\n"
+    body = head + line * ((limit - len(head)) // len(line))
+    body += b"#" * (limit - len(body) - 1) + b"\n"
+    (tmp_path / "Dockerfile").write_bytes(body)
+    code, out, err = run(tmp_path / "Dockerfile")
+    assert code == 0 and err == "", (out[-300:], err)
+    (tmp_path / "Dockerfile").write_bytes(body + b"\n")
+    code, _, err = run(tmp_path / "Dockerfile")
+    assert code == 2 and "larger than the 4 MiB limit" in err and len(err.strip().splitlines()) == 1
+
+
 def test_a_huge_config_is_one_line(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
     (tmp_path / ".dockerlint.toml").write_text("# padding\n" * 200_000)
