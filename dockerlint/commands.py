@@ -11,14 +11,11 @@ import sys
 import click
 
 from dockerlint import __version__
-from dockerlint.config import HADOLINT_FORMATS, THRESHOLDS, Overrides
+from dockerlint.config import HADOLINT_FORMATS, LABEL_FORMATS, LEVELS, THRESHOLDS, Overrides
 from dockerlint.console import EXIT_FINDINGS, EXIT_OK, Failure, color_for, fail, read_stdin, stdout
 from dockerlint.findings import Severity
 from dockerlint.report import FORMATS
 from dockerlint.run import RunOptions, lint, output_pairs
-
-LEVELS = ("error", "warning", "info", "style")
-LABEL_FORMATS = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
 
 
 def run(args: list[str]) -> int:

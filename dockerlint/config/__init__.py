@@ -19,6 +19,7 @@ from dockerlint.config.hadolint import HADOLINT_FORMATS, HADOLINT_KEYS
 from dockerlint.config.settings import (
     DEFAULT_THRESHOLD,
     LABEL_FORMATS,
+    LEVELS,
     THRESHOLDS,
     ConfigError,
     Overrides,
@@ -26,6 +27,6 @@ from dockerlint.config.settings import (
     parse_threshold,
 )
 
-__all__ = ["DEFAULT_THRESHOLD", "HADOLINT_FORMATS", "HADOLINT_KEYS", "LABEL_FORMATS", "THRESHOLDS",
+__all__ = ["DEFAULT_THRESHOLD", "HADOLINT_FORMATS", "HADOLINT_KEYS", "LABEL_FORMATS", "LEVELS", "THRESHOLDS",
            "ConfigError", "ConfigFinder", "Overrides", "Settings", "find_config", "load_config",
            "parse_threshold", "user_config"]

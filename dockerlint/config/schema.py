@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-LEVELS = ("error", "warning", "info", "style")
-THRESHOLDS = (*LEVELS, "none")
-LABEL_FORMATS = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
+from dockerlint.config.settings import LABEL_FORMATS, LEVELS, THRESHOLDS
 
 
 class Invalid(ValueError):

@@ -8,7 +8,8 @@ from dockerlint.findings import Severity
 from dockerlint.registry import Selection
 
 LABEL_FORMATS = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
-THRESHOLDS = ("error", "warning", "info", "style", "none")
+LEVELS = ("error", "warning", "info", "style")  # a severity in config and on the command line
+THRESHOLDS = (*LEVELS, "none")
 DEFAULT_THRESHOLD = Severity.INFO  # as hadolint: style findings alone do not fail a run
 
 
