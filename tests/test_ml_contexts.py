@@ -8,14 +8,10 @@ line, the text the user reads) and exit 1, the fixed one nothing and exit 0.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from dockerlint.cli import main
+from cli_run import run_cli
 
 CONTEXTS = Path(__file__).resolve().parent.parent / "fixtures" / "contexts"
 
@@ -50,16 +46,7 @@ EXPECTED = {
 
 def _run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
     """(exit code, stdout) of ``dockerlint ARGS`` run in ``cwd``."""
-    old = os.getcwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        with CliRunner().isolation() as (out, _err, *_):
-            code = main(list(args))
-            sys.stdout.flush()
-            return code, out.getvalue().decode()
-    finally:
-        os.chdir(old)
+    return run_cli(*args, cwd=cwd)[:2]
 
 
 def _lint(app: str, dockerfile: str) -> tuple[int, list[dict]]:

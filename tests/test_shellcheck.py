@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import run_cli
 
 from dockerlint import lint_text, shellcheck
-from dockerlint.cli import main
 
 pytestmark = pytest.mark.skipif(shellcheck.binary() is None and not os.environ.get("CI"),
                                 reason="shellcheck is not installed (CI installs it)")
@@ -25,16 +24,7 @@ def ids(findings) -> list[tuple[str, int, int]]:
 
 
 def run(*args: str, cwd: Path) -> tuple[int, str, str]:
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        with CliRunner().isolation() as (out, err, *_):
-            code = main(list(args))
-            sys.stdout.flush()
-            sys.stderr.flush()
-            return code, out.getvalue().decode(), err.getvalue().decode()
-    finally:
-        os.chdir(old)
+    return run_cli(*args, cwd=cwd)
 
 
 def test_findings_on_by_default_at_their_words_with_shellchecks_levels():

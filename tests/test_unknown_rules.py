@@ -3,28 +3,16 @@ command line or in a config, anything unknown in a .hadolint.yaml, an unknown id
 each get one warning line and are skipped; other unknown selectors stay errors (a typo is not a skip)."""
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from dockerlint.cli import main
+from cli_run import run_cli
 
 TEXT = "FROM debian:12.7\nCOPY a /a\n"
 
 
 def run(*args: str, cwd: Path) -> tuple[int, str, list[str]]:
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        with CliRunner().isolation() as (out, err, *_):
-            code = main(list(args))
-            sys.stdout.flush()
-            sys.stderr.flush()
-            return code, out.getvalue().decode(), err.getvalue().decode().splitlines()
-    finally:
-        os.chdir(old)
+    code, out, err = run_cli(*args, cwd=cwd)
+    return code, out, err.splitlines()
 
 
 def test_unknown_hadolint_ids_on_the_command_line_are_one_warning_each(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "verify_diff"))
+from cli_run import run_cli
 from imagesynth import EPOCH, F, config, docker_save, layer, oci_layout
 
 from dockerlint.verify.command import run
@@ -110,15 +111,8 @@ def test_a_directory_with_the_users_files_is_refused_before_anything_is_read(tmp
 
 
 def cli(*args) -> tuple[int, str]:
-    from click.testing import CliRunner
-
-    from dockerlint.cli import main
-
-    with CliRunner().isolation() as (out, err, *_):
-        code = main([str(a) for a in args])
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return code, out.getvalue().decode() + err.getvalue().decode()
+    code, out, err = run_cli(*args)
+    return code, out + err
 
 
 def test_cli_options(tmp_path, archives):
