@@ -10,13 +10,13 @@ from click.testing import CliRunner
 from dockerlint.cli import main
 
 
-def run_cli(*args: object, cwd: Path | None = None) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of ``dockerlint ARGS`` run in ``cwd``."""
+def run_cli(*args: object, cwd: Path | None = None, input: bytes | str | None = None) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of ``dockerlint ARGS`` run in ``cwd`` (``input`` on stdin)."""
     old = os.getcwd()
     try:
         if cwd is not None:
             os.chdir(cwd)
-        with CliRunner().isolation() as (out, err, *_):
+        with CliRunner().isolation(input=input) as (out, err, *_):
             code = main([str(a) for a in args])
             sys.stdout.flush()
             sys.stderr.flush()

@@ -10,14 +10,13 @@ import types
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dockerlint import registry
-from dockerlint.cli import main
 from dockerlint.findings import Severity
 from dockerlint.rule import rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "plugin" / "src"))
+from cli_run import run_cli
 from dockerlint_example_plugin import keyword_case  # noqa: E402
 from dockerlint_example_plugin.no_add import no_add  # noqa: E402
 
@@ -38,18 +37,7 @@ def test_rules(monkeypatch):
 
 def run(*args, input=None, cwd=None):
     """(exit code, stdout, stderr) of ``dockerlint ARGS``."""
-    runner = CliRunner()
-    old = os.getcwd()
-    try:
-        if cwd:
-            os.chdir(cwd)
-        with runner.isolation(input=input) as (out, err, *_):
-            code = main([str(a) for a in args])
-            sys.stdout.flush()
-            sys.stderr.flush()
-            return code, out.getvalue().decode(), err.getvalue().decode()
-    finally:
-        os.chdir(old)
+    return run_cli(*args, input=input, cwd=cwd)
 
 
 @pytest.fixture
