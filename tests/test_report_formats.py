@@ -19,7 +19,7 @@ from dockerlint.findings import Finding, Severity
 from dockerlint.report import FORMATS, Report, render
 from dockerlint.syntax.nodes import Span
 
-JSON_FORMATS = ("json", "sarif", "gitlab", "hadolint-json")
+JSON_FORMATS = ("json", "sarif", "gitlab", "hadolint-json", "sonarqube")
 XML_FORMATS = ("checkstyle", "junit")
 
 
@@ -34,6 +34,9 @@ def _parse(fmt: str, text: str):
         return json.loads(text)
     if fmt in XML_FORMATS:
         return ElementTree.fromstring(text.encode("utf-8"))
+    if fmt == "codeclimate":  # NUL-terminated issue objects
+        assert text == "" or text.endswith("\0")
+        return [json.loads(item) for item in text.split("\0")[:-1]]
     return text
 
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from dockerlint.findings import Finding
     from dockerlint.rule import Rule
 
-FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "gnu", "hadolint-json")
+FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "gnu", "hadolint-json", "codeclimate",
+           "sonarqube")
 
 
 @dataclass
