@@ -177,8 +177,9 @@ def _verify_options(func):
 @click.option("--warning", "sev_warning", multiple=True, metavar="RULE", help="Make RULE a warning.")
 @click.option("--info", "sev_info", multiple=True, metavar="RULE", help="Make RULE info.")
 @click.option("--style", "sev_style", multiple=True, metavar="RULE", help="Make RULE style.")
-@click.option("-t", "--failure-threshold", type=click.Choice(THRESHOLDS), default=None,
-              help="Exit 1 only for findings at or above this severity (default: info; none never fails).")
+@click.option("-t", "--failure-threshold", type=click.Choice([*THRESHOLDS, "ignore"]), default=None,
+              help="Exit 1 only for findings at or above this severity (default: info; none, or hadolint's "
+                   "ignore, never fails).")
 @click.option("--no-fail", "--exit-zero", "no_fail", is_flag=True, default=None,
               help="Exit 0 even when findings reach the threshold (--exit-zero: ruff's spelling).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help="Use this config file, no discovery.")

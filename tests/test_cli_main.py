@@ -79,6 +79,7 @@ def test_findings_exit_1_and_are_printed(project):
     ((), 0),  # default threshold info: a style finding alone does not fail
     (("-t", "style"), 1),
     (("--failure-threshold", "none"), 0),
+    (("-t", "ignore"), 0),  # hadolint's name; it never fails here (hadolint: fails on anything)
     (("--severity", "EX001=error"), 1),
     (("--error", "EX001"), 1),
     (("--severity", "EX001=error", "--no-fail"), 0),
