@@ -17,8 +17,10 @@ from dockerlint.context.ignore import DockerignoreError, IgnoreMatcher, clean_pa
 from dockerlint.context.manifests import Manifest, manifest_kind, parse_manifest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from dockerlint.context.copies import Sent
-    from dockerlint.model.dockerfile import Instr
+    from dockerlint.model.dockerfile import Dockerfile, Instr
 
 __all__ = ["BuildContext", "DependencyFile", "DockerignoreError", "ContextError", "Manifest"]
 
@@ -222,6 +224,12 @@ class BuildContext:
             except (ContextError, DockerignoreError):  # a bad .dockerignore is not this question's answer
                 self._sent[key] = None
         return self._sent[key]
+
+    def copies(self, df: Dockerfile) -> Iterator[tuple[Instr, Sent]]:
+        """Every COPY/ADD of ``df`` (ONBUILD ones too) that sends from this context, with what it sends."""
+        for instr in df.walk():
+            if instr.keyword in ("COPY", "ADD") and (sent := self.sent(instr)) is not None:
+                yield instr, sent
 
     def landings(self, instr: Instr) -> dict[str, str]:
         """Image path -> context path of the files a COPY/ADD sends."""

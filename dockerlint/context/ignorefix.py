@@ -58,12 +58,7 @@ def dockerignore_fix(df: Dockerfile) -> Fix | None:
         return None
     patterns: dict[str, str] = {}  # line -> label
     named: list[str] = []
-    for instr in df.walk():
-        if instr.keyword not in ("COPY", "ADD"):
-            continue
-        sent = ctx.sent(instr)
-        if sent is None:
-            continue
+    for _, sent in ctx.copies(df):
         for pattern, (label, _, _) in sorted(clutter_sent(ctx, sent).items(), key=lambda kv: -kv[1][2]):
             patterns.setdefault(pattern, label)
         for rel, _ in secrets_sent(ctx, sent):

@@ -52,11 +52,8 @@ def context_clutter_sent(df: Dockerfile) -> Iterator[Finding]:
     if ctx is None:
         return
     fix = None
-    for copy in df.walk():
-        if copy.keyword not in ("COPY", "ADD"):
-            continue
-        sent = ctx.sent(copy)
-        if sent is None or not sent.files:
+    for copy, sent in ctx.copies(df):
+        if not sent.files:
             continue
         groups = clutter_sent(ctx, sent)
         if not groups:

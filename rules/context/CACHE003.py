@@ -42,12 +42,7 @@ def secret_copied_into_image(df: Dockerfile) -> Iterator[Finding]:
     if ctx is None:
         return
     fix = None
-    for copy in df.walk():
-        if copy.keyword not in ("COPY", "ADD"):
-            continue
-        sent = ctx.sent(copy)
-        if sent is None:
-            continue
+    for copy, sent in ctx.copies(df):
         found = secrets_sent(ctx, sent)
         if not found:
             continue

@@ -32,7 +32,7 @@ def copy_source_missing(df: Dockerfile) -> Iterator[Finding]:
     ctx = df.context
     if ctx is None or ctx.truncated:
         return
-    copies = [(c, sent) for c in df.walk() if c.keyword in ("COPY", "ADD") and (sent := ctx.sent(c)) is not None]
+    copies = list(ctx.copies(df))
     # When nothing the file names (other than `.`) is here and no near name either, this is not its
     # build context (`docker build -f docker/Dockerfile .`): stay silent rather than flag every COPY.
     context_found = any(src.path not in (None, ".") and (src.files or src.is_dir)
